@@ -1,0 +1,65 @@
+// `lpstudio lint`: validate line-protocol files (any size, streamed; .gz through gunzip) and
+// print `file:line:col: severity: message`, the hint below it, then a summary.
+import { LineProtocolParser, type ParseStats } from '../lineprotocol/parse.js';
+import type { Diagnostic } from '../lineprotocol/types.js';
+import { parseArgs, UsageError } from './args.js';
+import { openText, Output } from './input.js';
+import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
+
+export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference] [--precision ns|n|us|u|µ|ms|s|m|h]
+                    [--format text|json] [--no-warnings] [FILE...|-]
+Validates line protocol. Exit status 1 if any error was found, 0 otherwise.`;
+
+export async function lintCommand(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, {
+    ...PARSER_FLAGS,
+    format: { value: true, choices: ['text', 'json'] },
+    'no-warnings': { value: false },
+  });
+  const dialect = dialectFlag(flags.get('dialect'));
+  const precision = precisionFlag(flags.get('precision'));
+  const json = flags.get('format') === 'json';
+  const warnings = !flags.has('no-warnings');
+  const files = positional.length > 0 ? positional : ['-'];
+  const out = new Output();
+  const total: ParseStats = { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 };
+
+  for (const file of files) {
+    const name = file === '-' ? '<stdin>' : file;
+    const emit = (d: Diagnostic) => {
+      if (json) out.write(JSON.stringify({ file: name, ...d }) + '\n');
+      else {
+        out.write(`${name}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
+        if (d.hint !== undefined) out.write(`  hint: ${d.hint}\n`);
+      }
+    };
+    const parser = new LineProtocolParser(
+      { dialect, precision, warnings },
+      { error: (_e, d) => emit(d), warning: emit },
+      warnings,
+    );
+    try {
+      for await (const chunk of openText(file)) parser.push(chunk as string);
+    } catch (e) {
+      out.flush();
+      throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+    }
+    const s = parser.end();
+    total.lines += s.lines;
+    total.records += s.records;
+    total.points += s.points;
+    total.errors += s.errors;
+    total.warnings += s.warnings;
+  }
+
+  if (json) out.write(JSON.stringify({ summary: { files: files.length, ...total } }) + '\n');
+  else {
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    out.write(
+      `${plural(files.length, 'file')}: ${plural(total.lines, 'line')}, ${plural(total.points, 'point')}, ` +
+        `${plural(total.errors, 'error')}, ${plural(total.warnings, 'warning')}\n`,
+    );
+  }
+  await out.close();
+  return total.errors > 0 ? 1 : 0;
+}

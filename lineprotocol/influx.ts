@@ -1,0 +1,623 @@
+// The InfluxDB 1.x / 2.x dialects: a faithful reproduction of the hand-written scanner in
+// InfluxDB's models/points.go (see ../shared/spec/influxdb-write-compat.md §1), quirks included,
+// because the embedded endpoint must accept and reject exactly what InfluxDB does.
+// Works on JS strings with charCodeAt; every delimiter is ASCII, so UTF-16 offsets behave
+// like InfluxDB's byte offsets for every decision the scanner makes.
+import { fail, VALID, type RecordContext, type RecordFailure, type RecordResult } from './record.js';
+import { timestampToNs } from './precision.js';
+import type { Field, Point, Tag } from './types.js';
+
+const BACKSLASH = 92;
+const SPACE = 32;
+const TAB = 9;
+const NUL = 0;
+const COMMA = 44;
+const EQUALS = 61;
+const QUOTE = 34;
+const NEWLINE = 10;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+
+export const MAX_KEY_LENGTH = 65535;
+
+/** Reserved tag keys InfluxDB 2.x refuses at parse time (the 0xFF byte key cannot occur in decoded text). */
+const RESERVED_TAG_KEYS = new Set(['_field', '_measurement', 'time', '\u0000']);
+
+function isWhitespace(c: number): boolean {
+  return c === SPACE || c === TAB || c === NUL;
+}
+
+/** Skips space, tab and NUL like InfluxDB's skipWhitespace. */
+export function skipInfluxWhitespace(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== TAB && c !== NUL) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * InfluxDB's scanLine: the index of the '\n' ending the record that starts at `pos`, or
+ * text.length. A newline inside a double-quoted field value does not end the record; a quote
+ * only counts after the first space and while more '=' than ',' have been seen, so an
+ * unbalanced quote swallows the following lines.
+ */
+export function influxRecordEnd(text: string, pos: number): number {
+  const len = text.length;
+  let i = pos;
+  let quoted = false;
+  let fields = false;
+  let equals = 0;
+  let commas = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH && i + 2 < len) {
+      i += 2;
+      continue;
+    }
+    if (c === SPACE) fields = true;
+    if (fields) {
+      if (!quoted && c === EQUALS) {
+        i++;
+        equals++;
+        continue;
+      } else if (!quoted && c === COMMA) {
+        i++;
+        commas++;
+        continue;
+      } else if (c === QUOTE && equals > commas) {
+        i++;
+        quoted = !quoted;
+        continue;
+      }
+    }
+    if (c === NEWLINE && !quoted) return i;
+    i++;
+  }
+  return len;
+}
+
+/** Byte length of a string in UTF-8 (InfluxDB's key limits count bytes). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 1; // surrogate pair: 4 bytes for 2 units
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+function byteLength(s: string): number {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings can cross the limit.
+  return s.length * 3 <= MAX_KEY_LENGTH ? s.length : utf8Length(s);
+}
+
+/** Byte-wise (UTF-8 order) comparison of two strings, as Go's bytes.Compare. */
+export function compareUtf8(a: string, b: string): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (U+10000 and up) sort after U+E000-U+FFFF in UTF-8.
+      if (x >= 0xd800 && y >= 0xd800) {
+        x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+        y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+      }
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** escape.Unescape: `\,` `\"` `\ ` `\=` become the bare character; any other backslash stays. */
+function unescapeName(text: string, start: number, end: number): string {
+  let bs = text.indexOf('\\', start);
+  if (bs < 0 || bs >= end) return text.slice(start, end);
+  let out = '';
+  let from = start;
+  while (bs >= 0 && bs < end) {
+    if (bs + 1 < end) {
+      const n = text.charCodeAt(bs + 1);
+      if (n === COMMA || n === QUOTE || n === SPACE || n === EQUALS) {
+        out += text.slice(from, bs);
+        from = bs + 1;
+        bs = text.indexOf('\\', bs + 2);
+        continue;
+      }
+    }
+    bs = text.indexOf('\\', bs + 1);
+  }
+  return out + text.slice(from, end);
+}
+
+/** unescapeTag: `\,` `\ ` `\=` become the bare character; `\\`, `\"` and others stay. */
+function unescapeTag(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length - 1; i++) {
+    if (s.charCodeAt(i) !== BACKSLASH) continue;
+    const n = s.charCodeAt(i + 1);
+    if (n === COMMA || n === SPACE || n === EQUALS) {
+      out += s.slice(from, i);
+      from = i + 1;
+      i++;
+    }
+  }
+  return out + s.slice(from);
+}
+
+/** unescapeStringField: only `\\` and `\"` are decoded. */
+function unescapeString(text: string, start: number, end: number): string {
+  let bs = text.indexOf('\\', start);
+  if (bs < 0 || bs >= end) return text.slice(start, end);
+  let out = '';
+  let from = start;
+  while (bs >= 0 && bs < end) {
+    if (bs + 1 < end) {
+      const n = text.charCodeAt(bs + 1);
+      if (n === BACKSLASH || n === QUOTE) {
+        out += text.slice(from, bs);
+        from = bs + 1;
+        bs = text.indexOf('\\', bs + 2);
+        continue;
+      }
+    }
+    bs = text.indexOf('\\', bs + 1);
+  }
+  return out + text.slice(from, end);
+}
+
+/** Go's %q for the reserved-key message (keys here are short ASCII names or NUL). */
+function goQuote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === QUOTE || c === BACKSLASH) out += '\\' + s[i];
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += s[i];
+  }
+  return out + '"';
+}
+
+/** Normalizes an integer literal (optional '-', digits) to its canonical decimal text. */
+function canonicalInteger(text: string, start: number, end: number): string {
+  let i = start;
+  const neg = text.charCodeAt(i) === MINUS;
+  if (neg) i++;
+  if (text.charCodeAt(i) !== 48) return text.slice(start, end);
+  while (i < end - 1 && text.charCodeAt(i) === 48) i++;
+  const digits = text.slice(i, end);
+  return digits === '0' || !neg ? digits : '-' + digits;
+}
+
+const INT64_MAX = '9223372036854775807';
+const INT64_MIN_ABS = '9223372036854775808';
+const UINT64_MAX = '18446744073709551615';
+
+/** True when the digit string (no sign, may have leading zeros) is above max. */
+function exceeds(digits: string, max: string): boolean {
+  let i = 0;
+  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
+  const n = digits.length - i;
+  if (n !== max.length) return n > max.length;
+  return digits.slice(i) > max;
+}
+
+/** Tag positions collected while scanning the key. */
+interface TagSpan {
+  start: number; // key start
+  eq: number; // index of '='
+  end: number; // value end (exclusive)
+  key: string; // raw key text
+}
+
+/**
+ * Parses one record text[start, end): start is the first non-blank character (the caller has
+ * skipped blank and comment lines), end excludes the newline. `v1` selects the 1.x rules.
+ */
+export function parseInfluxRecord(
+  text: string,
+  start: number,
+  end: number,
+  ctx: RecordContext,
+  v1: boolean,
+): RecordResult {
+  // ---- key: measurement ----
+  let i = start;
+  if (i >= end || text.charCodeAt(i) === COMMA) return fail(i, 'missing measurement', 'missing-measurement');
+  let hasTags = false;
+  for (;;) {
+    i++;
+    if (i >= end) return fail(start, 'missing fields', 'missing-fields', end);
+    if (text.charCodeAt(i - 1) === BACKSLASH) continue;
+    const c = text.charCodeAt(i);
+    if (c === COMMA) {
+      hasTags = true;
+      break;
+    }
+    if (c === SPACE) break;
+  }
+  const measurementEnd = i;
+
+  // ---- key: tags ----
+  let tags: TagSpan[] | null = null;
+  if (hasTags) {
+    tags = [];
+    i++;
+    for (;;) {
+      // tag key
+      const keyStart = i;
+      let c = i < end ? text.charCodeAt(i) : -1;
+      if (i >= end || c === SPACE || c === COMMA || c === EQUALS) {
+        return fail(i, 'missing tag key', 'missing-tag-key');
+      }
+      for (;;) {
+        i++;
+        if (i >= end) return fail(keyStart, 'missing tag value', 'missing-tag-value', end);
+        c = text.charCodeAt(i);
+        const escaped = text.charCodeAt(i - 1) === BACKSLASH;
+        if ((c === SPACE || c === COMMA) && !escaped) return fail(keyStart, 'missing tag value', 'missing-tag-value', i);
+        if (c === EQUALS && !escaped) break;
+      }
+      const eq = i;
+      i++;
+      // tag value
+      c = i < end ? text.charCodeAt(i) : -1;
+      if (i >= end || c === COMMA || c === SPACE) return fail(keyStart, 'missing tag value', 'missing-tag-value', i);
+      let next = 0; // 1: another tag, 2: fields
+      while (next === 0) {
+        i++;
+        if (i >= end) return fail(start, 'missing fields', 'missing-fields', end);
+        c = text.charCodeAt(i);
+        if (text.charCodeAt(i - 1) === BACKSLASH) continue;
+        if (c === EQUALS) return fail(i, 'invalid tag format', 'invalid-tag-format');
+        if (c === COMMA) next = 1;
+        else if (c === SPACE) next = 2;
+      }
+      tags.push({ start: keyStart, eq, end: i, key: text.slice(keyStart, eq) });
+      if (next === 2) break;
+      i++;
+    }
+  }
+  const keyEnd = i;
+
+  // Duplicate and order checks on the raw keys; sort if needed (insertion sort, as InfluxDB).
+  let series: string;
+  if (tags !== null) {
+    let sorted = true;
+    for (let j = 0; j < tags.length - 1; j++) {
+      const cmp = compareUtf8(tags[j].key, tags[j + 1].key);
+      if (cmp > 0) {
+        sorted = false;
+        break;
+      } else if (cmp === 0) return fail(tags[j + 1].start, 'duplicate tags', 'duplicate-tags', tags[j + 1].eq);
+    }
+    if (!sorted) {
+      for (let a = 1; a < tags.length; a++) {
+        const t = tags[a];
+        let b = a;
+        while (b > 0 && compareUtf8(t.key, tags[b - 1].key) < 0) {
+          tags[b] = tags[b - 1];
+          b--;
+        }
+        tags[b] = t;
+      }
+      for (let j = 0; j < tags.length - 1; j++) {
+        if (tags[j].key === tags[j + 1].key) {
+          const dup = tags[j].start > tags[j + 1].start ? tags[j] : tags[j + 1];
+          return fail(dup.start, 'duplicate tags', 'duplicate-tags', dup.eq);
+        }
+      }
+      let s = text.slice(start, measurementEnd);
+      for (const t of tags) s += ',' + text.slice(t.start, t.end);
+      series = s;
+    } else {
+      series = text.slice(start, keyEnd);
+    }
+    if (!v1) {
+      for (const t of tags) {
+        if (RESERVED_TAG_KEYS.has(t.key)) {
+          return fail(t.start, `cannot use reserved tag key ${goQuote(t.key)}`, 'reserved-tag-key', t.eq);
+        }
+      }
+    }
+  } else {
+    series = text.slice(start, measurementEnd);
+  }
+  const seriesBytes = byteLength(series);
+  if (seriesBytes > MAX_KEY_LENGTH) {
+    return fail(start, `max key length exceeded: ${seriesBytes} > ${MAX_KEY_LENGTH}`, 'max-key-length', keyEnd);
+  }
+
+  // ---- fields: structural scan (scanFields) ----
+  const fieldsStart = skipInfluxWhitespace(text, keyEnd, end);
+  i = fieldsStart;
+  let quoted = false;
+  let quoteAt = -1;
+  let equals = 0;
+  let commas = 0;
+  let sawBackslash = false;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH && i + 1 < end) {
+      sawBackslash = true;
+      i += 2;
+      continue;
+    }
+    if (c === QUOTE && equals > commas) {
+      quoted = !quoted;
+      if (quoted) quoteAt = i;
+      i++;
+      continue;
+    }
+    if (c === EQUALS && !quoted) {
+      equals++;
+      const p1 = text.charCodeAt(i - 1);
+      const p2 = text.charCodeAt(i - 2);
+      if ((p1 === SPACE || p1 === COMMA) && p2 !== BACKSLASH) return fail(i, 'missing field key', 'missing-field-key');
+      if (i + 1 >= end) return fail(i, 'missing field value', 'missing-field-value');
+      const n = text.charCodeAt(i + 1);
+      if (n === COMMA || n === SPACE) return fail(i, 'missing field value', 'missing-field-value');
+      if ((n >= 48 && n <= 57) || n === DOT || n === MINUS || n === 78 /* N */ || n === 110 /* n */) {
+        const r = scanNumber(text, i + 1, end, v1);
+        if (typeof r !== 'number') return r;
+        i = r;
+        continue;
+      }
+      if (n !== QUOTE) {
+        const r = scanBoolean(text, i + 1, end);
+        if (typeof r !== 'number') return r;
+        i = r;
+        continue;
+      }
+    }
+    if (c === COMMA && !quoted) commas++;
+    if (c === SPACE && !quoted) break;
+    i++;
+  }
+  const fieldsEnd = i;
+  if (quoted) return fail(quoteAt, 'unbalanced quotes', 'unbalanced-quotes', end);
+  if (equals === 0 || commas !== equals - 1) {
+    return fail(fieldsStart < end ? fieldsStart : keyEnd, 'invalid field format', 'invalid-field-format', fieldsEnd > fieldsStart ? fieldsEnd : end);
+  }
+
+  // ---- fields: extraction (walkFields), exactly as InfluxDB re-reads them ----
+  const build = ctx.build;
+  const fields: Field[] | null = build ? [] : null;
+  let p = fieldsStart;
+  while (p < fieldsEnd) {
+    // scanTo '=' with the preceding-byte escape rule
+    let k = p;
+    if (sawBackslash) {
+      while (k < fieldsEnd && !(text.charCodeAt(k) === EQUALS && (k === p || text.charCodeAt(k - 1) !== BACKSLASH))) k++;
+    } else {
+      while (k < fieldsEnd && text.charCodeAt(k) !== EQUALS) k++;
+    }
+    if (k - p > fieldsEnd - p - 2) {
+      return fail(p, `invalid value: field-key=${text.slice(p, k)}`, 'invalid-field-key', k);
+    }
+    const keyBytes = seriesBytes + 4 + (k - p) * 3 > MAX_KEY_LENGTH ? seriesBytes + 4 + utf8Length(text.slice(p, k)) : 0;
+    if (keyBytes > MAX_KEY_LENGTH) {
+      return fail(p, `max key length exceeded: ${keyBytes} > ${MAX_KEY_LENGTH}`, 'max-key-length', k);
+    }
+    // scanFieldValue
+    const vs = k + 1;
+    let v = vs;
+    let q = false;
+    while (v < fieldsEnd) {
+      const c = text.charCodeAt(v);
+      if (c === BACKSLASH && v + 1 < fieldsEnd) {
+        const n = text.charCodeAt(v + 1);
+        if (n === QUOTE || n === BACKSLASH) {
+          v += 2;
+          continue;
+        }
+      }
+      if (c === QUOTE) q = !q;
+      else if (c === COMMA && !q) break;
+      v++;
+    }
+    if (fields !== null) {
+      const key = sawBackslash ? unescapeName(text, p, k) : text.slice(p, k);
+      const f = decodeValue(text, key, vs, v);
+      if (f === null) return fail(vs, 'invalid field format', 'invalid-field-format', v);
+      fields.push(f);
+    }
+    if (ctx.warn !== undefined && text.charCodeAt(vs) === QUOTE) checkStringEscapes(text, vs + 1, v - 1, ctx);
+    p = v < fieldsEnd ? v + 1 : v;
+  }
+
+  // ---- timestamp ----
+  const tsStart = skipInfluxWhitespace(text, fieldsEnd, end);
+  i = tsStart;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE || c === SPACE) break;
+    if (i === tsStart && c === MINUS) {
+      i++;
+      continue;
+    }
+    if (c < 48 || c > 57) return fail(i, 'bad timestamp', 'bad-timestamp', i + 1);
+    i++;
+  }
+  const tsEnd = i;
+  let time: string;
+  if (tsEnd === tsStart) {
+    time = ctx.defaultTime;
+    ctx.tsStart = -1;
+  } else {
+    ctx.tsStart = tsStart;
+    ctx.tsEnd = tsEnd;
+    const r = timestampToNs(text.slice(tsStart, tsEnd), ctx.precision);
+    if (!r.ok) return fail(tsStart, r.reason, r.reason.startsWith('time') ? 'time-out-of-range' : 'bad-timestamp', tsEnd);
+    time = r.ns;
+    for (i = tsEnd; i < end; i++) {
+      if (text.charCodeAt(i) !== SPACE) return fail(i, 'point is invalid', 'point-is-invalid', end);
+    }
+  }
+  if (fields === null) return VALID;
+
+  const measurement = unescapeName(text, start, measurementEnd);
+  let tagList: Tag[];
+  if (tags === null) tagList = [];
+  else {
+    tagList = new Array<Tag>(tags.length);
+    for (let j = 0; j < tags.length; j++) {
+      const t = tags[j];
+      const value = text.slice(t.eq + 1, t.end);
+      tagList[j] = { key: unescapeTag(t.key), value: unescapeTag(value) };
+    }
+  }
+  const point: Point = {
+    measurement,
+    series,
+    tags: tagList,
+    fields,
+    time,
+    timestamped: tsEnd !== tsStart,
+    line: ctx.line,
+  };
+  return point;
+}
+
+/** Decodes a field value the way InfluxDB's field unmarshalling does (first byte picks the type). */
+function decodeValue(text: string, key: string, vs: number, ve: number): Field | null {
+  const c = text.charCodeAt(vs);
+  if (c === QUOTE) return { key, type: 'string', value: unescapeString(text, vs + 1, ve - 1) };
+  if (c === 116 /* t */ || c === 84 /* T */) return { key, type: 'bool', value: true };
+  if (c === 102 /* f */ || c === 70 /* F */) return { key, type: 'bool', value: false };
+  const last = text.charCodeAt(ve - 1);
+  if (last === 105 /* i */) return { key, type: 'int', value: canonicalInteger(text, vs, ve - 1) };
+  if (last === 117 /* u */) return { key, type: 'uint', value: canonicalInteger(text, vs, ve - 1) };
+  const n = Number(text.slice(vs, ve));
+  if (Number.isNaN(n) || !Number.isFinite(n)) return null;
+  return { key, type: 'float', value: n };
+}
+
+/** A `\n`, `\t` or `\r` written inside a string stays two characters in InfluxDB 1.x/2.x. */
+function checkStringEscapes(text: string, s: number, e: number, ctx: RecordContext): void {
+  for (let i = text.indexOf('\\', s); i >= 0 && i < e; i = text.indexOf('\\', i + 2)) {
+    const n = text.charCodeAt(i + 1);
+    if (n === 110 || n === 116 || n === 114) {
+      ctx.warn!(i, i + 2, 'literal-escape', `"\\${text[i + 1]}" in a string stays a backslash and "${text[i + 1]}" in InfluxDB 1.x/2.x, not a ${n === 110 ? 'newline' : n === 116 ? 'tab' : 'carriage return'}`, n === 110 ? 'To store a newline, put a real line break inside the quotes.' : 'To store the control character, put it in the string as is.');
+      return;
+    }
+  }
+}
+
+/** scanNumber: returns the end index, or a failure. */
+function scanNumber(text: string, i: number, end: number, v1: boolean): number | RecordFailure {
+  const start = i;
+  let isInt = false;
+  let isUnsigned = false;
+  if (i < end && text.charCodeAt(i) === MINUS) {
+    i++;
+    if (i === end) return fail(start, 'invalid number', 'invalid-number', i);
+  }
+  let decimal = false;
+  let scientific = false;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === SPACE) break;
+    if (c === 105 /* i */ && i > start && !(isInt || isUnsigned)) {
+      isInt = true;
+      i++;
+      continue;
+    } else if (c === 117 /* u */ && i > start && !(isInt || isUnsigned)) {
+      isUnsigned = true;
+      i++;
+      continue;
+    }
+    if (c === DOT) {
+      if (decimal) return fail(start, 'invalid number', 'invalid-number', valueEnd(text, i, end));
+      decimal = true;
+    }
+    if (i > start && (c === 101 || c === 69)) {
+      scientific = true;
+      i++;
+      continue;
+    }
+    if (c === PLUS || c === MINUS) {
+      const p = text.charCodeAt(i - 1);
+      if (p === 101 || p === 69) {
+        i++;
+        continue;
+      }
+    }
+    if (i + 2 < end && (c === 78 || c === 110)) return fail(start, 'invalid number', 'invalid-number', valueEnd(text, i, end));
+    if (!((c >= 48 && c <= 57) || c === DOT)) return fail(start, 'invalid number', 'invalid-number', valueEnd(text, i, end));
+    i++;
+  }
+  if ((isInt || isUnsigned) && (decimal || scientific)) return fail(start, 'invalid number', 'invalid-number', i);
+  let numericDigits = i - start;
+  if (isInt) numericDigits--;
+  if (decimal) numericDigits--;
+  if (text.charCodeAt(start) === MINUS) numericDigits--;
+  if (numericDigits === 0) return fail(start, 'invalid number', 'invalid-number', i);
+
+  if (isInt) {
+    if (text.charCodeAt(i - 1) !== 105) return fail(start, 'invalid number', 'invalid-number', i);
+    if (i - 1 - start >= 19) {
+      const lit = text.slice(start, i - 1);
+      const neg = lit.charCodeAt(0) === MINUS;
+      if (exceeds(neg ? lit.slice(1) : lit, neg ? INT64_MIN_ABS : INT64_MAX)) {
+        return fail(start, `unable to parse integer ${lit}: strconv.ParseInt: parsing "${lit}": value out of range`, 'integer-out-of-range', i);
+      }
+    }
+  } else if (isUnsigned) {
+    if (v1) return fail(start, 'invalid number', 'unsigned-unsupported', i);
+    if (text.charCodeAt(i - 1) !== 117) return fail(start, 'invalid number', 'invalid-number', i);
+    if (text.charCodeAt(start) === MINUS) return fail(start, 'invalid number', 'invalid-number', i);
+    if (i - 1 - start >= 20) {
+      const lit = text.slice(start, i - 1);
+      if (exceeds(lit, UINT64_MAX)) {
+        return fail(start, `unable to parse unsigned ${lit}: strconv.ParseUint: parsing "${lit}": value out of range`, 'unsigned-out-of-range', i);
+      }
+    }
+  } else if (scientific || i - start >= 25) {
+    const n = Number(text.slice(start, i));
+    if (Number.isNaN(n) || !Number.isFinite(n)) return fail(start, 'invalid float', 'invalid-float', i);
+  }
+  return i;
+}
+
+/** The end of the value token around i (for diagnostics only). */
+function valueEnd(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === SPACE) break;
+    i++;
+  }
+  return i;
+}
+
+/** scanBoolean: t, T, true, True, TRUE, f, F, false, False, FALSE. */
+function scanBoolean(text: string, i: number, end: number): number | RecordFailure {
+  const start = i;
+  const c0 = text.charCodeAt(i);
+  if (i < end && c0 !== 116 && c0 !== 102 && c0 !== 84 && c0 !== 70) {
+    return fail(start, 'invalid boolean', 'invalid-boolean', valueEnd(text, i, end));
+  }
+  i = valueEnd(text, i + 1, end);
+  const n = i - start;
+  if (n === 1) return i;
+  const word = text.slice(start, i);
+  if (
+    word === 'true' || word === 'True' || word === 'TRUE' ||
+    word === 'false' || word === 'False' || word === 'FALSE'
+  ) {
+    return i;
+  }
+  return fail(start, 'invalid boolean', 'invalid-boolean', i);
+}
+
+export { isWhitespace as isInfluxWhitespace };

@@ -1,0 +1,482 @@
+// The engine: splits text into records, numbers lines, runs the dialect's record parser, turns
+// failures into InfluxDB's messages plus positioned diagnostics, and adds our warnings.
+// One engine serves whole documents (parse/validate) and streams (push chunks, end).
+import { influxRecordEnd, parseInfluxRecord, skipInfluxWhitespace, utf8Length } from './influx.js';
+import { hintFor } from './hints.js';
+import { formatNs, nowNs, PRECISIONS, PRECISION_LABELS, truncateTime, UNIT_NS } from './precision.js';
+import { isFailure, type RecordContext, type RecordFailure, type RecordResult } from './record.js';
+import { parseReferenceRecord, referenceRecordEnd } from './reference.js';
+import type { Diagnostic, Dialect, FieldType, ParseOptions, Point, Precision, RecordError } from './types.js';
+
+/** Receives what the engine finds, in input order. */
+export interface ParseSink {
+  point?(p: Point): void;
+  error?(e: RecordError, d: Diagnostic): void;
+  warning?(d: Diagnostic): void;
+}
+
+export interface ParseStats {
+  /** Physical lines seen. */
+  lines: number;
+  /** Records (non-blank, non-comment logical lines). */
+  records: number;
+  points: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface ParseResult {
+  stats: ParseStats;
+  points: Point[];
+  errors: RecordError[];
+  /** Errors and warnings, in input order. */
+  diagnostics: Diagnostic[];
+}
+
+/** Largest record kept in memory while streaming; longer ones are skipped with an error. */
+export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+/** Storage rejects longer string values (bytes). */
+export const MAX_STRING_BYTES = 1024 * 1024;
+/** Bound on remembered (series, time) pairs for the overwrite warning, so streams stay in constant memory. */
+const DUPLICATE_MEMORY = 200_000;
+
+const NEWLINE = 10;
+const CR = 13;
+const HASH = 35;
+
+interface Resolved {
+  dialect: Dialect;
+  precision: Precision;
+  defaultTime: string;
+  crlfStrip: boolean;
+  warnings: boolean;
+}
+
+function resolve(opts: ParseOptions): Resolved {
+  const dialect = opts.dialect ?? 'influxdb2';
+  const precision = opts.precision ?? 'ns';
+  const now = opts.now ?? nowNs();
+  return {
+    dialect,
+    precision,
+    defaultTime: truncateTime(now, opts.truncateTo ?? precision).toString(),
+    crlfStrip: (opts.crlf ?? (dialect === 'reference' ? 'strip' : 'keep')) === 'strip',
+    warnings: opts.warnings ?? true,
+  };
+}
+
+const PLAUSIBLE_FROM = Date.UTC(1980, 0, 1) * 1e6;
+const PLAUSIBLE_TO = Date.UTC(2200, 0, 1) * 1e6;
+
+/** The unit under which a timestamp token lands in 1980–2200, if it does not under `unit`. */
+export function suggestPrecision(token: string, unit: Precision): Precision | undefined {
+  const v = Number(token);
+  const plausible = (q: Precision) => {
+    const ns = v * Number(UNIT_NS[q]);
+    return ns >= PLAUSIBLE_FROM && ns < PLAUSIBLE_TO;
+  };
+  if (plausible(unit)) return undefined;
+  return PRECISIONS.find((q) => q !== unit && plausible(q));
+}
+
+/** Streaming engine: push text chunks (any boundaries), then end(). */
+export class LineProtocolParser {
+  readonly stats: ParseStats = { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 };
+  private readonly o: Resolved;
+  private readonly ctx: RecordContext;
+  private line: number;
+  private carry = '';
+  /** While skipping an over-long record: the resumable record-end scanner state. */
+  private skipping: SkipState | null = null;
+  private fieldTypes = new Map<string, Map<string, { type: FieldType; line: number }>>();
+  private seen = new Map<string, Map<string, number>>();
+  private seenCount = 0;
+  private nextQuote = -1;
+  private nextBackslash = -1;
+  private text = '';
+  private recordStart = 0;
+
+  constructor(
+    opts: ParseOptions,
+    private readonly sink: ParseSink,
+    /** When false, records are validated without building points (faster; fewer warnings). */
+    private readonly build = true,
+  ) {
+    this.o = resolve(opts);
+    this.line = opts.firstLine ?? 1;
+    this.ctx = {
+      line: this.line,
+      precision: this.o.precision,
+      defaultTime: this.o.defaultTime,
+      build,
+      tsStart: -1,
+      tsEnd: -1,
+      warn: this.o.warnings ? (pos, end, code, message, hint) => this.warnAt(pos, end, code, message, hint) : undefined,
+    };
+  }
+
+  push(chunk: string): void {
+    if (this.skipping !== null) {
+      const at = this.skipping.scan(chunk);
+      if (at < 0) {
+        this.line += countNewlines(chunk, 0, chunk.length);
+        return;
+      }
+      this.line += countNewlines(chunk, 0, at) + 1;
+      this.skipping = null;
+      chunk = chunk.slice(at + 1);
+    }
+    const text = this.carry.length > 0 ? this.carry + chunk : chunk;
+    const consumed = this.run(text, false);
+    this.carry = consumed < text.length ? text.slice(consumed) : '';
+    if (this.carry.length > MAX_RECORD_CHARS) this.startSkipping();
+  }
+
+  end(): ParseStats {
+    if (this.skipping !== null) {
+      this.skipping = null;
+    } else if (this.carry.length > 0) {
+      const text = this.carry;
+      this.carry = '';
+      this.run(text, true);
+    }
+    // A final line without a newline still counts as a line.
+    this.stats.lines = this.line - 1 + (this.pendingPartialLine ? 1 : 0);
+    return this.stats;
+  }
+
+  private pendingPartialLine = false;
+
+  /** Parses complete records of text; returns the offset of the first unconsumed character. */
+  run(text: string, final: boolean): number {
+    const len = text.length;
+    const dialect = this.o.dialect;
+    const influx = dialect !== 'reference';
+    this.text = text;
+    this.nextQuote = -1;
+    this.nextBackslash = -1;
+    let pos = 0;
+    while (pos < len) {
+      // ---- where does this record end? ----
+      let recEnd: number;
+      let multiLine = false;
+      if (influx) {
+        const nl = text.indexOf('\n', pos);
+        if (this.nextQuote < pos && this.nextQuote !== Infinity) {
+          const q = text.indexOf('"', pos);
+          this.nextQuote = q < 0 ? Infinity : q;
+        }
+        if (this.nextBackslash < pos && this.nextBackslash !== Infinity) {
+          const b = text.indexOf('\\', pos);
+          this.nextBackslash = b < 0 ? Infinity : b;
+        }
+        const limit = nl < 0 ? len : nl;
+        if (limit < this.nextQuote && limit < this.nextBackslash) recEnd = limit;
+        else {
+          recEnd = influxRecordEnd(text, pos);
+          multiLine = true;
+        }
+      } else {
+        recEnd = referenceRecordEnd(text, pos);
+        multiLine = true;
+      }
+      if (recEnd >= len && !final) break;
+
+      const startLine = this.line;
+      const newlines = multiLine ? countNewlines(text, pos, recEnd) : 0;
+      let contentEnd = recEnd;
+      // A record swallowed to the end of the text (unclosed quote) loses one final newline, as in InfluxDB.
+      if (recEnd >= len && recEnd > pos && text.charCodeAt(recEnd - 1) === NEWLINE) contentEnd--;
+      if (recEnd < len && recEnd > pos && text.charCodeAt(recEnd - 1) === CR) {
+        if (this.o.crlfStrip) contentEnd--;
+        else if (influx && this.o.warnings) this.crlfWarning(text, pos, recEnd, startLine, newlines);
+      }
+      this.recordStart = pos;
+      this.handleRecord(text, pos, contentEnd, startLine, influx);
+      this.line = startLine + newlines + (recEnd < len ? 1 : 0);
+      this.pendingPartialLine = recEnd >= len && recEnd > pos;
+      pos = recEnd + 1;
+    }
+    return pos > len ? len : pos;
+  }
+
+  private handleRecord(text: string, pos: number, end: number, line: number, influx: boolean): void {
+    const ctx = this.ctx;
+    ctx.line = line;
+    ctx.tsStart = -1;
+    let result: RecordResult | null;
+    let start = pos;
+    if (influx) {
+      start = skipInfluxWhitespace(text, pos, end);
+      if (start >= end || text.charCodeAt(start) === HASH) return;
+      result = parseInfluxRecord(text, start, end, ctx, this.o.dialect === 'influxdb1');
+    } else {
+      result = parseReferenceRecord(text, pos, end, ctx);
+      if (result === null) return;
+    }
+    this.stats.records++;
+    if (isFailure(result)) {
+      this.reportFailure(text, pos, start, end, line, result);
+      return;
+    }
+    this.stats.points++;
+    if (result === 1) return;
+    if (this.o.warnings) this.pointWarnings(text, pos, start, end, result);
+    this.sink.point?.(result);
+  }
+
+  private lineCol(pos: number): { line: number; column: number } {
+    // Records start at the beginning of a physical line; count newlines inside the record.
+    const text = this.text;
+    let line = this.ctx.line;
+    let lineStart = this.recordStart;
+    for (let i = text.indexOf('\n', lineStart); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return { line, column: pos - lineStart + 1 };
+  }
+
+  private range(pos: number, end: number): Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
+    const a = this.lineCol(pos);
+    const b = this.lineCol(Math.max(end, pos + 1));
+    return b.line === a.line
+      ? { line: a.line, column: a.column, endColumn: b.column }
+      : { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  private reportFailure(text: string, pos: number, start: number, end: number, line: number, f: RecordFailure): void {
+    this.stats.errors++;
+    const quoted = text.slice(start, end);
+    const influx = this.o.dialect !== 'reference';
+    const r = this.range(Math.min(f.pos, end), f.end ?? f.pos + 1);
+    const message = influx ? `unable to parse '${quoted}': ${f.reason}` : `at line ${r.line}:${r.column}: ${f.reason}`;
+    let detail = f.reason;
+    let hint = hintFor(f.code);
+    if (f.code === 'unbalanced-quotes') {
+      const last = this.lineCol(end).line;
+      if (last > r.line) {
+        detail += `: the string opened here never closes, so InfluxDB reads line${last - r.line > 1 ? `s ${r.line + 1}–${last}` : ` ${last}`} as part of this record and rejects ${last - r.line > 1 ? 'them all' : 'both'}`;
+      }
+    }
+    if (f.code === 'time-out-of-range' && this.ctx.precision !== 'ns') {
+      const token = text.slice(f.pos, f.end ?? end);
+      const q = suggestPrecision(token, this.ctx.precision);
+      if (q !== undefined) {
+        hint = `With precision ${this.ctx.precision} this timestamp is out of range; it looks like ${PRECISION_LABELS[q]} — choose precision ${q}.`;
+        this.warnAt(f.pos, f.end ?? end, 'precision-mismatch', `timestamp ${token} does not fit precision ${this.ctx.precision} (${PRECISION_LABELS[this.ctx.precision]}); it looks like ${PRECISION_LABELS[q]}`, `Choose precision ${q}.`);
+      }
+    }
+    const d: Diagnostic = { ...r, severity: 'error', code: f.code, message: detail };
+    if (hint !== undefined) d.hint = hint;
+    const e: RecordError = { line, column: r.column, reason: f.reason, text: quoted, message };
+    if (r.line !== line) e.column = r.column;
+    e.line = r.line;
+    this.sink.error?.(e, d);
+  }
+
+  private warnAt(pos: number, end: number, code: string, message: string, hint?: string): void {
+    this.stats.warnings++;
+    const d: Diagnostic = { ...this.range(pos, end), severity: 'warning', code, message };
+    if (hint !== undefined) d.hint = hint;
+    this.sink.warning?.(d);
+  }
+
+  private crlfWarning(text: string, pos: number, recEnd: number, line: number, newlines: number): void {
+    this.stats.warnings++;
+    const col = recEnd - (newlines > 0 ? text.lastIndexOf('\n', recEnd - 1) + 1 : pos);
+    this.sink.warning?.({
+      line: line + newlines,
+      column: col,
+      endColumn: col + 1,
+      severity: 'warning',
+      code: 'crlf',
+      message: 'line ends with a carriage return (Windows line ending); InfluxDB 1.x/2.x keeps the \\r as part of the last value',
+      hint: 'Save the file with LF line endings, or use the quick fix to strip the \\r.',
+    });
+  }
+
+  private pointWarnings(text: string, pos: number, start: number, end: number, p: Point): void {
+    const ctx = this.ctx;
+    const lineEnd = Math.min(end, p.line === ctx.line ? firstLineEnd(text, start, end) : end);
+    // Timestamp in the wrong unit: the "landed in 1970" and "year 2262" traps.
+    if (p.timestamped && ctx.tsStart >= 0) {
+      const token = text.slice(ctx.tsStart, ctx.tsEnd);
+      const q = suggestPrecision(token, ctx.precision);
+      if (q !== undefined) {
+        this.warnAt(
+          ctx.tsStart,
+          ctx.tsEnd,
+          'precision-mismatch',
+          `timestamp ${token} in ${PRECISION_LABELS[ctx.precision]} is ${formatNs(p.time)}; it looks like ${PRECISION_LABELS[q]}`,
+          `Choose precision ${q}, or write the timestamp in ${PRECISION_LABELS[ctx.precision]}.`,
+        );
+      }
+    }
+    // One field, two types: InfluxDB rejects the later write with a field type conflict.
+    let types = this.fieldTypes.get(p.measurement);
+    if (types === undefined) {
+      types = new Map();
+      this.fieldTypes.set(p.measurement, types);
+    }
+    for (const f of p.fields) {
+      const prev = types.get(f.key);
+      if (prev === undefined) types.set(f.key, { type: f.type, line: p.line });
+      else if (prev.type !== f.type) {
+        this.warnAt(
+          start,
+          lineEnd,
+          'field-type-conflict',
+          `field "${f.key}" of "${p.measurement}" is ${article(f.type)} here but ${article(prev.type)} on line ${prev.line}; InfluxDB will reject one of them as a field type conflict`,
+          `Write every value of "${f.key}" with the same type (e.g. all integers with the i suffix).`,
+        );
+      }
+      if (f.type === 'string' && f.value.length > MAX_STRING_BYTES / 3 && utf8Length(f.value) > MAX_STRING_BYTES) {
+        this.warnAt(start, lineEnd, 'string-too-long', `string field "${f.key}" is ${utf8Length(f.value)} bytes; InfluxDB storage rejects strings over ${MAX_STRING_BYTES} bytes`, 'Split the value or store it elsewhere.');
+      }
+    }
+    // Same series and time twice: the later point silently overwrites the earlier one's fields.
+    let times = this.seen.get(p.series);
+    if (times === undefined) {
+      if (this.seenCount >= DUPLICATE_MEMORY) {
+        this.seen.clear();
+        this.seenCount = 0;
+      }
+      times = new Map();
+      this.seen.set(p.series, times);
+    }
+    const before = times.get(p.time);
+    if (before !== undefined) {
+      this.warnAt(
+        start,
+        lineEnd,
+        p.timestamped ? 'duplicate-point' : 'duplicate-no-timestamp',
+        p.timestamped
+          ? `same series and timestamp as line ${before}; InfluxDB keeps one point and overwrites its fields`
+          : `same series as line ${before} and no timestamp: both get the same server time, so this point overwrites that one`,
+        p.timestamped ? 'Give each point its own timestamp, or merge the fields into one line.' : 'Add timestamps to the lines.',
+      );
+    } else {
+      times.set(p.time, p.line);
+      this.seenCount++;
+    }
+  }
+
+  private startSkipping(): void {
+    const carry = this.carry;
+    this.stats.records++;
+    this.stats.errors++;
+    const line = this.line;
+    const d: Diagnostic = {
+      line,
+      column: 1,
+      endColumn: 2,
+      severity: 'error',
+      code: 'record-too-long',
+      message: `record longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?); skipped without validation`,
+      hint: hintFor('record-too-long'),
+    };
+    const head = carry.slice(0, 200);
+    this.sink.error?.({ line, column: 1, reason: 'record too long', text: head, message: `unable to parse '${head}…': record too long` }, d);
+    this.skipping = new SkipState();
+    const at = this.skipping.scan(carry);
+    this.carry = '';
+    this.line += countNewlines(carry, 0, at < 0 ? carry.length : at);
+    if (at >= 0) {
+      this.skipping = null;
+      this.line++;
+      this.push(carry.slice(at + 1));
+    }
+  }
+}
+
+/** InfluxDB's scanLine as a resumable state machine, for skipping a record across chunks. */
+class SkipState {
+  private quoted = false;
+  private fields = false;
+  private equals = 0;
+  private commas = 0;
+  private escape = false;
+  /** Returns the index of the record-ending newline in chunk, or -1. */
+  scan(chunk: string): number {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (this.escape) {
+        this.escape = false;
+        continue;
+      }
+      if (c === 92) {
+        this.escape = true;
+        continue;
+      }
+      if (c === 32) this.fields = true;
+      if (this.fields) {
+        if (!this.quoted && c === 61) this.equals++;
+        else if (!this.quoted && c === 44) this.commas++;
+        else if (c === 34 && this.equals > this.commas) this.quoted = !this.quoted;
+      }
+      if (c === NEWLINE && !this.quoted) return i;
+    }
+    return -1;
+  }
+}
+
+function article(t: FieldType): string {
+  return t === 'int' ? 'an integer' : t === 'uint' ? 'an unsigned integer' : t === 'bool' ? 'a boolean' : `a ${t}`;
+}
+
+function firstLineEnd(text: string, start: number, end: number): number {
+  const nl = text.indexOf('\n', start);
+  return nl < 0 || nl > end ? end : nl;
+}
+
+export function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Parses a whole document: points, InfluxDB-style errors, and diagnostics. */
+export function parse(text: string, opts: ParseOptions = {}): ParseResult {
+  const points: Point[] = [];
+  const errors: RecordError[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const parser = new LineProtocolParser(opts, {
+    point: (p) => points.push(p),
+    error: (e, d) => {
+      errors.push(e);
+      diagnostics.push(d);
+    },
+    warning: (d) => diagnostics.push(d),
+  });
+  parser.run(text, true);
+  const stats = parser.end();
+  stats.lines = lineCount(text);
+  return { stats, points, errors, diagnostics };
+}
+
+/** Validates a document without building points when no warnings are wanted (the fast path). */
+export function validate(text: string, opts: ParseOptions = {}): { stats: ParseStats; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const wantWarnings = opts.warnings ?? true;
+  const parser = new LineProtocolParser(
+    opts,
+    { error: (_e, d) => diagnostics.push(d), warning: (d) => diagnostics.push(d) },
+    wantWarnings,
+  );
+  parser.run(text, true);
+  const stats = parser.end();
+  stats.lines = lineCount(text);
+  return { stats, diagnostics };
+}
+
+/** Physical lines of a text (a final line without newline counts; an empty text has none). */
+export function lineCount(text: string): number {
+  if (text.length === 0) return 0;
+  return countNewlines(text, 0, text.length) + (text.charCodeAt(text.length - 1) === NEWLINE ? 0 : 1);
+}
+
+/** InfluxDB's combined error text: every failure message joined with newlines. */
+export function influxErrorText(errors: readonly RecordError[]): string {
+  return errors.map((e) => e.message).join('\n');
+}
