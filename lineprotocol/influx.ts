@@ -94,11 +94,6 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-function byteLength(s: string): number {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings can cross the limit.
-  return s.length * 3 <= MAX_KEY_LENGTH ? s.length : utf8Length(s);
-}
-
 /** Byte-wise (UTF-8 order) comparison of two strings, as Go's bytes.Compare. */
 export function compareUtf8(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
@@ -117,10 +112,16 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Index of the first backslash in text[from, to), or -1 (indexOf cannot be bounded). */
+function backslashIn(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === BACKSLASH) return i;
+  return -1;
+}
+
 /** escape.Unescape: `\,` `\"` `\ ` `\=` become the bare character; any other backslash stays. */
 function unescapeName(text: string, start: number, end: number): string {
-  let bs = text.indexOf('\\', start);
-  if (bs < 0 || bs >= end) return text.slice(start, end);
+  let bs = backslashIn(text, start, end);
+  if (bs < 0) return text.slice(start, end);
   let out = '';
   let from = start;
   while (bs >= 0 && bs < end) {
@@ -129,11 +130,11 @@ function unescapeName(text: string, start: number, end: number): string {
       if (n === COMMA || n === QUOTE || n === SPACE || n === EQUALS) {
         out += text.slice(from, bs);
         from = bs + 1;
-        bs = text.indexOf('\\', bs + 2);
+        bs = backslashIn(text, bs + 2, end);
         continue;
       }
     }
-    bs = text.indexOf('\\', bs + 1);
+    bs = backslashIn(text, bs + 1, end);
   }
   return out + text.slice(from, end);
 }
@@ -157,8 +158,8 @@ function unescapeTag(s: string): string {
 
 /** unescapeStringField: only `\\` and `\"` are decoded. */
 function unescapeString(text: string, start: number, end: number): string {
-  let bs = text.indexOf('\\', start);
-  if (bs < 0 || bs >= end) return text.slice(start, end);
+  let bs = backslashIn(text, start, end);
+  if (bs < 0) return text.slice(start, end);
   let out = '';
   let from = start;
   while (bs >= 0 && bs < end) {
@@ -167,11 +168,11 @@ function unescapeString(text: string, start: number, end: number): string {
       if (n === BACKSLASH || n === QUOTE) {
         out += text.slice(from, bs);
         from = bs + 1;
-        bs = text.indexOf('\\', bs + 2);
+        bs = backslashIn(text, bs + 2, end);
         continue;
       }
     }
-    bs = text.indexOf('\\', bs + 1);
+    bs = backslashIn(text, bs + 1, end);
   }
   return out + text.slice(from, end);
 }
@@ -212,12 +213,46 @@ function exceeds(digits: string, max: string): boolean {
   return digits.slice(i) > max;
 }
 
-/** Tag positions collected while scanning the key. */
-interface TagSpan {
-  start: number; // key start
-  eq: number; // index of '='
-  end: number; // value end (exclusive)
-  key: string; // raw key text
+// Scratch space reused across records: tag spans (key start, '=', value end) and field spans
+// (key start, '=', value end), so scanning allocates nothing until points are built.
+let tagSpans = new Int32Array(96);
+let tagOrder = new Int32Array(32);
+let fieldSpans = new Int32Array(96);
+
+/** Compares the raw bytes of text[a0, a1) and text[b0, b1) in UTF-8 order (Go's bytes.Compare). */
+function compareRanges(text: string, a0: number, a1: number, b0: number, b1: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    let x = text.charCodeAt(a0 + i);
+    let y = text.charCodeAt(b0 + i);
+    if (x !== y) {
+      if (x >= 0xd800 && y >= 0xd800) {
+        x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+        y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+      }
+      return x - y;
+    }
+  }
+  return la - lb;
+}
+
+function growTags(n: number): void {
+  if (n * 3 + 3 <= tagSpans.length) return;
+  const next = new Int32Array(tagSpans.length * 2);
+  next.set(tagSpans);
+  tagSpans = next;
+  const order = new Int32Array(tagOrder.length * 2);
+  order.set(tagOrder);
+  tagOrder = order;
+}
+
+function growFields(n: number): void {
+  if (n * 3 + 3 <= fieldSpans.length) return;
+  const next = new Int32Array(fieldSpans.length * 2);
+  next.set(fieldSpans);
+  fieldSpans = next;
 }
 
 /**
@@ -231,15 +266,22 @@ export function parseInfluxRecord(
   ctx: RecordContext,
   v1: boolean,
 ): RecordResult {
-  // ---- key: measurement ----
+  // ---- key: measurement (scanMeasurement) ----
   let i = start;
   if (i >= end || text.charCodeAt(i) === COMMA) return fail(i, 'missing measurement', 'missing-measurement');
   let hasTags = false;
+  let keyEscaped = false; // any backslash in measurement or tags: only then is unescaping needed
+  let prev = text.charCodeAt(i);
   for (;;) {
     i++;
     if (i >= end) return fail(start, 'missing fields', 'missing-fields', end);
-    if (text.charCodeAt(i - 1) === BACKSLASH) continue;
     const c = text.charCodeAt(i);
+    if (prev === BACKSLASH) {
+      prev = c; // escaped: a delimiter right after a backslash does not count
+      keyEscaped = true;
+      continue;
+    }
+    prev = c;
     if (c === COMMA) {
       hasTags = true;
       break;
@@ -248,97 +290,114 @@ export function parseInfluxRecord(
   }
   const measurementEnd = i;
 
-  // ---- key: tags ----
-  let tags: TagSpan[] | null = null;
+  // ---- key: tags (scanTags) ----
+  let nTags = 0;
   if (hasTags) {
-    tags = [];
     i++;
     for (;;) {
-      // tag key
       const keyStart = i;
       let c = i < end ? text.charCodeAt(i) : -1;
       if (i >= end || c === SPACE || c === COMMA || c === EQUALS) {
         return fail(i, 'missing tag key', 'missing-tag-key');
       }
+      prev = c;
       for (;;) {
         i++;
         if (i >= end) return fail(keyStart, 'missing tag value', 'missing-tag-value', end);
         c = text.charCodeAt(i);
-        const escaped = text.charCodeAt(i - 1) === BACKSLASH;
-        if ((c === SPACE || c === COMMA) && !escaped) return fail(keyStart, 'missing tag value', 'missing-tag-value', i);
-        if (c === EQUALS && !escaped) break;
+        const escaped = prev === BACKSLASH;
+        prev = c;
+        if (escaped) {
+          keyEscaped = true;
+          continue;
+        }
+        if (c === SPACE || c === COMMA) return fail(keyStart, 'missing tag value', 'missing-tag-value', i);
+        if (c === EQUALS) break;
       }
       const eq = i;
       i++;
-      // tag value
       c = i < end ? text.charCodeAt(i) : -1;
       if (i >= end || c === COMMA || c === SPACE) return fail(keyStart, 'missing tag value', 'missing-tag-value', i);
-      let next = 0; // 1: another tag, 2: fields
+      let next = 0; // 1: another tag follows, 2: the fields follow
+      prev = c;
       while (next === 0) {
         i++;
         if (i >= end) return fail(start, 'missing fields', 'missing-fields', end);
         c = text.charCodeAt(i);
-        if (text.charCodeAt(i - 1) === BACKSLASH) continue;
+        const escaped = prev === BACKSLASH;
+        prev = c;
+        if (escaped) {
+          keyEscaped = true;
+          continue;
+        }
         if (c === EQUALS) return fail(i, 'invalid tag format', 'invalid-tag-format');
         if (c === COMMA) next = 1;
         else if (c === SPACE) next = 2;
       }
-      tags.push({ start: keyStart, eq, end: i, key: text.slice(keyStart, eq) });
+      growTags(nTags + 1);
+      const o = nTags * 3;
+      tagSpans[o] = keyStart;
+      tagSpans[o + 1] = eq;
+      tagSpans[o + 2] = i;
+      tagOrder[nTags] = nTags;
+      nTags++;
       if (next === 2) break;
       i++;
     }
   }
   const keyEnd = i;
 
-  // Duplicate and order checks on the raw keys; sort if needed (insertion sort, as InfluxDB).
-  let series: string;
-  if (tags !== null) {
-    let sorted = true;
-    for (let j = 0; j < tags.length - 1; j++) {
-      const cmp = compareUtf8(tags[j].key, tags[j + 1].key);
-      if (cmp > 0) {
-        sorted = false;
-        break;
-      } else if (cmp === 0) return fail(tags[j + 1].start, 'duplicate tags', 'duplicate-tags', tags[j + 1].eq);
-    }
-    if (!sorted) {
-      for (let a = 1; a < tags.length; a++) {
-        const t = tags[a];
-        let b = a;
-        while (b > 0 && compareUtf8(t.key, tags[b - 1].key) < 0) {
-          tags[b] = tags[b - 1];
-          b--;
-        }
-        tags[b] = t;
-      }
-      for (let j = 0; j < tags.length - 1; j++) {
-        if (tags[j].key === tags[j + 1].key) {
-          const dup = tags[j].start > tags[j + 1].start ? tags[j] : tags[j + 1];
-          return fail(dup.start, 'duplicate tags', 'duplicate-tags', dup.eq);
-        }
-      }
-      let s = text.slice(start, measurementEnd);
-      for (const t of tags) s += ',' + text.slice(t.start, t.end);
-      series = s;
-    } else {
-      series = text.slice(start, keyEnd);
-    }
-    if (!v1) {
-      for (const t of tags) {
-        if (RESERVED_TAG_KEYS.has(t.key)) {
-          return fail(t.start, `cannot use reserved tag key ${goQuote(t.key)}`, 'reserved-tag-key', t.eq);
-        }
-      }
-    }
-  } else {
-    series = text.slice(start, measurementEnd);
+  // Duplicates and order on the raw keys; insertion sort when unsorted, as InfluxDB does.
+  let sorted = true;
+  for (let j = 0; j < nTags - 1; j++) {
+    const a = j * 3;
+    const cmp = compareRanges(text, tagSpans[a], tagSpans[a + 1], tagSpans[a + 3], tagSpans[a + 4]);
+    if (cmp > 0) {
+      sorted = false;
+      break;
+    } else if (cmp === 0) return fail(tagSpans[a + 3], 'duplicate tags', 'duplicate-tags', tagSpans[a + 4]);
   }
-  const seriesBytes = byteLength(series);
+  if (!sorted) {
+    for (let a = 1; a < nTags; a++) {
+      const t = tagOrder[a];
+      let b = a;
+      while (b > 0) {
+        const u = tagOrder[b - 1];
+        if (compareRanges(text, tagSpans[t * 3], tagSpans[t * 3 + 1], tagSpans[u * 3], tagSpans[u * 3 + 1]) >= 0) break;
+        tagOrder[b] = u;
+        b--;
+      }
+      tagOrder[b] = t;
+    }
+    for (let j = 0; j < nTags - 1; j++) {
+      const a = tagOrder[j] * 3;
+      const b = tagOrder[j + 1] * 3;
+      if (compareRanges(text, tagSpans[a], tagSpans[a + 1], tagSpans[b], tagSpans[b + 1]) === 0) {
+        const dup = Math.max(a, b);
+        return fail(tagSpans[dup], 'duplicate tags', 'duplicate-tags', tagSpans[dup + 1]);
+      }
+    }
+  }
+  if (!v1) {
+    for (let j = 0; j < nTags; j++) {
+      const k0 = tagSpans[j * 3];
+      const kl = tagSpans[j * 3 + 1] - k0;
+      if (kl === 1 ? text.charCodeAt(k0) === 0 : kl === 4 || kl === 6 || kl === 12) {
+        const key = text.slice(k0, k0 + kl);
+        if (RESERVED_TAG_KEYS.has(key)) {
+          return fail(k0, `cannot use reserved tag key ${goQuote(key)}`, 'reserved-tag-key', k0 + kl);
+        }
+      }
+    }
+  }
+  // Series key length in bytes (the sorted key has the same length as the written one).
+  const keyChars = keyEnd - start;
+  const seriesBytes = keyChars * 3 <= MAX_KEY_LENGTH ? keyChars : utf8Length(text.slice(start, keyEnd));
   if (seriesBytes > MAX_KEY_LENGTH) {
     return fail(start, `max key length exceeded: ${seriesBytes} > ${MAX_KEY_LENGTH}`, 'max-key-length', keyEnd);
   }
 
-  // ---- fields: structural scan (scanFields) ----
+  // ---- fields: structural scan (scanFields), recording spans as it goes ----
   const fieldsStart = skipInfluxWhitespace(text, keyEnd, end);
   i = fieldsStart;
   let quoted = false;
@@ -346,6 +405,7 @@ export function parseInfluxRecord(
   let equals = 0;
   let commas = 0;
   let sawBackslash = false;
+  let fieldKeyStart = fieldsStart;
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === BACKSLASH && i + 1 < end) {
@@ -360,13 +420,18 @@ export function parseInfluxRecord(
       continue;
     }
     if (c === EQUALS && !quoted) {
+      const f = equals * 3;
       equals++;
       const p1 = text.charCodeAt(i - 1);
-      const p2 = text.charCodeAt(i - 2);
-      if ((p1 === SPACE || p1 === COMMA) && p2 !== BACKSLASH) return fail(i, 'missing field key', 'missing-field-key');
+      if ((p1 === SPACE || p1 === COMMA) && text.charCodeAt(i - 2) !== BACKSLASH) {
+        return fail(i, 'missing field key', 'missing-field-key');
+      }
       if (i + 1 >= end) return fail(i, 'missing field value', 'missing-field-value');
       const n = text.charCodeAt(i + 1);
       if (n === COMMA || n === SPACE) return fail(i, 'missing field value', 'missing-field-value');
+      growFields(equals);
+      fieldSpans[f] = fieldKeyStart;
+      fieldSpans[f + 1] = i;
       if ((n >= 48 && n <= 57) || n === DOT || n === MINUS || n === 78 /* N */ || n === 110 /* n */) {
         const r = scanNumber(text, i + 1, end, v1);
         if (typeof r !== 'number') return r;
@@ -380,8 +445,13 @@ export function parseInfluxRecord(
         continue;
       }
     }
-    if (c === COMMA && !quoted) commas++;
-    if (c === SPACE && !quoted) break;
+    if (!quoted) {
+      if (c === COMMA) {
+        if (equals > commas) fieldSpans[commas * 3 + 2] = i;
+        commas++;
+        fieldKeyStart = i + 1;
+      } else if (c === SPACE) break;
+    }
     i++;
   }
   const fieldsEnd = i;
@@ -389,54 +459,25 @@ export function parseInfluxRecord(
   if (equals === 0 || commas !== equals - 1) {
     return fail(fieldsStart < end ? fieldsStart : keyEnd, 'invalid field format', 'invalid-field-format', fieldsEnd > fieldsStart ? fieldsEnd : end);
   }
+  fieldSpans[commas * 3 + 2] = fieldsEnd;
+  let nFields = equals;
 
-  // ---- fields: extraction (walkFields), exactly as InfluxDB re-reads them ----
-  const build = ctx.build;
-  const fields: Field[] | null = build ? [] : null;
-  let p = fieldsStart;
-  while (p < fieldsEnd) {
-    // scanTo '=' with the preceding-byte escape rule
-    let k = p;
-    if (sawBackslash) {
-      while (k < fieldsEnd && !(text.charCodeAt(k) === EQUALS && (k === p || text.charCodeAt(k - 1) !== BACKSLASH))) k++;
-    } else {
-      while (k < fieldsEnd && text.charCodeAt(k) !== EQUALS) k++;
+  // With a backslash in the field set InfluxDB's second reading (walkFields) can split the
+  // fields differently from the first (issue #9954); redo the spans exactly as it does.
+  if (sawBackslash) {
+    const r = walkFields(text, fieldsStart, fieldsEnd);
+    if (typeof r !== 'number') return r;
+    nFields = r;
+  }
+  if (seriesBytes + 4 + 3 * (fieldsEnd - fieldsStart) > MAX_KEY_LENGTH) {
+    for (let j = 0; j < nFields; j++) {
+      const k0 = fieldSpans[j * 3];
+      const sz = seriesBytes + 4 + utf8Length(text.slice(k0, fieldSpans[j * 3 + 1]));
+      if (sz > MAX_KEY_LENGTH) return fail(k0, `max key length exceeded: ${sz} > ${MAX_KEY_LENGTH}`, 'max-key-length', fieldSpans[j * 3 + 1]);
     }
-    if (k - p > fieldsEnd - p - 2) {
-      return fail(p, `invalid value: field-key=${text.slice(p, k)}`, 'invalid-field-key', k);
-    }
-    const keyBytes = seriesBytes + 4 + (k - p) * 3 > MAX_KEY_LENGTH ? seriesBytes + 4 + utf8Length(text.slice(p, k)) : 0;
-    if (keyBytes > MAX_KEY_LENGTH) {
-      return fail(p, `max key length exceeded: ${keyBytes} > ${MAX_KEY_LENGTH}`, 'max-key-length', k);
-    }
-    // scanFieldValue
-    const vs = k + 1;
-    let v = vs;
-    let q = false;
-    while (v < fieldsEnd) {
-      const c = text.charCodeAt(v);
-      if (c === BACKSLASH && v + 1 < fieldsEnd) {
-        const n = text.charCodeAt(v + 1);
-        if (n === QUOTE || n === BACKSLASH) {
-          v += 2;
-          continue;
-        }
-      }
-      if (c === QUOTE) q = !q;
-      else if (c === COMMA && !q) break;
-      v++;
-    }
-    if (fields !== null) {
-      const key = sawBackslash ? unescapeName(text, p, k) : text.slice(p, k);
-      const f = decodeValue(text, key, vs, v);
-      if (f === null) return fail(vs, 'invalid field format', 'invalid-field-format', v);
-      fields.push(f);
-    }
-    if (ctx.warn !== undefined && text.charCodeAt(vs) === QUOTE) checkStringEscapes(text, vs + 1, v - 1, ctx);
-    p = v < fieldsEnd ? v + 1 : v;
   }
 
-  // ---- timestamp ----
+  // ---- timestamp (scanTime) ----
   const tsStart = skipInfluxWhitespace(text, fieldsEnd, end);
   i = tsStart;
   while (i < end) {
@@ -464,29 +505,89 @@ export function parseInfluxRecord(
       if (text.charCodeAt(i) !== SPACE) return fail(i, 'point is invalid', 'point-is-invalid', end);
     }
   }
-  if (fields === null) return VALID;
-
-  const measurement = unescapeName(text, start, measurementEnd);
-  let tagList: Tag[];
-  if (tags === null) tagList = [];
-  else {
-    tagList = new Array<Tag>(tags.length);
-    for (let j = 0; j < tags.length; j++) {
-      const t = tags[j];
-      const value = text.slice(t.eq + 1, t.end);
-      tagList[j] = { key: unescapeTag(t.key), value: unescapeTag(value) };
+  if (ctx.warn !== undefined) {
+    for (let j = 0; j < nFields; j++) {
+      const vs = fieldSpans[j * 3 + 1] + 1;
+      if (text.charCodeAt(vs) === QUOTE) checkStringEscapes(text, vs + 1, fieldSpans[j * 3 + 2] - 1, ctx);
     }
   }
-  const point: Point = {
-    measurement,
+  if (!ctx.build) return VALID;
+
+  // ---- build the point ----
+  const fields = new Array<Field>(nFields);
+  for (let j = 0; j < nFields; j++) {
+    const k0 = fieldSpans[j * 3];
+    const eq = fieldSpans[j * 3 + 1];
+    const key = sawBackslash ? unescapeName(text, k0, eq) : text.slice(k0, eq);
+    const f = decodeValue(text, key, eq + 1, fieldSpans[j * 3 + 2]);
+    if (f === null) return fail(eq + 1, 'invalid field format', 'invalid-field-format', fieldSpans[j * 3 + 2]);
+    fields[j] = f;
+  }
+  const tags = new Array<Tag>(nTags);
+  let series: string;
+  if (sorted) series = text.slice(start, keyEnd);
+  else {
+    series = text.slice(start, measurementEnd);
+    for (let j = 0; j < nTags; j++) {
+      const o = tagOrder[j] * 3;
+      series += ',' + text.slice(tagSpans[o], tagSpans[o + 2]);
+    }
+  }
+  for (let j = 0; j < nTags; j++) {
+    const o = (sorted ? j : tagOrder[j]) * 3;
+    tags[j] = {
+      key: keyEscaped ? unescapeTag(text.slice(tagSpans[o], tagSpans[o + 1])) : text.slice(tagSpans[o], tagSpans[o + 1]),
+      value: keyEscaped ? unescapeTag(text.slice(tagSpans[o + 1] + 1, tagSpans[o + 2])) : text.slice(tagSpans[o + 1] + 1, tagSpans[o + 2]),
+    };
+  }
+  return {
+    measurement: keyEscaped ? unescapeName(text, start, measurementEnd) : text.slice(start, measurementEnd),
     series,
-    tags: tagList,
+    tags,
     fields,
     time,
     timestamped: tsEnd !== tsStart,
     line: ctx.line,
   };
-  return point;
+}
+
+/** Decimal strings of small integers, so common values need no allocation. */
+const SMALL_INTS: readonly string[] = Array.from({ length: 1000 }, (_, n) => String(n));
+
+/**
+ * InfluxDB's walkFields over text[fs, fe): keys end at the first '=' not preceded by a backslash,
+ * values at the first ',' outside quotes. Fills fieldSpans; returns the field count or a failure.
+ */
+function walkFields(text: string, fs: number, fe: number): number | RecordFailure {
+  let n = 0;
+  let p = fs;
+  while (p < fe) {
+    let k = p;
+    while (k < fe && !(text.charCodeAt(k) === EQUALS && (k === p || text.charCodeAt(k - 1) !== BACKSLASH))) k++;
+    if (k - p > fe - p - 2) return fail(p, `invalid value: field-key=${text.slice(p, k)}`, 'invalid-field-key', k);
+    let v = k + 1;
+    let q = false;
+    while (v < fe) {
+      const c = text.charCodeAt(v);
+      if (c === BACKSLASH && v + 1 < fe) {
+        const nx = text.charCodeAt(v + 1);
+        if (nx === QUOTE || nx === BACKSLASH) {
+          v += 2;
+          continue;
+        }
+      }
+      if (c === QUOTE) q = !q;
+      else if (c === COMMA && !q) break;
+      v++;
+    }
+    growFields(n + 1);
+    fieldSpans[n * 3] = p;
+    fieldSpans[n * 3 + 1] = k;
+    fieldSpans[n * 3 + 2] = v;
+    n++;
+    p = v < fe ? v + 1 : v;
+  }
+  return n;
 }
 
 /** Decodes a field value the way InfluxDB's field unmarshalling does (first byte picks the type). */
@@ -496,7 +597,15 @@ function decodeValue(text: string, key: string, vs: number, ve: number): Field |
   if (c === 116 /* t */ || c === 84 /* T */) return { key, type: 'bool', value: true };
   if (c === 102 /* f */ || c === 70 /* F */) return { key, type: 'bool', value: false };
   const last = text.charCodeAt(ve - 1);
-  if (last === 105 /* i */) return { key, type: 'int', value: canonicalInteger(text, vs, ve - 1) };
+  if (last === 105 /* i */) {
+    const n = ve - 1 - vs;
+    if (n <= 3 && c !== MINUS) {
+      let v = 0;
+      for (let k = vs; k < ve - 1; k++) v = v * 10 + text.charCodeAt(k) - 48;
+      return { key, type: 'int', value: SMALL_INTS[v] };
+    }
+    return { key, type: 'int', value: canonicalInteger(text, vs, ve - 1) };
+  }
   if (last === 117 /* u */) return { key, type: 'uint', value: canonicalInteger(text, vs, ve - 1) };
   const n = Number(text.slice(vs, ve));
   if (Number.isNaN(n) || !Number.isFinite(n)) return null;
@@ -505,7 +614,7 @@ function decodeValue(text: string, key: string, vs: number, ve: number): Field |
 
 /** A `\n`, `\t` or `\r` written inside a string stays two characters in InfluxDB 1.x/2.x. */
 function checkStringEscapes(text: string, s: number, e: number, ctx: RecordContext): void {
-  for (let i = text.indexOf('\\', s); i >= 0 && i < e; i = text.indexOf('\\', i + 2)) {
+  for (let i = backslashIn(text, s, e); i >= 0; i = backslashIn(text, i + 2, e)) {
     const n = text.charCodeAt(i + 1);
     if (n === 110 || n === 116 || n === 114) {
       ctx.warn!(i, i + 2, 'literal-escape', `"\\${text[i + 1]}" in a string stays a backslash and "${text[i + 1]}" in InfluxDB 1.x/2.x, not a ${n === 110 ? 'newline' : n === 116 ? 'tab' : 'carriage return'}`, n === 110 ? 'To store a newline, put a real line break inside the quotes.' : 'To store the control character, put it in the string as is.');
@@ -527,6 +636,10 @@ function scanNumber(text: string, i: number, end: number, v1: boolean): number |
   let scientific = false;
   while (i < end) {
     const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      i++; // digits: the common case, decided first
+      continue;
+    }
     if (c === COMMA || c === SPACE) break;
     if (c === 105 /* i */ && i > start && !(isInt || isUnsigned)) {
       isInt = true;

@@ -81,6 +81,7 @@ export function nowNs(): bigint {
 }
 
 const INT64_MAX = '9223372036854775807';
+const MAX_TIME_DIGITS = '9223372036854775806';
 const INT64_MIN_ABS = '9223372036854775808';
 
 export type TimeResult = { ok: true; ns: string } | { ok: false; reason: string };
@@ -101,6 +102,14 @@ export function timestampToNs(token: string, unit: Precision): TimeResult {
     if (v <= Number.MAX_SAFE_INTEGER) return { ok: true, ns: v === 0 ? '0' : neg ? '-' + String(v) : String(v) };
   }
   const abs = token.slice(i);
+  if (unit === 'ns' && digits <= 19) {
+    // Exact without BigInt: compare the digits with the limits as strings of equal length.
+    if (digits === 19 && abs > (neg ? INT64_MIN_ABS : INT64_MAX)) {
+      return { ok: false, reason: `strconv.ParseInt: parsing "${token}": value out of range` };
+    }
+    if (digits === 19 && abs > MAX_TIME_DIGITS) return { ok: false, reason: TIME_RANGE_REASON };
+    return { ok: true, ns: neg ? '-' + abs : abs };
+  }
   if (digits > 19 || (digits === 19 && abs > (neg ? INT64_MIN_ABS : INT64_MAX))) {
     return { ok: false, reason: `strconv.ParseInt: parsing "${token}": value out of range` };
   }
