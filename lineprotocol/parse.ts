@@ -4,15 +4,27 @@
 import { influxRecordEnd, parseInfluxRecord, skipInfluxWhitespace, utf8Length } from './influx.js';
 import { hintFor } from './hints.js';
 import { formatNs, nowNs, PRECISIONS, PRECISION_LABELS, truncateTime, UNIT_NS } from './precision.js';
+import { CrossLineChecks } from './crossline.js';
 import { isFailure, type RecordContext, type RecordFailure, type RecordResult } from './record.js';
 import { parseReferenceRecord, referenceRecordEnd } from './reference.js';
-import type { Diagnostic, Dialect, FieldType, ParseOptions, Point, Precision, RecordError } from './types.js';
+import type { Diagnostic, Dialect, ParseOptions, Point, Precision, RecordError } from './types.js';
 
 /** Receives what the engine finds, in input order. */
 export interface ParseSink {
   point?(p: Point): void;
   error?(e: RecordError, d: Diagnostic): void;
   warning?(d: Diagnostic): void;
+  /**
+   * Called after each scan unit (a record, blank line or comment): text[start, end) with `end`
+   * the terminating newline (or text.length), its first line and its newline count. Diagnostics
+   * and the point of the unit were reported just before. Return true to stop the run there.
+   */
+  unit?(start: number, end: number, line: number, newlines: number): boolean | void;
+}
+
+/** Engine-internal options (the incremental validator runs cross-line checks separately). */
+export interface EngineOptions extends ParseOptions {
+  crossLine?: boolean;
 }
 
 export interface ParseStats {
@@ -37,8 +49,6 @@ export interface ParseResult {
 export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 /** Storage rejects longer string values (bytes). */
 export const MAX_STRING_BYTES = 1024 * 1024;
-/** Bound on remembered (series, time) pairs for the overwrite warning, so streams stay in constant memory. */
-const DUPLICATE_MEMORY = 200_000;
 
 const NEWLINE = 10;
 const CR = 13;
@@ -88,9 +98,8 @@ export class LineProtocolParser {
   private carry = '';
   /** While skipping an over-long record: the resumable record-end scanner state. */
   private skipping: SkipState | null = null;
-  private fieldTypes = new Map<string, Map<string, { type: FieldType; line: number }>>();
-  private seen = new Map<string, Map<string, number>>();
-  private seenCount = 0;
+  /** Checks across lines (type conflicts, overwrites); null when only per-line checks run. */
+  private readonly cross: CrossLineChecks | null;
   private nextQuote = -1;
   private nextBackslash = -1;
   private text = '';
@@ -103,6 +112,7 @@ export class LineProtocolParser {
     private readonly build = true,
   ) {
     this.o = resolve(opts);
+    this.cross = this.o.warnings && (opts as EngineOptions).crossLine !== false ? new CrossLineChecks() : null;
     this.line = opts.firstLine ?? 1;
     this.ctx = {
       line: this.line,
@@ -147,15 +157,20 @@ export class LineProtocolParser {
 
   private pendingPartialLine = false;
 
-  /** Parses complete records of text; returns the offset of the first unconsumed character. */
-  run(text: string, final: boolean): number {
+  /**
+   * Parses complete records of text from `from` (a record start; line numbering continues from
+   * the parser's current line, or `line` when given); returns the offset of the first unconsumed
+   * character.
+   */
+  run(text: string, final: boolean, from = 0, line?: number): number {
     const len = text.length;
     const dialect = this.o.dialect;
     const influx = dialect !== 'reference';
     this.text = text;
     this.nextQuote = -1;
     this.nextBackslash = -1;
-    let pos = 0;
+    if (line !== undefined) this.line = line;
+    let pos = from;
     while (pos < len) {
       // ---- where does this record end? ----
       let recEnd: number;
@@ -194,8 +209,10 @@ export class LineProtocolParser {
       this.recordStart = pos;
       this.handleRecord(text, pos, contentEnd, startLine, influx);
       this.line = startLine + newlines + (recEnd < len ? 1 : 0);
-      this.pendingPartialLine = recEnd >= len && recEnd > pos;
+      this.pendingPartialLine = recEnd >= len && recEnd > pos && text.charCodeAt(len - 1) !== NEWLINE;
+      const stop = this.sink.unit?.(pos, recEnd, startLine, newlines);
       pos = recEnd + 1;
+      if (stop === true) break;
     }
     return pos > len ? len : pos;
   }
@@ -255,8 +272,9 @@ export class LineProtocolParser {
     let hint = hintFor(f.code);
     if (f.code === 'unbalanced-quotes') {
       const last = this.lineCol(end).line;
-      if (last > r.line) {
-        detail += `: the string opened here never closes, so InfluxDB reads line${last - r.line > 1 ? `s ${r.line + 1}–${last}` : ` ${last}`} as part of this record and rejects ${last - r.line > 1 ? 'them all' : 'both'}`;
+      const swallowed = last - r.line;
+      if (swallowed > 0) {
+        detail += `: the string opened here never closes, so InfluxDB reads the next ${swallowed === 1 ? 'line' : `${swallowed} lines`} into this record and rejects ${swallowed === 1 ? 'both' : 'them all'}`;
       }
     }
     if (f.code === 'time-out-of-range' && this.ctx.precision !== 'ns') {
@@ -313,53 +331,13 @@ export class LineProtocolParser {
         );
       }
     }
-    // One field, two types: InfluxDB rejects the later write with a field type conflict.
-    let types = this.fieldTypes.get(p.measurement);
-    if (types === undefined) {
-      types = new Map();
-      this.fieldTypes.set(p.measurement, types);
-    }
     for (const f of p.fields) {
-      const prev = types.get(f.key);
-      if (prev === undefined) types.set(f.key, { type: f.type, line: p.line });
-      else if (prev.type !== f.type) {
-        this.warnAt(
-          start,
-          lineEnd,
-          'field-type-conflict',
-          `field "${f.key}" of "${p.measurement}" is ${article(f.type)} here but ${article(prev.type)} on line ${prev.line}; InfluxDB will reject one of them as a field type conflict`,
-          `Write every value of "${f.key}" with the same type (e.g. all integers with the i suffix).`,
-        );
-      }
       if (f.type === 'string' && f.value.length > MAX_STRING_BYTES / 3 && utf8Length(f.value) > MAX_STRING_BYTES) {
         this.warnAt(start, lineEnd, 'string-too-long', `string field "${f.key}" is ${utf8Length(f.value)} bytes; InfluxDB storage rejects strings over ${MAX_STRING_BYTES} bytes`, 'Split the value or store it elsewhere.');
       }
     }
-    // Same series and time twice: the later point silently overwrites the earlier one's fields.
-    let times = this.seen.get(p.series);
-    if (times === undefined) {
-      if (this.seenCount >= DUPLICATE_MEMORY) {
-        this.seen.clear();
-        this.seenCount = 0;
-      }
-      times = new Map();
-      this.seen.set(p.series, times);
-    }
-    const before = times.get(p.time);
-    if (before !== undefined) {
-      this.warnAt(
-        start,
-        lineEnd,
-        p.timestamped ? 'duplicate-point' : 'duplicate-no-timestamp',
-        p.timestamped
-          ? `same series and timestamp as line ${before}; InfluxDB keeps one point and overwrites its fields`
-          : `same series as line ${before} and no timestamp: both get the same server time, so this point overwrites that one`,
-        p.timestamped ? 'Give each point its own timestamp, or merge the fields into one line.' : 'Add timestamps to the lines.',
-      );
-    } else {
-      times.set(p.time, p.line);
-      this.seenCount++;
-    }
+    const found = this.cross?.check(p);
+    if (found) for (const w of found) this.warnAt(start, lineEnd, w.code, w.message, w.hint);
   }
 
   private startSkipping(): void {
@@ -419,10 +397,6 @@ class SkipState {
     }
     return -1;
   }
-}
-
-function article(t: FieldType): string {
-  return t === 'int' ? 'an integer' : t === 'uint' ? 'an unsigned integer' : t === 'bool' ? 'a boolean' : `a ${t}`;
 }
 
 function firstLineEnd(text: string, start: number, end: number): number {

@@ -118,18 +118,17 @@ export function timestampToNs(token: string, unit: Precision): TimeResult {
   return { ok: true, ns: v.toString() };
 }
 
-/** The UTC ISO date of a ns time, with the sub-millisecond digits kept. */
+/** The UTC ISO date of a ns time, with every sub-second digit kept (trailing zeros dropped). */
 export function formatNs(ns: string | bigint): string {
   const v = typeof ns === 'bigint' ? ns : BigInt(ns);
-  let ms = v / 1_000_000n;
-  let sub = v % 1_000_000n;
-  if (sub < 0n) {
-    sub += 1_000_000n;
-    ms -= 1n;
+  let sec = v / 1_000_000_000n;
+  let frac = v % 1_000_000_000n;
+  if (frac < 0n) {
+    frac += 1_000_000_000n;
+    sec -= 1n;
   }
-  const d = new Date(Number(ms));
+  const d = new Date(Number(sec) * 1000);
   if (Number.isNaN(d.getTime())) return `${v} ns`;
-  const iso = d.toISOString(); // 2024-01-01T00:00:00.000Z
-  const frac = sub === 0n ? '' : sub.toString().padStart(6, '0').replace(/0+$/, '');
-  return iso.slice(0, -1) + frac + 'Z';
+  const digits = frac === 0n ? '' : '.' + frac.toString().padStart(9, '0').replace(/0+$/, '');
+  return d.toISOString().slice(0, 19) + digits + 'Z';
 }

@@ -1,0 +1,97 @@
+// The incremental validator must always agree with validating the whole document again.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IncrementalValidator } from '../../lineprotocol/incremental.js';
+import { parse, type EngineOptions } from '../../lineprotocol/parse.js';
+import type { Diagnostic } from '../../lineprotocol/types.js';
+
+const NOW = 1700000000000000000n;
+
+function full(text: string, crossLine: boolean) {
+  return parse(text, { now: NOW, crossLine } as EngineOptions);
+}
+
+const key = (d: Diagnostic) => `${d.line}:${d.column}-${d.endLine ?? d.line}:${d.endColumn} ${d.severity} ${d.code} ${d.message}`;
+
+// Fragments that exercise the tricky parts: quotes spanning lines, escapes, CRLF, comments.
+const fragment = fc.constantFrom(
+  'cpu,host=a v=1i 1700000000000000000\n',
+  'cpu,host=b v=2 1700000000000000000\n',
+  'cpu v="multi\nline" 5\n',
+  'cpu v="unclosed\n',
+  'mem,host=a free=10u 1700000000\n',
+  'bad line\n',
+  '# comment\n',
+  '\n',
+  'cpu v=1\r\n',
+  'cpu v="a\\nb"\n',
+  'cpu,host=a\\ b v=t\n',
+  'cpu v=1i\n',
+  '"',
+  '\\',
+  ' ',
+  '=',
+  ',',
+  'x',
+);
+
+const doc = fc.array(fragment, { maxLength: 30 }).map((parts) => parts.join(''));
+
+describe('IncrementalValidator', () => {
+  it('matches a full re-validation after every random edit', () => {
+    fc.assert(
+      fc.property(
+        doc,
+        fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.array(fragment, { maxLength: 3 }).map((p) => p.join(''))), { minLength: 1, maxLength: 8 }),
+        (text, edits) => {
+          const v = new IncrementalValidator({ now: NOW });
+          v.setText(text);
+          let current = text;
+          for (const [at, len, insert] of edits) {
+            const from = current.length === 0 ? 0 : at % (current.length + 1);
+            const to = Math.min(current.length, from + len);
+            v.applyEdit(from, to, insert);
+            current = current.slice(0, from) + insert + current.slice(to);
+            expect(v.text).toBe(current);
+            const whole = full(current, false);
+            expect(v.localDiagnostics().map(key)).toEqual(whole.diagnostics.map(key));
+            expect(v.allPoints()).toEqual(whole.points);
+            const s = v.stats();
+            expect([s.lines, s.records, s.points, s.errors]).toEqual([whole.stats.lines, whole.stats.records, whole.stats.points, whole.stats.errors]);
+          }
+          const crossWhole = full(current, true).diagnostics.filter((d) => ['duplicate-point', 'duplicate-no-timestamp', 'field-type-conflict'].includes(d.code));
+          expect(v.crossLineDiagnostics().map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual(crossWhole.map((d) => `${d.line} ${d.code} ${d.message}`));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('re-parses only near the edit in a large document', () => {
+    const lines = Array.from({ length: 20000 }, (_, i) => `cpu,host=h${i % 50} v=${i}i ${1700000000000000000n + BigInt(i)}`);
+    const v = new IncrementalValidator({ now: NOW });
+    v.setText(lines.join('\n') + '\n');
+    const offset = lines.slice(0, 10000).join('\n').length + 1; // start of line 10001
+    v.applyEdit(offset + 4, offset + 4, ' '); // "cpu, host=..." → missing tag key
+    const diags = v.localDiagnostics();
+    expect(diags).toHaveLength(1);
+    expect(diags[0]).toMatchObject({ line: 10001, severity: 'error', code: 'missing-tag-key' });
+    v.applyEdit(offset + 4, offset + 5, '');
+    expect(v.localDiagnostics()).toHaveLength(0);
+    expect(v.stats().points).toBe(20000);
+  });
+
+  it('follows an unclosed quote through the lines it swallows and back', () => {
+    const v = new IncrementalValidator({ now: NOW });
+    v.setText('cpu v=1 1\ncpu v=2 2\ncpu v=3 3\n');
+    v.applyEdit(6, 7, '"x'); // line 1 becomes cpu v="x 1 ... swallowing the rest
+    const [d] = v.localDiagnostics();
+    expect(d).toMatchObject({ line: 1, column: 7, code: 'unbalanced-quotes' });
+    expect(d.message).toContain('the next 2 lines');
+    expect(d.endLine).toBe(3);
+    expect(v.stats().points).toBe(0);
+    v.applyEdit(6, 8, '1');
+    expect(v.localDiagnostics()).toEqual([]);
+    expect(v.stats().points).toBe(3);
+  });
+});
