@@ -426,9 +426,9 @@ export function parseInfluxRecord(
       if ((p1 === SPACE || p1 === COMMA) && text.charCodeAt(i - 2) !== BACKSLASH) {
         return fail(i, 'missing field key', 'missing-field-key');
       }
-      if (i + 1 >= end) return fail(i, 'missing field value', 'missing-field-value');
+      if (i + 1 >= end) return fail(i + 1, 'missing field value', 'missing-field-value');
       const n = text.charCodeAt(i + 1);
-      if (n === COMMA || n === SPACE) return fail(i, 'missing field value', 'missing-field-value');
+      if (n === COMMA || n === SPACE) return fail(i + 1, 'missing field value', 'missing-field-value');
       growFields(equals);
       fieldSpans[f] = fieldKeyStart;
       fieldSpans[f + 1] = i;
