@@ -6,12 +6,25 @@ import type { Readable } from 'node:stream';
 
 export const CHUNK_BYTES = 1024 * 1024;
 
-export function openText(file: string): Readable {
+export function openBytes(file: string): Readable {
   const raw: Readable = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const stream = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   if (file.endsWith('.gz')) raw.on('error', (e) => stream.destroy(e));
-  stream.setEncoding('utf8');
   return stream;
+}
+
+/**
+ * Streams a file as text chunks, each with its bytes when the chunk is pure ASCII (so the
+ * parser can scan bytes). UTF-8 sequences split across chunks are decoded correctly.
+ */
+export async function* readChunks(file: string): AsyncGenerator<{ text: string; bytes?: Uint8Array }> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const buf of openBytes(file) as AsyncIterable<Buffer>) {
+    const text = decoder.decode(buf, { stream: true });
+    yield text.length === buf.length ? { text, bytes: buf } : { text };
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield { text: rest };
 }
 
 /** Buffered writes to stdout: millions of diagnostic lines must not mean millions of syscalls. */

@@ -3,7 +3,7 @@
 import { LineProtocolParser, type ParseStats } from '../lineprotocol/parse.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
-import { openText, Output } from './input.js';
+import { Output, readChunks } from './input.js';
 import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
 
 export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference] [--precision ns|n|us|u|µ|ms|s|m|h]
@@ -39,7 +39,7 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
       warnings,
     );
     try {
-      for await (const chunk of openText(file)) parser.push(chunk as string);
+      for await (const c of readChunks(file)) parser.push(c.text, c.bytes);
     } catch (e) {
       out.flush();
       throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);

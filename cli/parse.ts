@@ -3,7 +3,7 @@
 import { LineProtocolParser } from '../lineprotocol/parse.js';
 import type { Field, Point, RecordError } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
-import { openText, Output } from './input.js';
+import { Output, readChunks } from './input.js';
 import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
 
 export const PARSE_USAGE = `usage: lpstudio parse [--dialect influxdb2|influxdb1|reference] [--precision ns|n|us|u|µ|ms|s|m|h]
@@ -63,7 +63,7 @@ export async function parseCommand(argv: readonly string[]): Promise<number> {
   );
   const file = positional[0] ?? '-';
   try {
-    for await (const chunk of openText(file)) parser.push(chunk as string);
+    for await (const c of readChunks(file)) parser.push(c.text, c.bytes);
   } catch (e) {
     out.flush();
     throw new UsageError(`cannot read ${file === '-' ? '<stdin>' : file}: ${(e as Error).message}`);

@@ -2,6 +2,7 @@
 // failures into InfluxDB's messages plus positioned diagnostics, and adds our warnings.
 // One engine serves whole documents (parse/validate) and streams (push chunks, end).
 import { influxRecordEnd, parseInfluxRecord, skipInfluxWhitespace, utf8Length } from './influx.js';
+import { parseInfluxRecord as parseInfluxRecordBytes } from './influx-bytes.generated.js';
 import { hintFor } from './hints.js';
 import { formatNs, nowNs, PRECISIONS, PRECISION_LABELS, truncateTime, UNIT_NS } from './precision.js';
 import { CrossLineChecks } from './crossline.js';
@@ -96,6 +97,10 @@ export class LineProtocolParser {
   private readonly ctx: RecordContext;
   private line: number;
   private carry = '';
+  /** The bytes of `carry` while everything seen is ASCII (then byte and string offsets agree). */
+  private carryBytes: Uint8Array | null = new Uint8Array(0);
+  /** Bytes of the text being run, when ASCII: the faster byte scanner is used. */
+  private bytes: Uint8Array | null = null;
   /** While skipping an over-long record: the resumable record-end scanner state. */
   private skipping: SkipState | null = null;
   /** Checks across lines (type conflicts, overwrites); null when only per-line checks run. */
@@ -125,7 +130,12 @@ export class LineProtocolParser {
     };
   }
 
-  push(chunk: string): void {
+  /**
+   * Feeds the next chunk. `bytes`, when given, are the chunk's UTF-8 bytes; for ASCII input they
+   * let the engine scan bytes instead of characters (twice as fast).
+   */
+  push(chunk: string, bytes?: Uint8Array): void {
+    let ascii = bytes !== undefined && bytes.length === chunk.length ? bytes : null;
     if (this.skipping !== null) {
       const at = this.skipping.scan(chunk);
       if (at < 0) {
@@ -135,10 +145,21 @@ export class LineProtocolParser {
       this.line += countNewlines(chunk, 0, at) + 1;
       this.skipping = null;
       chunk = chunk.slice(at + 1);
+      if (ascii !== null) ascii = ascii.subarray(at + 1);
     }
     const text = this.carry.length > 0 ? this.carry + chunk : chunk;
-    const consumed = this.run(text, false);
+    let textBytes: Uint8Array | null = null;
+    if (ascii !== null && this.carryBytes !== null) {
+      if (this.carryBytes.length === 0) textBytes = ascii;
+      else {
+        textBytes = new Uint8Array(this.carryBytes.length + ascii.length);
+        textBytes.set(this.carryBytes);
+        textBytes.set(ascii, this.carryBytes.length);
+      }
+    }
+    const consumed = this.run(text, false, 0, undefined, textBytes ?? undefined);
     this.carry = consumed < text.length ? text.slice(consumed) : '';
+    this.carryBytes = textBytes !== null ? textBytes.slice(consumed) : this.carry.length === 0 ? new Uint8Array(0) : null;
     if (this.carry.length > MAX_RECORD_CHARS) this.startSkipping();
   }
 
@@ -147,8 +168,10 @@ export class LineProtocolParser {
       this.skipping = null;
     } else if (this.carry.length > 0) {
       const text = this.carry;
+      const bytes = this.carryBytes ?? undefined;
       this.carry = '';
-      this.run(text, true);
+      this.carryBytes = new Uint8Array(0);
+      this.run(text, true, 0, undefined, bytes);
     }
     // A final line without a newline still counts as a line.
     this.stats.lines = this.line - 1 + (this.pendingPartialLine ? 1 : 0);
@@ -162,8 +185,9 @@ export class LineProtocolParser {
    * the parser's current line, or `line` when given); returns the offset of the first unconsumed
    * character.
    */
-  run(text: string, final: boolean, from = 0, line?: number): number {
+  run(text: string, final: boolean, from = 0, line?: number, bytes?: Uint8Array): number {
     const len = text.length;
+    this.bytes = bytes !== undefined && bytes.length === len ? bytes : null;
     const dialect = this.o.dialect;
     const influx = dialect !== 'reference';
     this.text = text;
@@ -226,7 +250,10 @@ export class LineProtocolParser {
     if (influx) {
       start = skipInfluxWhitespace(text, pos, end);
       if (start >= end || text.charCodeAt(start) === HASH) return;
-      result = parseInfluxRecord(text, start, end, ctx, this.o.dialect === 'influxdb1');
+      const v1 = this.o.dialect === 'influxdb1';
+      result = this.bytes !== null
+        ? parseInfluxRecordBytes(text, this.bytes, start, end, ctx, v1)
+        : parseInfluxRecord(text, start, end, ctx, v1);
     } else {
       result = parseReferenceRecord(text, pos, end, ctx);
       if (result === null) return;

@@ -109,12 +109,12 @@ describe('streaming', () => {
     'mem,host=é\\ x free=10u\n' +
     'cpu v="unclosed,w=1\ncpu v=2 2\n';
 
-  function streamed(chunks: string[]) {
+  function streamed(chunks: string[], bytes = false) {
     const points: Point[] = [];
     const errors: RecordError[] = [];
     const ds: Diagnostic[] = [];
     const p = new LineProtocolParser({ now: NOW }, { point: (x) => points.push(x), error: (e, d) => { errors.push(e); ds.push(d); }, warning: (d) => ds.push(d) });
-    for (const c of chunks) p.push(c);
+    for (const c of chunks) p.push(c, bytes ? new TextEncoder().encode(c) : undefined);
     const stats = p.end();
     return { points, errors, diagnostics: ds, stats };
   }
@@ -128,6 +128,19 @@ describe('streaming', () => {
       expect(s.diagnostics).toEqual(whole.diagnostics);
       expect(s.stats).toEqual(whole.stats);
     }
+  });
+
+  it('gives the same result through the byte scanner, for every split', () => {
+    const ascii = doc.replace('é', 'e');
+    const whole = parse(ascii, { now: NOW });
+    for (let i = 0; i <= ascii.length; i++) {
+      const s = streamed([ascii.slice(0, i), ascii.slice(i)], true);
+      expect(s.points).toEqual(whole.points);
+      expect(s.diagnostics).toEqual(whole.diagnostics);
+      expect(s.stats).toEqual(whole.stats);
+    }
+    const mixed = streamed([doc.slice(0, 40), doc.slice(40, 120), doc.slice(120)], true);
+    expect(mixed.points).toEqual(parse(doc, { now: NOW }).points);
   });
 
   it('gives the same result one character at a time', () => {

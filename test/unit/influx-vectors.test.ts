@@ -1,12 +1,22 @@
 // Every vector InfluxDB's own Go parser produced must come out of our influxdb2 / influxdb1
 // dialects identically: points, series keys, and the exact error texts.
 import { describe, expect, it } from 'vitest';
-import { influxErrorText, parse } from '../../lineprotocol/parse.js';
+import { influxErrorText, LineProtocolParser, parse } from '../../lineprotocol/parse.js';
 import { influxPrecision } from '../../lineprotocol/precision.js';
-import type { Dialect, Field, Point } from '../../lineprotocol/types.js';
+import type { Dialect, Field, ParseOptions, Point, RecordError } from '../../lineprotocol/types.js';
 import { canonicalQuotes, goFloat, readVectors, type VectorCase } from '../support/influx-vectors.js';
 
 const NOW = 1700000000123456789n;
+
+/** Runs the engine on the text, or on its UTF-8 bytes (the byte scanner, used for ASCII input). */
+function run(text: string, opts: ParseOptions, bytes: boolean): { points: Point[]; errors: RecordError[] } {
+  if (!bytes) return parse(text, opts);
+  const points: Point[] = [];
+  const errors: RecordError[] = [];
+  const parser = new LineProtocolParser(opts, { point: (p) => points.push(p), error: (e) => errors.push(e) });
+  parser.run(text, true, 0, undefined, new TextEncoder().encode(text));
+  return { points, errors };
+}
 const q = JSON.stringify;
 
 function renderFieldA(f: Field): string {
@@ -19,8 +29,8 @@ function renderFieldA(f: Field): string {
   }
 }
 
-function renderPartA(c: VectorCase, dialect: Dialect): string {
-  const r = parse(c.input, { dialect, ...influxPrecision(dialect, c.precision), now: NOW, warnings: false });
+function renderPartA(c: VectorCase, dialect: Dialect, bytes: boolean): string {
+  const r = run(c.input, { dialect, ...influxPrecision(dialect, c.precision), now: NOW, warnings: false }, bytes);
   const parts: string[] = [];
   if (r.errors.length > 0) parts.push(`ERROR ${q(influxErrorText(r.errors))} ;`);
   for (const p of r.points) {
@@ -40,8 +50,8 @@ function renderFieldB(f: Field): string {
   }
 }
 
-function renderPartB(c: VectorCase, dialect: Dialect): string {
-  const r = parse(c.input, { dialect, now: 0n, warnings: false });
+function renderPartB(c: VectorCase, dialect: Dialect, bytes: boolean): string {
+  const r = run(c.input, { dialect, now: 0n, warnings: false }, bytes);
   const out: string[] = r.points.map((p: Point) =>
     [`point: name=${q(p.measurement)} seriesKey=${q(p.series)}`, ...p.tags.map((t) => `tag[${q(t.key)}=${q(t.value)}]`), ...p.fields.map(renderFieldB), `t=${p.time}`].join(' '),
   );
@@ -56,13 +66,13 @@ describe('InfluxDB parser vectors', () => {
     expect(cases.length).toBeGreaterThan(280);
   });
 
-  for (const [dialect, label] of [['influxdb2', '2.x'], ['influxdb1', '1.x']] as const) {
-    describe(dialect, () => {
+  for (const [dialect, label, bytes] of [['influxdb2', '2.x', false], ['influxdb1', '1.x', false], ['influxdb2', '2.x', true], ['influxdb1', '1.x', true]] as const) {
+    describe(`${dialect}${bytes ? ' (byte scanner)' : ''}`, () => {
       for (const c of cases) {
         const expected = c.part === 'B' ? c.expected.get('both') : (c.expected.get(label) ?? c.expected.get('2.x'));
         it(`line ${c.lineNo}: ${JSON.stringify(c.input).slice(0, 70)} precision=${c.precision || '-'}`, () => {
           expect(expected).toBeDefined();
-          const ours = c.part === 'B' ? renderPartB(c, dialect) : renderPartA(c, dialect);
+          const ours = c.part === 'B' ? renderPartB(c, dialect, bytes) : renderPartA(c, dialect, bytes);
           expect(canonicalQuotes(ours, false)).toBe(canonicalQuotes(expected!, c.part === 'B'));
         });
       }
