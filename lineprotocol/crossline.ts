@@ -12,6 +12,14 @@ export interface Finding {
 /** Remembered (series, time) pairs before the memory is reset. */
 const DUPLICATE_MEMORY = 200_000;
 
+/**
+ * A copy of a string that does not keep its parent alive: a slice of a 64 KiB chunk would
+ * otherwise pin the whole chunk in memory for as long as it is remembered here.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 function article(t: FieldType): string {
   return t === 'int' ? 'an integer' : t === 'uint' ? 'an unsigned integer' : t === 'bool' ? 'a boolean' : `a ${t}`;
 }
@@ -33,11 +41,11 @@ export class CrossLineChecks {
     let types = this.fieldTypes.get(p.measurement);
     if (types === undefined) {
       types = new Map();
-      this.fieldTypes.set(p.measurement, types);
+      this.fieldTypes.set(own(p.measurement), types);
     }
     for (const f of p.fields) {
       const prev = types.get(f.key);
-      if (prev === undefined) types.set(f.key, { type: f.type, line: p.line });
+      if (prev === undefined) types.set(own(f.key), { type: f.type, line: p.line });
       else if (prev.type !== f.type) {
         (out ??= []).push({
           code: 'field-type-conflict',
@@ -53,7 +61,7 @@ export class CrossLineChecks {
         this.seenCount = 0;
       }
       times = new Map();
-      this.seen.set(p.series, times);
+      this.seen.set(own(p.series), times);
     }
     const before = times.get(p.time);
     if (before !== undefined) {
@@ -71,7 +79,7 @@ export class CrossLineChecks {
             },
       );
     } else {
-      times.set(p.time, p.line);
+      times.set(own(p.time), p.line);
       this.seenCount++;
     }
     return out;
