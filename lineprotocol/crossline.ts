@@ -3,6 +3,11 @@
 // silently overwrites). Memory is bounded so a stream of any size stays in constant memory.
 import type { FieldType, Point } from './types.js';
 
+/** What the checks need of a point (a Point has it; the editor keeps just this much). */
+export type CheckedPoint = Pick<Point, 'measurement' | 'series' | 'time' | 'timestamped' | 'line'> & {
+  fields: readonly { key: string; type: FieldType }[];
+};
+
 export interface Finding {
   code: string;
   message: string;
@@ -36,7 +41,7 @@ export class CrossLineChecks {
   }
 
   /** Checks a point against the ones seen before it; returns what is wrong (usually nothing). */
-  check(p: Point): Finding[] | null {
+  check(p: CheckedPoint): Finding[] | null {
     let out: Finding[] | null = null;
     let types = this.fieldTypes.get(p.measurement);
     if (types === undefined) {
@@ -54,12 +59,13 @@ export class CrossLineChecks {
         });
       }
     }
+    if (this.seenCount >= DUPLICATE_MEMORY) {
+      // Forget and start over: bounded memory matters more than spotting far-apart repeats.
+      this.seen.clear();
+      this.seenCount = 0;
+    }
     let times = this.seen.get(p.series);
     if (times === undefined) {
-      if (this.seenCount >= DUPLICATE_MEMORY) {
-        this.seen.clear();
-        this.seenCount = 0;
-      }
       times = new Map();
       this.seen.set(own(p.series), times);
     }

@@ -1,12 +1,12 @@
 // Validation for the editor: after an edit only the records it touches are parsed again.
-// The document is kept as a list of scan units (records, blank lines, comments). An edit
-// re-parses from the unit containing it until a unit boundary lines up with an old boundary
-// again — a record that an unclosed quote now swallows simply keeps the re-parse going — and
-// the rest of the document is reused with shifted offsets and line numbers.
+// The document is kept as a list of scan units (records, blank lines, comments), each with its
+// own text, so an edit never copies the whole document: the units the edit touches are joined,
+// edited and parsed again; if the last of them no longer ends where it did (an unclosed quote
+// now swallows the lines after it), the window grows until the boundaries line up again.
 // Per-line findings are immediate; findings that relate lines to each other (type conflicts,
-// overwrites) are computed over the stored points on demand (crossLineDiagnostics).
-import { CrossLineChecks } from './crossline.js';
-import { lineCount, LineProtocolParser, type EngineOptions } from './parse.js';
+// overwrites) are computed over compact per-point summaries on demand (crossLineDiagnostics).
+import { CrossLineChecks, type CheckedPoint } from './crossline.js';
+import { LineProtocolParser, type EngineOptions } from './parse.js';
 import type { Diagnostic, ParseOptions, Point } from './types.js';
 
 export interface DocumentStats {
@@ -17,90 +17,97 @@ export interface DocumentStats {
   warnings: number;
 }
 
+interface Units {
+  texts: string[];
+  lines: number[];
+  newlines: number[];
+  diags: (Diagnostic[] | null)[];
+  points: (CheckedPoint | null)[];
+  records: boolean[];
+}
+
+/** A copy that does not keep a larger string alive (slices share their parent's memory). */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+function summary(p: Point): CheckedPoint {
+  return {
+    measurement: own(p.measurement),
+    series: own(p.series),
+    time: own(p.time),
+    timestamped: p.timestamped,
+    line: p.line,
+    fields: p.fields.map((f) => ({ key: own(f.key), type: f.type })),
+  };
+}
+
 export class IncrementalValidator {
-  private doc = '';
-  /** Per unit: start offset, end offset (its newline, or the text length), first line. */
+  private u: Units = { texts: [], lines: [], newlines: [], diags: [], points: [], records: [] };
+  /** Start offset of each unit, and the line each unit's diagnostics were computed for. */
   private starts: number[] = [];
-  private ends: number[] = [];
-  private lines: number[] = [];
-  /** Per unit: diagnostics as reported, and the line the unit was on when they were. */
-  private diags: (Diagnostic[] | null)[] = [];
   private diagLine: number[] = [];
-  private points: (Point | null)[] = [];
-  private records: boolean[] = [];
+  private length = 0;
   private readonly opts: EngineOptions;
 
   constructor(opts: ParseOptions = {}) {
     this.opts = { ...opts, crossLine: false };
   }
 
+  /** The whole document (joined on demand). */
   get text(): string {
-    return this.doc;
+    return this.u.texts.join('');
   }
 
   /** Replaces the whole document. */
   setText(text: string): void {
-    this.doc = text;
-    const fresh = this.parseFrom(text, 0, 1, () => false);
-    this.starts = fresh.starts;
-    this.ends = fresh.ends;
-    this.lines = fresh.lines;
-    this.diags = fresh.diags;
-    this.diagLine = fresh.lines.slice();
-    this.points = fresh.points;
-    this.records = fresh.records;
+    this.u = this.parse(text, 1, true).units;
+    this.diagLine = this.u.lines.slice();
+    this.length = text.length;
+    this.starts = new Array<number>(this.u.texts.length);
+    let at = 0;
+    for (let i = 0; i < this.u.texts.length; i++) {
+      this.starts[i] = at;
+      at += this.u.texts[i].length;
+    }
   }
 
   /** Applies an edit: text[from, to) is replaced by `insert` (offsets in the current text). */
   applyEdit(from: number, to: number, insert: string): void {
-    const old = this.doc;
-    if (from < 0 || to < from || to > old.length) throw new RangeError(`edit ${from}-${to} outside 0-${old.length}`);
-    const text = old.slice(0, from) + insert + old.slice(to);
-    const delta = insert.length - (to - from);
-    this.doc = text;
-    const n = this.starts.length;
+    if (from < 0 || to < from || to > this.length) throw new RangeError(`edit ${from}-${to} outside 0-${this.length}`);
+    const n = this.u.texts.length;
     if (n === 0) {
-      this.setText(text);
+      this.setText(insert);
       return;
     }
-    // First unit that can change: the last one starting at or before the edit.
     const a = Math.max(0, upperBound(this.starts, from) - 1);
-    const editEnd = from + insert.length;
-    let resync = n; // index of the first old unit kept after the re-parsed ones
-    const fresh = this.parseFrom(text, this.starts[a], this.lines[a], (nextStart) => {
-      if (nextStart <= editEnd) return false;
-      const b = lowerBound(this.starts, nextStart - delta);
-      if (b < n && this.starts[b] === nextStart - delta && this.starts[b] >= to) {
-        resync = b;
-        return true;
+    let k = Math.max(a, upperBound(this.starts, to) - 1);
+    const delta = insert.length - (to - from);
+    for (;;) {
+      const last = k === n - 1;
+      const joined = this.u.texts.slice(a, k + 1).join('');
+      const local = joined.slice(0, from - this.starts[a]) + insert + joined.slice(to - this.starts[a]);
+      const r = this.parse(local, this.u.lines[a], last);
+      // A backslash just before the window's final newline escapes it in the full text (InfluxDB's
+      // splitter only skips after a backslash when two more bytes follow), so look further.
+      if ((!r.complete || local.charCodeAt(local.length - 2) === 92) && !last) {
+        k = Math.min(n - 1, k + (k - a + 1)); // the edit runs past the window: grow it
+        continue;
       }
-      return false;
-    });
-    const kept = n - resync;
-    const lineDelta =
-      kept > 0 ? (fresh.nextLine ?? this.lines[resync]) - this.lines[resync] : 0;
-    for (let u = resync; u < n; u++) {
-      this.starts[u] += delta;
-      this.ends[u] += delta;
-      this.lines[u] += lineDelta;
+      this.splice(a, k - a + 1, r.units, delta);
+      this.length += delta;
+      return;
     }
-    const removed = resync - a;
-    this.starts = replace(this.starts, a, removed, fresh.starts);
-    this.ends = replace(this.ends, a, removed, fresh.ends);
-    this.lines = replace(this.lines, a, removed, fresh.lines);
-    this.diags = replace(this.diags, a, removed, fresh.diags);
-    this.diagLine = replace(this.diagLine, a, removed, fresh.lines);
-    this.points = replace(this.points, a, removed, fresh.points);
-    this.records = replace(this.records, a, removed, fresh.records);
   }
 
   /** Per-line diagnostics (errors and warnings of each record), with current line numbers. */
   localDiagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
-    for (let u = 0; u < this.diags.length; u++) {
-      const ds = this.diags[u];
+    const { diags, lines } = this.u;
+    for (let i = 0; i < diags.length; i++) {
+      const ds = diags[i];
       if (ds === null) continue;
-      const shift = this.lines[u] - this.diagLine[u];
+      const shift = lines[i] - this.diagLine[i];
       for (const d of ds) {
         if (shift === 0) out.push(d);
         else {
@@ -113,29 +120,21 @@ export class IncrementalValidator {
     return out;
   }
 
-  /** Findings that relate lines to each other, recomputed over the stored points. */
+  /** Findings that relate lines to each other, recomputed over the stored point summaries. */
   crossLineDiagnostics(): Diagnostic[] {
     const checks = new CrossLineChecks();
     const out: Diagnostic[] = [];
-    for (let u = 0; u < this.points.length; u++) {
-      const p = this.points[u];
+    const { points, lines, texts } = this.u;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
       if (p === null) continue;
-      p.line = this.lines[u];
+      p.line = lines[i];
       const found = checks.check(p);
       if (found === null) continue;
-      const start = this.starts[u];
-      const nl = this.doc.indexOf('\n', start);
-      const firstLineEnd = nl < 0 || nl > this.ends[u] ? this.ends[u] : nl;
+      const nl = texts[i].indexOf('\n');
+      const width = nl < 0 ? texts[i].length : nl;
       for (const f of found) {
-        out.push({
-          line: p.line,
-          column: 1,
-          endColumn: Math.max(2, firstLineEnd - start + 1),
-          severity: 'warning',
-          code: f.code,
-          message: f.message,
-          hint: f.hint,
-        });
+        out.push({ line: p.line, column: 1, endColumn: Math.max(2, width + 1), severity: 'warning', code: f.code, message: f.message, hint: f.hint });
       }
     }
     return out;
@@ -143,9 +142,7 @@ export class IncrementalValidator {
 
   /** Everything, ordered by position. */
   diagnostics(): Diagnostic[] {
-    return [...this.localDiagnostics(), ...this.crossLineDiagnostics()].sort(
-      (x, y) => x.line - y.line || x.column - y.column,
-    );
+    return [...this.localDiagnostics(), ...this.crossLineDiagnostics()].sort((x, y) => x.line - y.line || x.column - y.column);
   }
 
   stats(): DocumentStats {
@@ -153,44 +150,61 @@ export class IncrementalValidator {
     let points = 0;
     let errors = 0;
     let warnings = 0;
-    for (let u = 0; u < this.records.length; u++) {
-      if (this.records[u]) records++;
-      if (this.points[u] !== null) points++;
-      for (const d of this.diags[u] ?? []) {
+    let lines = 0;
+    const u = this.u;
+    for (let i = 0; i < u.texts.length; i++) {
+      if (u.records[i]) records++;
+      if (u.points[i] !== null) points++;
+      lines += u.newlines[i];
+      for (const d of u.diags[i] ?? []) {
         if (d.severity === 'error') errors++;
         else warnings++;
       }
     }
-    return { lines: lineCount(this.doc), records, points, errors, warnings };
+    const lastText = u.texts[u.texts.length - 1];
+    if (lastText !== undefined && lastText.length > 0 && !lastText.endsWith('\n')) lines++;
+    return { lines, records, points, errors, warnings };
   }
 
-  /** The points of the document, in order (for sending). */
-  allPoints(): Point[] {
-    const out: Point[] = [];
-    for (let u = 0; u < this.points.length; u++) {
-      const p = this.points[u];
-      if (p !== null) {
-        p.line = this.lines[u];
-        out.push(p);
-      }
+  /** Replaces units [at, at + count) by fresh ones and shifts the units after them. */
+  private splice(at: number, count: number, fresh: Units, delta: number): void {
+    const u = this.u;
+    const after = at + count;
+    const newlinesBefore = sum(u.newlines, at, after);
+    const newlinesNow = sum(fresh.newlines, 0, fresh.newlines.length);
+    const lineDelta = newlinesNow - newlinesBefore;
+    for (let i = after; i < u.texts.length; i++) {
+      this.starts[i] += delta;
+      u.lines[i] += lineDelta;
     }
-    return out;
+    const freshStarts: number[] = [];
+    let s = this.starts[at];
+    for (const t of fresh.texts) {
+      freshStarts.push(s);
+      s += t.length;
+    }
+    this.starts = replace(this.starts, at, count, freshStarts);
+    this.diagLine = replace(this.diagLine, at, count, fresh.lines.slice());
+    u.texts = replace(u.texts, at, count, fresh.texts);
+    u.lines = replace(u.lines, at, count, fresh.lines);
+    u.newlines = replace(u.newlines, at, count, fresh.newlines);
+    u.diags = replace(u.diags, at, count, fresh.diags);
+    u.points = replace(u.points, at, count, fresh.points);
+    u.records = replace(u.records, at, count, fresh.records);
   }
 
-  private parseFrom(text: string, from: number, line: number, stopAt: (nextStart: number) => boolean) {
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const lines: number[] = [];
-    const diags: (Diagnostic[] | null)[] = [];
-    const points: (Point | null)[] = [];
-    const records: boolean[] = [];
+  /**
+   * Parses text into units starting at `line`. When not final, a record left unterminated at the
+   * end is not parsed and `complete` is false.
+   */
+  private parse(text: string, line: number, final: boolean): { units: Units; complete: boolean } {
+    const units: Units = { texts: [], lines: [], newlines: [], diags: [], points: [], records: [] };
     let pendingDiags: Diagnostic[] | null = null;
-    let pendingPoint: Point | null = null;
-    let pendingRecord = 0;
-    let nextLine: number | undefined;
+    let pendingPoint: CheckedPoint | null = null;
+    let pendingRecords = 0;
     const parser = new LineProtocolParser(this.opts, {
       point: (p) => {
-        pendingPoint = p;
+        pendingPoint = summary(p);
       },
       error: (_e, d) => {
         (pendingDiags ??= []).push(d);
@@ -199,23 +213,27 @@ export class IncrementalValidator {
         (pendingDiags ??= []).push(d);
       },
       unit: (start, end, unitLine, newlines) => {
-        starts.push(start);
-        ends.push(end);
-        lines.push(unitLine);
-        diags.push(pendingDiags);
-        points.push(pendingPoint);
-        records.push(parser.stats.records > pendingRecord);
-        pendingRecord = parser.stats.records;
+        const terminated = end < text.length;
+        units.texts.push(text.slice(start, terminated ? end + 1 : end));
+        units.lines.push(unitLine);
+        units.newlines.push(newlines + (terminated ? 1 : 0));
+        units.diags.push(pendingDiags);
+        units.points.push(pendingPoint);
+        units.records.push(parser.stats.records > pendingRecords);
+        pendingRecords = parser.stats.records;
         pendingDiags = null;
         pendingPoint = null;
-        if (end >= text.length) return true;
-        nextLine = unitLine + newlines + 1;
-        return stopAt(end + 1);
       },
     });
-    parser.run(text, true, from, line);
-    return { starts, ends, lines, diags, points, records, nextLine };
+    const consumed = parser.run(text, final, 0, line);
+    return { units, complete: consumed >= text.length };
   }
+}
+
+function sum(a: readonly number[], from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i];
+  return s;
 }
 
 /** Replaces arr[at, at + count) by items (in place when small; spreading huge arrays overflows the stack). */
@@ -234,18 +252,6 @@ function upperBound(a: readonly number[], x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element >= x in a sorted array. */
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
