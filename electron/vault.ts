@@ -1,0 +1,134 @@
+// The credential vault: connection profiles whose secrets (token or password) are encrypted
+// with Electron's async safeStorage and kept only as ciphertext. The renderer only ever learns
+// whether a secret is set. No `electron` import here: safeStorage and the settings store are
+// injected, so this runs and is tested under plain Node.
+import { z } from 'zod';
+
+/** The part of Electron's safeStorage the vault uses. */
+export interface SafeStorageLike {
+  isAsyncEncryptionAvailable(): Promise<boolean>;
+  encryptStringAsync(plainText: string): Promise<Buffer>;
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
+  getSelectedStorageBackend?(): string;
+}
+
+/** Where profiles are persisted (electron-store in the app; any key-value store in tests). */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud']);
+export const AuthMethod = z.enum(['token', 'basic', 'query']);
+
+/** A profile as the renderer sends it (the secret only when it changes). */
+export const ProfileInput = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  name: z.string().min(1).max(100),
+  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'the URL must start with http:// or https://'),
+  kind: ProfileKind,
+  db: z.string().max(255).optional(),
+  rp: z.string().max(255).optional(),
+  org: z.string().max(255).optional(),
+  bucket: z.string().max(255).optional(),
+  precision: z.enum(['ns', 'us', 'ms', 's', 'm', 'h']).default('ns'),
+  auth: AuthMethod,
+  username: z.string().max(255).optional(),
+  /** New secret; absent = keep the stored one; empty string = remove it. */
+  secret: z.string().max(4096).optional(),
+  /** Required to store a secret when the OS offers no real protection (basic_text). */
+  allowUnprotected: z.boolean().optional(),
+});
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+/** What is stored, and what the renderer sees (minus the ciphertext). */
+export interface StoredProfile extends Omit<ProfileInput, 'secret' | 'allowUnprotected'> {
+  /** base64 ciphertext of the secret. */
+  secretCipher?: string;
+}
+
+export type PublicProfile = Omit<StoredProfile, 'secretCipher'> & { hasSecret: boolean };
+
+export type Protection = { protected: true; backend: string } | { protected: false; backend: string; reason: string };
+
+export class VaultError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unprotected' | 'unavailable' | 'not-found' | 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+const KEY = 'profiles';
+
+export class CredentialVault {
+  constructor(
+    private readonly safe: SafeStorageLike,
+    private readonly store: KeyValueStore,
+  ) {}
+
+  /** Whether secrets stored now would be protected by the OS keyring. */
+  async protection(): Promise<Protection> {
+    const backend = this.safe.getSelectedStorageBackend?.() ?? 'os';
+    if (!(await this.safe.isAsyncEncryptionAvailable())) {
+      return { protected: false, backend, reason: 'encryption is not available on this system' };
+    }
+    if (backend === 'basic_text') {
+      return { protected: false, backend, reason: 'no keyring (GNOME Keyring or KWallet) was found, so secrets would be stored with a fixed key anyone can read' };
+    }
+    return { protected: true, backend };
+  }
+
+  list(): PublicProfile[] {
+    return this.all().map(toPublic);
+  }
+
+  async save(raw: unknown): Promise<PublicProfile> {
+    const parsed = ProfileInput.safeParse(raw);
+    if (!parsed.success) throw new VaultError(`invalid profile: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, 'invalid');
+    const { secret, allowUnprotected, ...fields } = parsed.data;
+    const profiles = this.all();
+    const existing = profiles.find((p) => p.id === fields.id);
+    const next: StoredProfile = { ...fields };
+    if (secret === undefined) {
+      if (existing?.secretCipher !== undefined) next.secretCipher = existing.secretCipher;
+    } else if (secret !== '') {
+      const p = await this.protection();
+      if (!p.protected && p.reason.startsWith('encryption is not available')) throw new VaultError(`cannot store the secret: ${p.reason}`, 'unavailable');
+      if (!p.protected && allowUnprotected !== true) throw new VaultError(`the secret would not be protected: ${p.reason}`, 'unprotected');
+      next.secretCipher = (await this.safe.encryptStringAsync(secret)).toString('base64');
+    }
+    this.store.set(KEY, [...profiles.filter((p) => p.id !== next.id), next]);
+    return toPublic(next);
+  }
+
+  remove(id: string): void {
+    const profiles = this.all();
+    if (!profiles.some((p) => p.id === id)) throw new VaultError(`no profile "${id}"`, 'not-found');
+    this.store.set(KEY, profiles.filter((p) => p.id !== id));
+  }
+
+  /** The secret in clear, for the main process only (to make a request). Never sent to the renderer. */
+  async secret(id: string): Promise<string | undefined> {
+    const p = this.all().find((x) => x.id === id);
+    if (p === undefined) throw new VaultError(`no profile "${id}"`, 'not-found');
+    if (p.secretCipher === undefined) return undefined;
+    const { result, shouldReEncrypt } = await this.safe.decryptStringAsync(Buffer.from(p.secretCipher, 'base64'));
+    if (shouldReEncrypt) {
+      const again = (await this.safe.encryptStringAsync(result)).toString('base64');
+      this.store.set(KEY, this.all().map((x) => (x.id === id ? { ...x, secretCipher: again } : x)));
+    }
+    return result;
+  }
+
+  private all(): StoredProfile[] {
+    const raw = this.store.get(KEY);
+    return Array.isArray(raw) ? (raw as StoredProfile[]) : [];
+  }
+}
+
+function toPublic(p: StoredProfile): PublicProfile {
+  const { secretCipher, ...rest } = p;
+  return { ...rest, hasSecret: secretCipher !== undefined };
+}
