@@ -358,16 +358,23 @@ export function parseInfluxRecord(
     } else if (cmp === 0) return fail(tagSpans[a + 3], 'duplicate tags', 'duplicate-tags', tagSpans[a + 4]);
   }
   if (!sorted) {
-    for (let a = 1; a < nTags; a++) {
-      const t = tagOrder[a];
-      let b = a;
-      while (b > 0) {
-        const u = tagOrder[b - 1];
-        if (compareRanges(text, tagSpans[t * 3], tagSpans[t * 3 + 1], tagSpans[u * 3], tagSpans[u * 3 + 1]) >= 0) break;
-        tagOrder[b] = u;
-        b--;
+    if (nTags <= 16) {
+      // Insertion sort, as InfluxDB: fastest for the usual handful of tags.
+      for (let a = 1; a < nTags; a++) {
+        const t = tagOrder[a];
+        let b = a;
+        while (b > 0) {
+          const u = tagOrder[b - 1];
+          if (compareRanges(text, tagSpans[t * 3], tagSpans[t * 3 + 1], tagSpans[u * 3], tagSpans[u * 3 + 1]) >= 0) break;
+          tagOrder[b] = u;
+          b--;
+        }
+        tagOrder[b] = t;
       }
-      tagOrder[b] = t;
+    } else {
+      // Same order in O(n log n), so thousands of tags cannot make a line take quadratic time.
+      const order = tagOrder.subarray(0, nTags);
+      order.sort((t, u) => compareRanges(text, tagSpans[t * 3], tagSpans[t * 3 + 1], tagSpans[u * 3], tagSpans[u * 3 + 1]));
     }
     for (let j = 0; j < nTags - 1; j++) {
       const a = tagOrder[j] * 3;

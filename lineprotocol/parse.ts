@@ -193,6 +193,7 @@ export class LineProtocolParser {
     this.text = text;
     this.nextQuote = -1;
     this.nextBackslash = -1;
+    this.lc.record = -1;
     if (line !== undefined) this.line = line;
     let pos = from;
     while (pos < len) {
@@ -219,7 +220,9 @@ export class LineProtocolParser {
         recEnd = referenceRecordEnd(text, pos);
         multiLine = true;
       }
-      if (recEnd >= len && !final) break;
+      // Not final: a record ending in the last two characters waits for more text, because a
+      // backslash there escapes the newline only when more text follows (InfluxDB's scanLine).
+      if (!final && recEnd >= len - 2) break;
 
       const startLine = this.line;
       const newlines = multiLine ? countNewlines(text, pos, recEnd) : 0;
@@ -269,16 +272,25 @@ export class LineProtocolParser {
     this.sink.point?.(result);
   }
 
+  /** Position cursor within the current record, so many findings in one record cost O(record). */
+  private lc = { record: -1, line: 0, lineStart: 0, nextNewline: 0 };
+
   private lineCol(pos: number): { line: number; column: number } {
     // Records start at the beginning of a physical line; count newlines inside the record.
     const text = this.text;
-    let line = this.ctx.line;
-    let lineStart = this.recordStart;
-    for (let i = text.indexOf('\n', lineStart); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
-      line++;
-      lineStart = i + 1;
+    const c = this.lc;
+    if (c.record !== this.recordStart || pos < c.lineStart) {
+      c.record = this.recordStart;
+      c.line = this.ctx.line;
+      c.lineStart = this.recordStart;
+      c.nextNewline = text.indexOf('\n', c.lineStart);
     }
-    return { line, column: pos - lineStart + 1 };
+    while (c.nextNewline >= 0 && c.nextNewline < pos) {
+      c.line++;
+      c.lineStart = c.nextNewline + 1;
+      c.nextNewline = text.indexOf('\n', c.lineStart);
+    }
+    return { line: c.line, column: pos - c.lineStart + 1 };
   }
 
   private range(pos: number, end: number): Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
