@@ -11,6 +11,7 @@ function run(cmd, args) {
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 
+if (run('bash', ['scripts/system-deps.sh']) !== 0) process.exit(1);
 if (run(process.execPath, ['scripts/gen-influx-bytes.js']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) {
   console.error('type check failed');

@@ -1,0 +1,93 @@
+// `lpstudio serve` and `lpstudio setup`.
+import { DEFAULT_MAX_BODY, startEndpoint } from '../server/endpoint.js';
+import { MetaStore, parseRetention, setup } from '../server/meta.js';
+import { parseArgs, UsageError } from './args.js';
+import { defaultDataDir } from './data-dir.js';
+
+export const SERVE_USAGE = `usage: lpstudio serve [--host 127.0.0.1] [--port 8086] [--data DIR] [--max-body BYTES]
+                     [--auto-create-buckets] [--token TOKEN] [--body-timeout SECONDS]
+Runs the InfluxDB-compatible endpoint (/write, /api/v2/write, /ping, /health). On an empty data
+directory it sets itself up (org "lpstudio", bucket "default") with the operator token from
+--token or LPSTUDIO_TOKEN, or a new one printed once.`;
+
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, {
+    host: { value: true },
+    port: { value: true },
+    data: { value: true },
+    'max-body': { value: true },
+    'auto-create-buckets': { value: false },
+    token: { value: true },
+    'body-timeout': { value: true },
+  });
+  if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const port = Number(flags.get('port') ?? 8086);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
+  const maxBody = Number(flags.get('max-body') ?? DEFAULT_MAX_BODY);
+  if (!Number.isInteger(maxBody) || maxBody < 1) throw new UsageError('--max-body must be a positive number of bytes');
+  const bodyTimeout = Number(flags.get('body-timeout') ?? 30);
+  if (!(bodyTimeout > 0)) throw new UsageError('--body-timeout must be a positive number of seconds');
+  const dataDir = flags.get('data') ?? defaultDataDir();
+  const endpoint = await startEndpoint({
+    dataDir,
+    host: flags.get('host') ?? '127.0.0.1',
+    port,
+    maxBody,
+    autoCreateBuckets: flags.has('auto-create-buckets'),
+    token: flags.get('token') ?? process.env.LPSTUDIO_TOKEN,
+    bodyIdleMs: bodyTimeout * 1000,
+  });
+  const out = process.stdout;
+  if (endpoint.onboarding !== undefined) {
+    const o = endpoint.onboarding;
+    out.write(`Set up a new data directory: org "lpstudio", bucket "default" (${o.bucketId}).\n`);
+    if (o.tokenGenerated) out.write(`Operator token (shown once, keep it safe): ${o.token}\n`);
+    else out.write('Operator token: the one given with --token / LPSTUDIO_TOKEN.\n');
+  }
+  out.write(`lpstudio endpoint listening on ${endpoint.url} (data: ${dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  out.write('stopping…\n');
+  await endpoint.close();
+  return 0;
+}
+
+export const SETUP_USAGE = `usage: lpstudio setup --username USER --password PASSWORD --token TOKEN --org ORG --bucket BUCKET
+                     [--retention DURATION] [--force] [--data DIR]
+Sets up a data directory non-interactively, like "influx setup".`;
+
+export async function setupCommand(argv: readonly string[]): Promise<number> {
+  const { flags } = parseArgs(argv, {
+    username: { value: true },
+    password: { value: true },
+    token: { value: true },
+    org: { value: true },
+    bucket: { value: true },
+    retention: { value: true },
+    force: { value: false },
+    data: { value: true },
+  });
+  for (const required of ['username', 'org', 'bucket']) {
+    if (!flags.has(required)) throw new UsageError(`--${required} is required`);
+  }
+  const meta = MetaStore.open(flags.get('data') ?? defaultDataDir());
+  const r = setup(meta, {
+    username: flags.get('username')!,
+    password: flags.get('password'),
+    org: flags.get('org')!,
+    bucket: flags.get('bucket')!,
+    retentionSeconds: flags.has('retention') ? parseRetention(flags.get('retention')!) : 0,
+    token: flags.get('token'),
+    force: flags.has('force'),
+  });
+  process.stdout.write(`User\tOrganization\tBucket\n${flags.get('username')}\t${flags.get('org')}\t${flags.get('bucket')}\n`);
+  if (r.tokenGenerated) process.stdout.write(`Operator token (shown once): ${r.token}\n`);
+  return 0;
+}

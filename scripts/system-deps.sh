@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests drive as real peers, when they are missing:
+# python3-influxdb (the Python 1.x client, run with Debian's /usr/bin/python3) and curl.
+# Needs root (as on the project's machines); otherwise it says what to install.
+set -euo pipefail
+need=()
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import influxdb' 2>/dev/null || need+=(python3-influxdb)
+command -v curl >/dev/null || need+=(curl)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "missing system packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
+  exit 1
+fi
+echo "installing system packages: ${need[*]}" >&2
+apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,102 @@
+// Starts and stops the embedded endpoint: metadata, the bucket store and the HTTP server.
+// Used by `lpstudio serve` and by the desktop app's utilityProcess host.
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createEndpointServer, type RequestLogEntry } from './http/app.js';
+import { MetaStore, setup, type SetupResult } from './meta.js';
+import type { BucketStore, StoreStats } from './store/api.js';
+import { openBucketStore } from './store/index.js';
+
+export interface EndpointOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  maxBody?: number;
+  autoCreateBuckets?: boolean;
+  /** Operator token for onboarding an empty data dir (else one is generated). */
+  token?: string;
+  maxConcurrent?: number;
+  bodyIdleMs?: number;
+  log?: (msg: string) => void;
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface Endpoint {
+  url: string;
+  host: string;
+  port: number;
+  /** Set when this start onboarded an empty data dir. */
+  onboarding?: SetupResult;
+  meta: MetaStore;
+  store: BucketStore;
+  stats(): StoreStats & { requests: number };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY = 50 * 1024 * 1024;
+export const DEFAULT_ORG = 'lpstudio';
+export const DEFAULT_BUCKET = 'default';
+
+export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
+  const log = o.log ?? ((m: string) => process.stderr.write(m + '\n'));
+  const meta = MetaStore.open(o.dataDir);
+  let onboarding: SetupResult | undefined;
+  if (!meta.onboarded) {
+    onboarding = setup(meta, { username: 'admin', org: DEFAULT_ORG, bucket: DEFAULT_BUCKET, token: o.token });
+  }
+  const store = await openBucketStore(path.join(o.dataDir), [...meta.get().buckets], { log });
+  let known = new Set(meta.get().buckets.map((b) => b.id));
+  // Buckets created or deleted by the CLI (or by auto-create) get their data directories here.
+  const syncBuckets = async () => {
+    const now = meta.get().buckets;
+    for (const b of now) if (!known.has(b.id)) await store.createBucketData(b);
+    const ids = new Set(now.map((b) => b.id));
+    for (const id of known) if (!ids.has(id)) await store.deleteBucketData(id);
+    known = ids;
+  };
+  await syncBuckets();
+  let requests = 0;
+  const server = createEndpointServer({
+    meta,
+    store,
+    maxBody: o.maxBody ?? DEFAULT_MAX_BODY,
+    bodyIdleMs: o.bodyIdleMs ?? 30_000,
+    autoCreateBuckets: o.autoCreateBuckets ?? false,
+    bucketCreated: async (b) => {
+      if (known.has(b.id)) return;
+      await store.createBucketData(b);
+      known.add(b.id);
+    },
+    maxConcurrent: o.maxConcurrent ?? 256,
+    onRequest: (e) => {
+      requests++;
+      o.onRequest?.(e);
+    },
+  });
+  const syncTimer = setInterval(() => {
+    meta.reloadIfChanged();
+    syncBuckets().catch((e) => log(`bucket sync failed: ${(e as Error).message}`));
+  }, 1000);
+  syncTimer.unref();
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 8086, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    onboarding,
+    meta,
+    store,
+    stats: () => ({ ...store.stats(), requests }),
+    close: async () => {
+      clearInterval(syncTimer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// POST /write (the 1.x compatibility API, exactly as InfluxDB OSS 2.x answers it, with our
+// deliberate improvements) and POST /api/v2/write.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LineProtocolParser } from '../../lineprotocol/parse.js';
+import { nowNs, parsePrecision, PRECISION_SPELLINGS, truncateTime } from '../../lineprotocol/precision.js';
+import type { Point, Precision, RecordError } from '../../lineprotocol/types.js';
+import { checkBucketName, newId, type MetaStore } from '../meta.js';
+import type { BucketInfo, BucketStore } from '../store/api.js';
+import { authenticate, canRead, canWrite, v1Credentials, v2Credentials, type Principal } from './auth.js';
+import { readBody } from './body.js';
+import { findMapping } from './dbrp.js';
+import { HttpError, sendNoContent } from './respond.js';
+
+export interface WriteContext {
+  meta: MetaStore;
+  store: BucketStore;
+  maxBody: number;
+  bodyIdleMs: number;
+  autoCreateBuckets: boolean;
+  /** Prepares storage for a bucket created on the fly (auto-create). */
+  bucketCreated: (b: BucketInfo) => Promise<void>;
+}
+
+/** What the request log records about a write (never a secret). */
+export interface WriteInfo {
+  auth?: string;
+  db?: string;
+  rp?: string;
+  bucket?: string;
+  precision?: string;
+  lines?: number;
+  points?: number;
+  error?: string;
+  body?: Buffer;
+}
+
+/** At most this many line errors in one response (InfluxDB lists them all). */
+export const MAX_LINE_ERRORS = 100;
+
+export async function handleV1Write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: WriteContext, info: WriteInfo): Promise<void> {
+  const principal = authenticate(ctx.meta.get(), v1Credentials(req, query));
+  info.auth = `${principal.method} (${principal.name})`;
+  const db = query.get('db') ?? '';
+  const rp = query.get('rp') ?? '';
+  info.db = db;
+  info.rp = rp;
+  if (db === '') throw new HttpError('invalid', 'missing db');
+  const precision = precisionParam(query.get('precision'), 'v1');
+  info.precision = precision;
+  const bucketId = await resolveBucket(ctx, principal, db, rp);
+  info.bucket = bucketId;
+  await ingest(req, res, ctx, bucketId, precision, info);
+}
+
+export async function handleV2Write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: WriteContext, info: WriteInfo): Promise<void> {
+  const principal = authenticate(ctx.meta.get(), v2Credentials(req));
+  info.auth = `${principal.method} (${principal.name})`;
+  const precision = precisionParam(query.get('precision'), 'v2');
+  info.precision = precision;
+  const bucketParam = query.get('bucket') ?? '';
+  if (bucketParam === '') throw new HttpError('not found', 'bucket not found');
+  const meta = ctx.meta.get();
+  const orgIdParam = query.get('orgID') ?? '';
+  const orgParam = query.get('org') ?? '';
+  let orgId: string;
+  if (orgIdParam !== '') {
+    if (!/^[0-9a-f]{16}$/.test(orgIdParam)) throw new HttpError('invalid', 'id must have a length of 16 bytes');
+    if (!meta.orgs.some((o) => o.id === orgIdParam)) throw new HttpError('not found', 'organization not found');
+    orgId = orgIdParam;
+  } else if (orgParam !== '') {
+    const org = meta.orgs.find((o) => o.id === orgParam) ?? meta.orgs.find((o) => o.name === orgParam);
+    if (org === undefined) throw new HttpError('not found', `organization name "${orgParam}" not found`);
+    orgId = org.id;
+  } else throw new HttpError('invalid', 'Please provide either orgID or org');
+  const bucket =
+    meta.buckets.find((b) => b.orgId === orgId && b.id === bucketParam) ?? meta.buckets.find((b) => b.orgId === orgId && b.name === bucketParam);
+  if (bucket === undefined) throw new HttpError('not found', `bucket "${bucketParam}" not found`);
+  info.bucket = bucket.id;
+  if (!canWrite(principal, bucket.id)) throw new HttpError('forbidden', 'insufficient permissions for write');
+  await ingest(req, res, ctx, bucket.id, precision, info);
+}
+
+/**
+ * Precision: every spelling InfluxDB's docs promise, honoured (2.x treats u, m, h as ns, #21625);
+ * anything else is refused rather than silently read as nanoseconds.
+ */
+function precisionParam(raw: string | null, api: 'v1' | 'v2'): Precision {
+  if (raw === null || raw === '') return 'ns';
+  const p = parsePrecision(raw);
+  if (p === undefined) {
+    throw new HttpError(
+      'invalid',
+      api === 'v2'
+        ? `invalid precision "${raw}"; valid precision units are ns, us, ms, and s (also accepted: n, u, µ, m, h)`
+        : `invalid precision "${raw}"; valid precision units are ${PRECISION_SPELLINGS.join(', ')}`,
+    );
+  }
+  return p;
+}
+
+async function resolveBucket(ctx: WriteContext, principal: Principal, db: string, rp: string): Promise<string> {
+  let mapping = findMapping(ctx.meta.get(), principal.orgId, db, rp);
+  if (mapping !== undefined && !canRead(principal, mapping.bucketId)) mapping = undefined;
+  if (mapping === undefined && ctx.autoCreateBuckets && principal.write === '*') {
+    const name = rp === '' || rp === 'autogen' ? db : `${db}/${rp}`;
+    checkBucketName(name);
+    const info = ctx.meta.update((s) => {
+      const existing = s.buckets.find((b) => b.orgId === principal.orgId && b.name === name);
+      if (existing !== undefined) return existing;
+      const b = { id: newId(), name, orgId: principal.orgId, retentionSeconds: 0, createdAt: new Date().toISOString() };
+      s.buckets.push(b);
+      return b;
+    });
+    await ctx.bucketCreated(info);
+    return info.id;
+  }
+  if (mapping === undefined) {
+    throw new HttpError(
+      'not found',
+      'no dbrp mapping found',
+      {},
+      { 'X-Lpstudio-Hint': `no bucket "${rp === '' ? db : `${db}/${rp}`}" and no DBRP mapping for db "${db}"${rp === '' ? '' : ` rp "${rp}"`}: create one with "lpstudio bucket create" or "lpstudio v1 dbrp create"` },
+    );
+  }
+  if (!ctx.meta.get().buckets.some((b) => b.id === mapping!.bucketId)) throw new HttpError('not found', `bucket "${mapping.bucketId}" not found`);
+  if (!canWrite(principal, mapping.bucketId)) throw new HttpError('forbidden', 'insufficient permissions for write');
+  return mapping.bucketId;
+}
+
+async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteContext, bucketId: string, precision: Precision, info: WriteInfo): Promise<void> {
+  // Server time is taken once per request, before parsing, as InfluxDB does.
+  const defaultTime = truncateTime(nowNs(), precision).toString();
+  const body = await readBody(req, { maxBytes: ctx.maxBody, idleMs: ctx.bodyIdleMs });
+  info.body = body;
+  const text = body.toString('utf8');
+  const points: Point[] = [];
+  const errors: RecordError[] = [];
+  let errorCount = 0;
+  const parser = new LineProtocolParser(
+    { dialect: 'influxdb2', precision, now: BigInt(defaultTime), truncateTo: 'ns', crlf: 'strip', warnings: false },
+    {
+      point: (p) => points.push(p),
+      error: (e) => {
+        errorCount++;
+        if (errors.length < MAX_LINE_ERRORS) errors.push(e);
+      },
+    },
+  );
+  parser.run(text, true, 0, 1, text.length === body.length ? body : undefined);
+  info.lines = parser.end().lines;
+  info.points = points.length;
+  if (errorCount > 0) {
+    // All or nothing, as InfluxDB 2.x: one bad line and nothing is written.
+    let message = errors.map((e) => e.message).join('\n');
+    if (errorCount > errors.length) message += `\n(${errorCount - errors.length} more lines with errors not shown)`;
+    info.points = 0;
+    throw new HttpError('invalid', message, { line: errors[0].line });
+  }
+  if (points.length === 0) {
+    sendNoContent(res);
+    return;
+  }
+  const outcome = await ctx.store.write({ bucketId, body, precision, defaultTime }, points);
+  if (outcome.dropped > 0) {
+    throw new HttpError(
+      'unprocessable entity',
+      `failure writing points to database: partial write: ${outcome.reason ?? 'points dropped'} dropped=${outcome.dropped}`,
+    );
+  }
+  sendNoContent(res);
+}

@@ -1,0 +1,293 @@
+// The endpoint's metadata: organisations, users, buckets, API tokens, v1 authorizations and
+// DBRP mappings, kept in <data>/meta.json. Secrets are stored only as hashes (tokens: SHA-256
+// of a 256-bit random value; passwords: scrypt with a per-record salt) and compared in
+// constant time. Every change is written atomically (temp file, fsync, rename, fsync dir), and
+// a running server picks up changes made by the CLI on the next request.
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { BucketInfo } from './store/api.js';
+
+export interface Org {
+  id: string;
+  name: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  passwordHash?: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  description: string;
+  orgId: string;
+  /** sha256 hex of the token. */
+  hash: string;
+  /** `all` for the operator token; otherwise bucket IDs. */
+  read: '*' | string[];
+  write: '*' | string[];
+}
+
+export interface V1Auth {
+  id: string;
+  username: string;
+  /** scrypt$salt$hash */
+  passwordHash: string;
+  orgId: string;
+  read: string[];
+  write: string[];
+}
+
+export interface Dbrp {
+  id: string;
+  orgId: string;
+  db: string;
+  rp: string;
+  bucketId: string;
+  default: boolean;
+}
+
+export interface MetaState {
+  version: 1;
+  orgs: Org[];
+  users: User[];
+  buckets: BucketInfo[];
+  tokens: TokenRecord[];
+  v1auths: V1Auth[];
+  dbrps: Dbrp[];
+}
+
+const id16 = z.string().regex(/^[0-9a-f]{16}$/);
+const MetaSchema = z.object({
+  version: z.literal(1),
+  orgs: z.array(z.object({ id: id16, name: z.string().min(1) })),
+  users: z.array(z.object({ id: id16, name: z.string().min(1), passwordHash: z.string().optional() })),
+  buckets: z.array(
+    z.object({ id: id16, name: z.string().min(1), orgId: id16, retentionSeconds: z.number().int().min(0), createdAt: z.string() }),
+  ),
+  tokens: z.array(
+    z.object({
+      id: id16,
+      description: z.string(),
+      orgId: id16,
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+      read: z.union([z.literal('*'), z.array(id16)]),
+      write: z.union([z.literal('*'), z.array(id16)]),
+    }),
+  ),
+  v1auths: z.array(
+    z.object({ id: id16, username: z.string().min(1), passwordHash: z.string(), orgId: id16, read: z.array(id16), write: z.array(id16) }),
+  ),
+  dbrps: z.array(
+    z.object({ id: id16, orgId: id16, db: z.string().min(1), rp: z.string().min(1), bucketId: id16, default: z.boolean() }),
+  ),
+});
+
+export function newId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export function newToken(): string {
+  return randomBytes(48).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32);
+  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, saltHex, hashHex] = stored.split('$');
+  if (scheme !== 'scrypt' || saltHex === undefined || hashHex === undefined) return false;
+  const expected = Buffer.from(hashHex, 'hex');
+  const actual = scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/** Constant-time equality of two hex digests. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Parses a retention like `0`, `30d`, `72h`, `90m`, `1w`, `3600s` (InfluxDB's duration units) to seconds. */
+export function parseRetention(raw: string): number {
+  if (raw === '0' || raw === 'inf' || raw === 'infinite') return 0;
+  const re = /(\d+)(w|d|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(raw); m !== null; m = re.exec(raw)) {
+    total += Number(m[1]) * { w: 604800, d: 86400, h: 3600, m: 60, s: 1 }[m[2] as 'w' | 'd' | 'h' | 'm' | 's'];
+    matched = re.lastIndex;
+  }
+  if (matched !== raw.length || matched === 0) throw new Error(`invalid retention "${raw}": use e.g. 30d, 72h, 1w2d or 0 for infinite`);
+  if (total > 0 && total < 3600) throw new Error(`retention ${raw} is below the minimum of 1h`);
+  return total;
+}
+
+export function formatRetention(seconds: number): string {
+  if (seconds === 0) return 'infinite';
+  const units: [number, string][] = [[604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+  let s = seconds;
+  let out = '';
+  for (const [n, u] of units) {
+    if (s >= n) {
+      out += `${Math.floor(s / n)}${u}`;
+      s %= n;
+    }
+  }
+  return out;
+}
+
+export class MetaError extends Error {}
+
+/** meta.json with atomic saves and reload-on-change. */
+export class MetaStore {
+  private state: MetaState;
+  private mtimeMs = 0;
+  readonly file: string;
+
+  private constructor(
+    readonly dataDir: string,
+    state: MetaState,
+  ) {
+    this.file = path.join(dataDir, 'meta.json');
+    this.state = state;
+  }
+
+  static open(dataDir: string): MetaStore {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const store = new MetaStore(dataDir, emptyState());
+    store.reloadIfChanged(true);
+    return store;
+  }
+
+  get onboarded(): boolean {
+    this.reloadIfChanged();
+    return this.state.orgs.length > 0;
+  }
+
+  /** Current state (reloaded when another process changed the file). */
+  get(): Readonly<MetaState> {
+    this.reloadIfChanged();
+    return this.state;
+  }
+
+  /** Applies a change and saves atomically. */
+  update<T>(change: (s: MetaState) => T): T {
+    this.reloadIfChanged();
+    const draft = structuredClone(this.state);
+    const result = change(draft);
+    MetaSchema.parse(draft);
+    this.save(draft);
+    this.state = draft;
+    return result;
+  }
+
+  reloadIfChanged(force = false): boolean {
+    let mtime: number;
+    try {
+      mtime = statSync(this.file).mtimeMs;
+    } catch {
+      return false;
+    }
+    if (!force && mtime === this.mtimeMs) return false;
+    const raw = readFileSync(this.file, 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      throw new MetaError(`${this.file} is not valid JSON (${(e as Error).message}); restore it from a backup or remove the data directory`);
+    }
+    const r = MetaSchema.safeParse(parsed);
+    if (!r.success) throw new MetaError(`${this.file} is malformed: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+    this.state = r.data as MetaState;
+    this.mtimeMs = mtime;
+    return true;
+  }
+
+  private save(state: MetaState): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeFileSync(fd, JSON.stringify(state, null, 1));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+    const dir = openSync(this.dataDir, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    this.mtimeMs = statSync(this.file).mtimeMs;
+  }
+}
+
+function emptyState(): MetaState {
+  return { version: 1, orgs: [], users: [], buckets: [], tokens: [], v1auths: [], dbrps: [] };
+}
+
+export interface SetupOptions {
+  username: string;
+  password?: string;
+  org: string;
+  bucket: string;
+  retentionSeconds?: number;
+  /** The operator token to use; generated when absent. */
+  token?: string;
+  force?: boolean;
+}
+
+export interface SetupResult {
+  orgId: string;
+  bucketId: string;
+  token: string;
+  tokenGenerated: boolean;
+}
+
+/** Onboarding like `influx setup`: an org, a user, a default bucket and an all-access operator token. */
+export function setup(meta: MetaStore, o: SetupOptions): SetupResult {
+  if (meta.onboarded && !o.force) {
+    throw new MetaError('this data directory is already set up; use --force to set it up again (existing buckets are kept)');
+  }
+  const token = o.token ?? newToken();
+  if (token.length < 16) throw new MetaError('the operator token must be at least 16 characters');
+  return meta.update((s) => {
+    let org = s.orgs.find((x) => x.name === o.org);
+    if (org === undefined) {
+      org = { id: newId(), name: o.org };
+      s.orgs.push(org);
+    }
+    const orgId = org.id;
+    s.users = s.users.filter((u) => u.name !== o.username);
+    s.users.push({ id: newId(), name: o.username, passwordHash: o.password === undefined ? undefined : hashPassword(o.password) });
+    let bucket = s.buckets.find((b) => b.orgId === orgId && b.name === o.bucket);
+    if (bucket === undefined) {
+      bucket = { id: newId(), name: o.bucket, orgId, retentionSeconds: o.retentionSeconds ?? 0, createdAt: new Date().toISOString() };
+      s.buckets.push(bucket);
+    }
+    s.tokens = s.tokens.filter((t) => t.description !== `${o.username}'s Token`);
+    s.tokens.push({ id: newId(), description: `${o.username}'s Token`, orgId, hash: hashToken(token), read: '*', write: '*' });
+    return { orgId, bucketId: bucket.id, token, tokenGenerated: o.token === undefined };
+  });
+}
+
+/** Bucket names follow InfluxDB's rules: not empty, no leading underscore, at most 255 bytes. */
+export function checkBucketName(name: string): void {
+  if (name.length === 0) throw new MetaError('bucket name must not be empty');
+  if (name.startsWith('_')) throw new MetaError(`bucket name "${name}" is invalid: names starting with "_" are reserved`);
+  if (Buffer.byteLength(name) > 255) throw new MetaError('bucket name is longer than 255 bytes');
+  if (/["\\\x00-\x1f]/.test(name)) throw new MetaError(`bucket name "${name}" contains a quote, backslash or control character`);
+}

@@ -1,0 +1,86 @@
+// The contract of the durable bucket store (server/store/). The HTTP layer parses and
+// validates; the store applies points with InfluxDB's storage rules and makes them durable.
+import type { Field, FieldType, Point, Precision } from '../../lineprotocol/types.js';
+
+/** What the store needs to replay a write after a crash: the accepted body and how to parse it. */
+export interface WalWrite {
+  bucketId: string;
+  /** The decompressed body exactly as accepted (it parsed without a single error). */
+  body: Uint8Array;
+  /** Parse settings that reproduce the same points: dialect influxdb2, crlf strip. */
+  precision: Precision;
+  /** Server time (ns, decimal) given to lines without a timestamp, already truncated. */
+  defaultTime: string;
+}
+
+export interface WriteOutcome {
+  /** Points stored. */
+  written: number;
+  /** Points refused by storage rules (type conflict, outside retention, string too long). */
+  dropped: number;
+  /**
+   * InfluxDB's text for the first refusal, without any prefix, e.g.
+   * `field type conflict: input field "v" on measurement "cpu" is type integer, already exists as type float`
+   * or `input field "s" on measurement "cpu" is too long, 1048577 > 1048576`
+   * or `points beyond retention policy`. Absent when nothing was dropped.
+   */
+  reason?: string;
+}
+
+export interface BucketInfo {
+  id: string; // 16 lowercase hex chars
+  name: string;
+  orgId: string;
+  /** Retention in seconds; 0 = infinite. */
+  retentionSeconds: number;
+  createdAt: string; // RFC 3339
+}
+
+export interface StoredPoint {
+  measurement: string;
+  series: string;
+  tags: { key: string; value: string }[];
+  fields: Field[];
+  time: string; // ns decimal
+}
+
+export interface ReadQuery {
+  bucketId: string;
+  measurement: string;
+  /** Inclusive start and exclusive stop, ns decimal strings; absent = unbounded. */
+  start?: string;
+  stop?: string;
+  /** Only series whose tags include all of these. */
+  tags?: Record<string, string>;
+  /** Newest first (default oldest first). */
+  descending?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StoreStats {
+  buckets: number;
+  points: number; // stored field values, approximate is fine
+  walBytes: number;
+  diskBytes: number;
+  fsyncs: number;
+  commits: number; // writes acknowledged
+}
+
+export interface BucketStore {
+  /** Applies the points (storage rules, merges) and resolves once the write is fsynced. */
+  write(w: WalWrite, points: readonly Point[]): Promise<WriteOutcome>;
+  createBucketData(bucket: BucketInfo): Promise<void>;
+  deleteBucketData(bucketId: string): Promise<void>;
+  measurements(bucketId: string): string[];
+  tagKeys(bucketId: string, measurement: string): string[];
+  tagValues(bucketId: string, measurement: string, tagKey: string): string[];
+  fieldKeys(bucketId: string, measurement: string): { key: string; type: FieldType }[];
+  /** Series keys of a measurement. */
+  series(bucketId: string, measurement: string): string[];
+  read(q: ReadQuery): StoredPoint[];
+  /** Writes the in-memory state to segment files and trims the log (also runs by itself). */
+  compact(): Promise<void>;
+  stats(): StoreStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,696 @@
+// The durable bucket store behind server/store/api.ts.
+//
+// On disk (<dataDir> is the endpoint's data directory):
+//   wal/<gen>.wal                 write-ahead log, one file per generation (wal.ts)
+//   wal/checkpoint                highest generation whose points are all in segments
+//   buckets/<id>/sg<start>/<minGen>-<maxGen>.seg
+//                                 immutable segments of one shard group (segment.ts); <start> is
+//                                 the group's start in seconds since the epoch
+//
+// A write is applied in memory (apply.ts), then acknowledged once its WAL record is fsynced
+// (group commit). A compaction freezes the memtables, starts a new WAL generation, writes one
+// segment per touched shard group, records the checkpoint, and only then deletes the old WAL
+// files. Start-up loads segment indexes, drops segments of an unfinished compaction or merge,
+// and replays the WAL after the checkpoint, cutting off a torn tail.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { LineProtocolParser } from '../../lineprotocol/parse.js';
+import { nowNs } from '../../lineprotocol/precision.js';
+import type { FieldType, Point } from '../../lineprotocol/types.js';
+import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreStats, WalWrite, WriteOutcome } from './api.js';
+import { applyPoints } from './apply.js';
+import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, writeFileAtomicSync, type SyncCounter } from './durable.js';
+import { Bucket, type ShardGroup } from './groups.js';
+import type { MemSeries, MemTable } from './memtable.js';
+import { mergeSources, RowReader, type Columns, type Raw, type SeriesInfo } from './rows.js';
+import { SegmentWriter } from './segment-io.js';
+import { BlockReader, parseSegmentFileName, readSegmentMeta, writeSegment, type SegmentInput, type SegmentMeta } from './segment.js';
+import { canonicalTime, cmpTime, GroupMath } from './time.js';
+import { encodeRecord, parseWalFileName, scanWal, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
+
+export interface StoreOptions {
+  log?: (msg: string) => void;
+  /** Clock in ns (retention decisions). */
+  now?: () => bigint;
+  /** Shard group length; default 7 days. Keep it fixed for a data directory. */
+  shardGroupSeconds?: number;
+  /** Compact after this many field values were written since the last compaction. */
+  compactAfterPoints?: number;
+  /** …or once the WAL holds this many bytes (bounds replay time). */
+  compactAfterWalBytes?: number;
+}
+
+const DEFAULT_GROUP_SECONDS = 7 * 86400;
+const DEFAULT_COMPACT_VALUES = 1_000_000;
+const DEFAULT_COMPACT_WAL_BYTES = 128 * 1024 * 1024;
+/** Segments of one level merged into one of the next level (explicit compact(), idle time). */
+const MERGE_FAN_IN = 4;
+/** Under write load, merging waits (it competes with ingestion) until a level has this many. */
+const MERGE_FAN_IN_BUSY = 16;
+const MAINTENANCE_MS = 1000;
+const IDLE_MERGE_MS = 2000;
+const IDLE_COMPACT_MS = 30_000;
+const RETENTION_EVERY_TICKS = 10;
+
+const ID_RE = /^[0-9a-f]{16}$/;
+
+function checkId(id: string): void {
+  if (!ID_RE.test(id)) throw new Error(`invalid bucket id ${JSON.stringify(id)}: want 16 lowercase hex characters`);
+}
+
+export async function openBucketStore(dataDir: string, buckets: BucketInfo[], opts: StoreOptions = {}): Promise<BucketStore> {
+  const s = new FileBucketStore(dataDir, opts);
+  await s.open(buckets);
+  return s;
+}
+
+class FileBucketStore implements BucketStore {
+  private readonly log: (msg: string) => void;
+  private readonly now: () => bigint;
+  private readonly gm: GroupMath;
+  private readonly compactValues: number;
+  private readonly compactWalBytes: number;
+  private readonly bucketsDir: string;
+  private readonly walDir: string;
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly counter: SyncCounter = { fsyncs: 0 };
+  private readonly writer = new SegmentWriter();
+  private wal!: WalWriter;
+  private checkpoint = 0;
+  /** WAL files replayed at start-up (not opened by the writer); deleted by the next compaction. */
+  private replayedGens: number[] = [];
+  private valuesSinceCompact = 0;
+  private commits = 0;
+  private lock: Promise<void> = Promise.resolve();
+  private autoCompacting = false;
+  private maintaining = false;
+  private ticks = 0;
+  private lastWriteAt = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly dataDir: string,
+    opts: StoreOptions,
+  ) {
+    this.log = opts.log ?? (() => {});
+    this.now = opts.now ?? nowNs;
+    this.gm = new GroupMath(opts.shardGroupSeconds ?? DEFAULT_GROUP_SECONDS);
+    this.compactValues = opts.compactAfterPoints ?? DEFAULT_COMPACT_VALUES;
+    this.compactWalBytes = opts.compactAfterWalBytes ?? DEFAULT_COMPACT_WAL_BYTES;
+    this.bucketsDir = path.join(dataDir, 'buckets');
+    this.walDir = path.join(dataDir, 'wal');
+  }
+
+  // ---- start-up ----
+
+  async open(infos: BucketInfo[]): Promise<void> {
+    for (const b of infos) checkId(b.id);
+    ensureDirSync(this.bucketsDir, this.counter);
+    ensureDirSync(this.walDir, this.counter);
+    sweepLeftovers(this.bucketsDir, this.counter);
+    sweepLeftovers(this.walDir, this.counter);
+    const cp = path.join(this.walDir, 'checkpoint');
+    if (existsSync(cp)) this.checkpoint = Number(readFileSync(cp, 'utf8').trim()) || 0;
+    let maxGen = this.checkpoint;
+    for (const info of infos) maxGen = Math.max(maxGen, this.loadBucket(info));
+    const known = new Set(infos.map((b) => b.id));
+    for (const name of readdirSync(this.bucketsDir)) {
+      if (!known.has(name)) this.log(`store: ${path.join(this.bucketsDir, name)} belongs to no known bucket; left in place`);
+    }
+    const gens: number[] = [];
+    for (const name of readdirSync(this.walDir)) {
+      const g = parseWalFileName(name);
+      if (g === undefined) continue;
+      if (g <= this.checkpoint) rmSync(path.join(this.walDir, name), { force: true }); // already in segments
+      else gens.push(g);
+    }
+    gens.sort((a, b) => a - b);
+    for (const g of gens) this.replayFile(g);
+    this.replayedGens = gens;
+    if (gens.length > 0) maxGen = Math.max(maxGen, gens[gens.length - 1]);
+    this.wal = new WalWriter(this.walDir, maxGen + 1, this.counter);
+    await this.enforceRetention();
+    this.timer = setInterval(() => this.maintain(), MAINTENANCE_MS);
+    this.timer.unref();
+    this.maybeCompact();
+  }
+
+  /** Loads a bucket's segment indexes; returns the highest WAL generation they cover. */
+  private loadBucket(info: BucketInfo): number {
+    const dir = path.join(this.bucketsDir, info.id);
+    ensureDirSync(dir, this.counter);
+    sweepLeftovers(dir, this.counter);
+    const b = new Bucket(info, dir, this.gm.seconds);
+    this.buckets.set(info.id, b);
+    let maxGen = 0;
+    for (const name of readdirSync(dir)) {
+      const m = /^sg(-?\d+)$/.exec(name);
+      if (m === null) continue;
+      const start = Number(m[1]);
+      if (start % this.gm.seconds !== 0) {
+        this.log(`store: ${path.join(dir, name)} does not match the shard group length ${this.gm.seconds} s; ignored`);
+        continue;
+      }
+      const gdir = path.join(dir, name);
+      sweepLeftovers(gdir, this.counter);
+      const segs: SegmentMeta[] = [];
+      for (const f of readdirSync(gdir)) {
+        const gens = parseSegmentFileName(f);
+        if (gens === undefined) continue;
+        const file = path.join(gdir, f);
+        if (gens.maxGen > this.checkpoint) {
+          // Written by a compaction that never recorded its checkpoint: the WAL still has it all.
+          rmSync(file, { force: true });
+          continue;
+        }
+        try {
+          segs.push(readSegmentMeta(file));
+        } catch (e) {
+          this.log(`store: ${(e as Error).message}; moved aside as ${f}.corrupt`);
+          renameSync(file, `${file}.corrupt`);
+        }
+      }
+      // A merge that crashed before deleting its inputs leaves them beside its output.
+      segs.sort((a, b) => a.minGen - b.minGen || b.maxGen - a.maxGen);
+      let g: ShardGroup | undefined;
+      let coveredTo = -1;
+      for (const s of segs) {
+        if (s.maxGen <= coveredTo) {
+          rmSync(s.file, { force: true });
+          continue;
+        }
+        coveredTo = s.maxGen;
+        g ??= b.group(start / this.gm.seconds);
+        g.addSegment(s, b.intern);
+        maxGen = Math.max(maxGen, s.maxGen);
+      }
+    }
+    return maxGen;
+  }
+
+  private replayFile(gen: number): void {
+    const file = path.join(this.walDir, walFileName(gen));
+    const buf = readFileSync(file);
+    const scan = scanWal(buf, (rec) => {
+      if (rec.kind === 'delete') this.forgetBucketData(rec.bucketId);
+      else this.replayWrite(rec);
+    });
+    if (scan.problem !== undefined) {
+      truncateWalFile(file, scan.validEnd, this.counter);
+      this.log(`store: WAL ${walFileName(gen)}: ${scan.problem}; truncated ${buf.length - scan.validEnd} bytes at offset ${scan.validEnd}`);
+    }
+  }
+
+  private replayWrite(rec: WalWriteRecord): void {
+    const b = this.buckets.get(rec.bucketId);
+    if (b === undefined) return; // bucket deleted since
+    const body = Buffer.from(rec.body.buffer, rec.body.byteOffset, rec.body.byteLength);
+    const text = body.toString('utf8');
+    const points: Point[] = [];
+    let errors = 0;
+    const parser = new LineProtocolParser(
+      { dialect: 'influxdb2', precision: rec.precision, now: BigInt(rec.defaultTime), truncateTo: 'ns', crlf: 'strip', warnings: false },
+      { point: (p) => points.push(p), error: () => errors++ },
+    );
+    parser.run(text, true, 0, 1, text.length === body.length ? body : undefined);
+    parser.end();
+    if (errors > 0) this.log(`store: replaying a write to bucket ${rec.bucketId}: ${errors} lines no longer parse; the rest is applied`);
+    const out = applyPoints(b, points, rec.now, rec.retentionSeconds, this.gm.seconds);
+    this.valuesSinceCompact += out.values;
+  }
+
+  /** Drops a deleted bucket's memtables (replay of a delete record). */
+  private forgetBucketData(id: string): void {
+    const b = this.buckets.get(id);
+    if (b === undefined) return;
+    for (const g of b.groups.values()) {
+      g.active = null;
+      g.frozen = [];
+    }
+    // Its segments too, should the bucket still be listed: the deletion was asked for.
+    for (const g of [...b.groups.values()]) {
+      b.dropGroup(g.index);
+      rmSync(g.dir, { recursive: true, force: true });
+    }
+  }
+
+  // ---- writes ----
+
+  async write(w: WalWrite, points: readonly Point[]): Promise<WriteOutcome> {
+    if (this.closing) throw new Error('the store is closed');
+    const b = this.buckets.get(w.bucketId);
+    if (b === undefined) throw new Error(`bucket ${w.bucketId} has no data directory`);
+    const now = this.now();
+    const retentionSeconds = b.info.retentionSeconds;
+    const out = applyPoints(b, points, now, retentionSeconds, this.gm.seconds);
+    const result: WriteOutcome = { written: out.written, dropped: out.dropped };
+    if (out.reason !== undefined) result.reason = out.reason;
+    if (out.written === 0) return result; // nothing changed, nothing to make durable
+    this.lastWriteAt = Date.now();
+    this.valuesSinceCompact += out.values;
+    const durable = this.wal.append(
+      encodeRecord({ kind: 'write', bucketId: w.bucketId, precision: w.precision, defaultTime: w.defaultTime, now, retentionSeconds, body: w.body }),
+    );
+    this.maybeCompact();
+    await durable;
+    this.commits++;
+    return result;
+  }
+
+  // ---- buckets ----
+
+  async createBucketData(info: BucketInfo): Promise<void> {
+    checkId(info.id);
+    const have = this.buckets.get(info.id);
+    if (have !== undefined) {
+      have.info = info;
+      return;
+    }
+    const dir = path.join(this.bucketsDir, info.id);
+    ensureDirSync(dir, this.counter);
+    this.buckets.set(info.id, new Bucket(info, dir, this.gm.seconds));
+  }
+
+  async deleteBucketData(id: string): Promise<void> {
+    checkId(id);
+    await this.exclusive(async () => {
+      const dir = path.join(this.bucketsDir, id);
+      if (!this.buckets.has(id) && !existsSync(dir)) return;
+      // First durably record the deletion, so replay cannot bring back points of this bucket.
+      if (!this.closing) await this.wal.append(encodeRecord({ kind: 'delete', bucketId: id }));
+      this.buckets.delete(id);
+      await removeTreeDurably(dir, this.counter);
+    });
+  }
+
+  // ---- reads ----
+
+  measurements(bucketId: string): string[] {
+    const out = new Set<string>();
+    for (const g of this.bucketGroups(bucketId)) for (const m of g.byMeasurement.keys()) out.add(m);
+    return [...out].sort();
+  }
+
+  tagKeys(bucketId: string, measurement: string): string[] {
+    const out = new Set<string>();
+    for (const g of this.bucketGroups(bucketId)) {
+      for (const s of g.byMeasurement.get(measurement)?.values() ?? []) for (const t of s.tags) out.add(t.key);
+    }
+    return [...out].sort();
+  }
+
+  tagValues(bucketId: string, measurement: string, tagKey: string): string[] {
+    const out = new Set<string>();
+    for (const g of this.bucketGroups(bucketId)) {
+      for (const s of g.byMeasurement.get(measurement)?.values() ?? []) {
+        for (const t of s.tags) if (t.key === tagKey) out.add(t.value);
+      }
+    }
+    return [...out].sort();
+  }
+
+  fieldKeys(bucketId: string, measurement: string): { key: string; type: FieldType }[] {
+    // Oldest group first, so the newest group's type is the one left.
+    const types = new Map<string, FieldType>();
+    for (const g of this.bucketGroups(bucketId)) for (const [k, t] of g.types.get(measurement) ?? []) types.set(k, t);
+    return [...types.keys()].sort().map((key) => ({ key, type: types.get(key)! }));
+  }
+
+  series(bucketId: string, measurement: string): string[] {
+    const out = new Set<string>();
+    for (const g of this.bucketGroups(bucketId)) for (const k of g.byMeasurement.get(measurement)?.keys() ?? []) out.add(k);
+    return [...out].sort();
+  }
+
+  read(q: ReadQuery): StoredPoint[] {
+    const b = this.buckets.get(q.bucketId);
+    if (b === undefined) return [];
+    const start = q.start !== undefined ? canonicalTime(q.start) : undefined;
+    const stop = q.stop !== undefined ? canonicalTime(q.stop) : undefined;
+    const startB = start !== undefined ? BigInt(start) : undefined;
+    const stopB = stop !== undefined ? BigInt(stop) : undefined;
+    const tags = Object.entries(q.tags ?? {});
+    const limit = q.limit !== undefined && q.limit > 0 ? q.limit : Infinity;
+    let skip = Math.max(0, q.offset ?? 0);
+    const desc = q.descending === true;
+    const groups = b.sortedGroups();
+    if (desc) groups.reverse();
+    const out: StoredPoint[] = [];
+    const reader = new BlockReader();
+    try {
+      // Shard groups do not overlap in time: page through them in order.
+      for (const g of groups) {
+        if (out.length >= limit) break;
+        if (stopB !== undefined && stopB <= this.gm.startNs(g.index)) continue;
+        if (startB !== undefined && startB >= this.gm.endNs(g.index)) continue;
+        const n = this.groupPoints(g, q.measurement, tags, start, stop, reader, desc, skip, limit - out.length, out);
+        skip = Math.max(0, skip - n);
+      }
+    } finally {
+      reader.close();
+    }
+    return out;
+  }
+
+  /**
+   * Appends to `out` the points of one measurement in a group, merged and in (time, series)
+   * order (reversed when desc), skipping `skip` and taking at most `take`. Fields are built only
+   * for the points returned. Returns how many points the group has in the range.
+   */
+  private groupPoints(
+    g: ShardGroup,
+    measurement: string,
+    tags: [string, string][],
+    start: string | undefined,
+    stop: string | undefined,
+    reader: BlockReader,
+    desc: boolean,
+    skip: number,
+    take: number,
+    out: StoredPoint[],
+  ): number {
+    const series = g.byMeasurement.get(measurement);
+    if (series === undefined) return 0;
+    const infos: SeriesInfo[] = [];
+    for (const info of series.values()) if (tags.every(([k, v]) => info.tags.some((t) => t.key === k && t.value === v))) infos.push(info);
+    // Rows still in memtables, gathered once per memtable for all series asked.
+    const mems: [MemTable, Map<MemSeries, Raw>][] = [];
+    for (const mt of this.memtables(g)) {
+      const wanted: MemSeries[] = [];
+      for (const info of infos) {
+        const ms = mt.bySeries.get(info.key);
+        if (ms !== undefined) wanted.push(ms);
+      }
+      if (wanted.length > 0) mems.push([mt, mt.raws(wanted)]);
+    }
+    const parts: { info: SeriesInfo; data: Columns; lo: number; hi: number }[] = [];
+    let total = 0;
+    for (const info of infos) {
+      const sources: (Columns | Raw)[] = [];
+      for (const seg of g.segments) {
+        const e = seg.series.get(info.key);
+        if (e === undefined) continue;
+        if (start !== undefined && cmpTime(e.maxTime, start) < 0) continue;
+        if (stop !== undefined && cmpTime(e.minTime, stop) >= 0) continue;
+        sources.push(reader.read(seg, e));
+      }
+      for (const [mt, raws] of mems) {
+        const ms = mt.bySeries.get(info.key);
+        const r = ms !== undefined ? raws.get(ms) : undefined;
+        if (r !== undefined) sources.push(r);
+      }
+      if (sources.length === 0) continue;
+      const data = mergeSources(sources);
+      const lo = start === undefined ? 0 : lowerBound(data.times, start);
+      const hi = stop === undefined ? data.times.length : lowerBound(data.times, stop);
+      if (hi <= lo) continue;
+      parts.push({ info, data, lo, hi });
+      total += hi - lo;
+    }
+    if (skip >= total || take <= 0) return total;
+    // Order of all points: (series part, row) pairs sorted by (time, series key).
+    const ps = new Int32Array(total);
+    const rs = new Int32Array(total);
+    let k = 0;
+    for (let p = 0; p < parts.length; p++) {
+      for (let r = parts[p].lo; r < parts[p].hi; r++, k++) {
+        ps[k] = p;
+        rs[k] = r;
+      }
+    }
+    let order: ArrayLike<number>;
+    if (parts.length === 1) order = new Int32Array(total).map((_, i) => i);
+    else {
+      const nums = new Float64Array(total);
+      for (let i = 0; i < total; i++) nums[i] = Number(parts[ps[i]].data.times[rs[i]]);
+      const idx = new Array<number>(total);
+      for (let i = 0; i < total; i++) idx[i] = i;
+      idx.sort((a, b) => {
+        const d = nums[a] - nums[b];
+        if (d !== 0) return d;
+        const pa = parts[ps[a]];
+        const pb = parts[ps[b]];
+        return cmpTime(pa.data.times[rs[a]], pb.data.times[rs[b]]) || (pa.info.key < pb.info.key ? -1 : pa.info.key > pb.info.key ? 1 : 0);
+      });
+      order = idx;
+    }
+    const readers = new Map<number, RowReader>();
+    const end = Math.min(total, skip + take);
+    for (let w = skip; w < end; w++) {
+      const i = order[desc ? total - 1 - w : w];
+      const p = parts[ps[i]];
+      let rr = readers.get(ps[i]);
+      if (rr === undefined) readers.set(ps[i], (rr = new RowReader(p.data)));
+      out.push({ measurement, series: p.info.key, tags: p.info.tags, fields: rr.fields(rs[i]), time: p.data.times[rs[i]] });
+    }
+    return total;
+  }
+
+  private memtables(g: ShardGroup): MemTable[] {
+    return g.active === null ? g.frozen : [...g.frozen, g.active];
+  }
+
+  private bucketGroups(bucketId: string): ShardGroup[] {
+    return this.buckets.get(bucketId)?.sortedGroups() ?? [];
+  }
+
+  // ---- compaction, merging, retention ----
+
+  compact(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the store is closed'));
+    return this.exclusive(async () => {
+      await this.compactNow(true);
+      await this.mergeAll(MERGE_FAN_IN);
+    });
+  }
+
+  private maybeCompact(): void {
+    if (this.autoCompacting || this.closing) return;
+    if (this.valuesSinceCompact < this.compactValues && this.wal.bytes < this.compactWalBytes) return;
+    this.autoCompacting = true;
+    this.exclusive(async () => {
+      await this.compactNow(true);
+      await this.mergeAll(MERGE_FAN_IN_BUSY);
+    })
+      .catch((e) => this.log(`store: compaction failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.autoCompacting = false;
+      });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /** Freezes the memtables, writes them as segments, moves the checkpoint, trims the WAL. */
+  private async compactNow(openNext: boolean): Promise<void> {
+    const t0 = performance.now();
+    const frozenGen = this.wal.rotate(openNext);
+    const todo: [ShardGroup, MemTable[]][] = [];
+    for (const b of this.buckets.values()) {
+      for (const g of b.groups.values()) {
+        if (g.active !== null) {
+          g.frozen.push(g.active);
+          g.active = null;
+        }
+        // Earlier frozen memtables stay here if a previous compaction failed: include them.
+        if (g.frozen.length > 0) todo.push([g, g.frozen.slice()]);
+      }
+    }
+    this.valuesSinceCompact = 0;
+    await this.wal.drain(); // the frozen generation is complete on disk
+    const done: [ShardGroup, SegmentMeta, MemTable[]][] = [];
+    try {
+      for (const [g, mts] of todo) {
+        ensureDirSync(g.dir, this.counter);
+        const seg = await writeSegment(g.dir, { minGen: this.checkpoint + 1, maxGen: frozenGen, level: 0 }, memtableInputs(mts), this.writer, this.counter);
+        done.push([g, seg, mts]);
+      }
+    } catch (e) {
+      for (const [, seg] of done) rmSync(seg.file, { force: true });
+      throw e;
+    }
+    writeFileAtomicSync(path.join(this.walDir, 'checkpoint'), `${frozenGen}\n`, this.counter);
+    this.checkpoint = frozenGen;
+    for (const [g, seg, mts] of done) {
+      g.addSegment(seg, (i) => g.series.get(i.key) ?? i);
+      g.frozen = g.frozen.filter((m) => !mts.includes(m));
+    }
+    this.wal.deleteThrough(frozenGen, this.replayedGens);
+    this.replayedGens = [];
+    if (done.length > 0) {
+      const values = done.reduce((n, [, seg]) => n + seg.values, 0);
+      this.log(`store: compacted ${values} field values into ${done.length} segment(s) in ${Math.round(performance.now() - t0)} ms`);
+    }
+    await this.enforceRetention();
+  }
+
+  /** Merges, in every group, runs of at least fanIn segments of one level into one segment. */
+  private async mergeAll(fanIn: number): Promise<void> {
+    for (const b of [...this.buckets.values()]) {
+      for (const g of [...b.groups.values()]) {
+        for (;;) {
+          const counts = new Map<number, number>();
+          for (const s of g.segments) counts.set(s.level, (counts.get(s.level) ?? 0) + 1);
+          const level = [...counts].filter(([, n]) => n >= fanIn).map(([l]) => l).sort((x, y) => x - y)[0];
+          if (level === undefined || this.buckets.get(b.info.id) !== b || b.groups.get(g.index) !== g) break;
+          await this.mergeLevel(g, level);
+        }
+      }
+    }
+  }
+
+  private async mergeLevel(g: ShardGroup, level: number): Promise<void> {
+    const at = g.segments.map((s, i) => (s.level === level ? i : -1)).filter((i) => i >= 0);
+    const from = at[0];
+    const to = at[at.length - 1];
+    // Merge the whole span (normally only segments of this level): adjacent segments in
+    // generation order merge correctly whatever their levels.
+    const inputs = g.segments.slice(from, to + 1);
+    const reader = new BlockReader();
+    let out: SegmentMeta;
+    try {
+      out = await writeSegment(
+        g.dir,
+        { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1 },
+        segmentInputs(g, inputs, reader),
+        this.writer,
+        this.counter,
+      );
+    } finally {
+      reader.close();
+    }
+    out.infos = [];
+    g.segments.splice(from, to - from + 1, out);
+    for (const s of inputs) unlinkSync(s.file);
+    fsyncDirSync(g.dir, this.counter);
+  }
+
+  /** Deletes shard groups that ended before now - retention, as InfluxDB's retention service. */
+  private async enforceRetention(): Promise<void> {
+    const now = this.now();
+    for (const b of this.buckets.values()) {
+      const r = b.info.retentionSeconds;
+      if (!(r > 0)) continue;
+      const cutoff = now - BigInt(Math.round(r)) * 1_000_000_000n;
+      for (const g of [...b.groups.values()]) {
+        if (this.gm.endNs(g.index) >= cutoff) continue;
+        b.dropGroup(g.index);
+        await removeTreeDurably(g.dir, this.counter);
+        this.log(`store: bucket ${b.info.id}: shard group sg${g.startSeconds} expired (retention ${r} s); deleted`);
+      }
+    }
+  }
+
+  private maintain(): void {
+    if (this.closing || this.maintaining) return;
+    this.ticks++;
+    const idle = Date.now() - this.lastWriteAt;
+    const retention = this.ticks % RETENTION_EVERY_TICKS === 0;
+    const compact = idle >= IDLE_COMPACT_MS && this.valuesSinceCompact > 0;
+    const merge = idle >= IDLE_MERGE_MS && this.mergeWanted();
+    if (!retention && !compact && !merge) return;
+    this.maintaining = true;
+    this.exclusive(async () => {
+      if (this.closing) return;
+      if (compact) await this.compactNow(true);
+      if (merge || compact) await this.mergeAll(MERGE_FAN_IN);
+      if (retention) await this.enforceRetention();
+    })
+      .catch((e) => this.log(`store: maintenance failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.maintaining = false;
+      });
+  }
+
+  private mergeWanted(): boolean {
+    for (const b of this.buckets.values()) {
+      for (const g of b.groups.values()) {
+        const counts = new Map<number, number>();
+        for (const s of g.segments) {
+          const n = (counts.get(s.level) ?? 0) + 1;
+          if (n >= MERGE_FAN_IN) return true;
+          counts.set(s.level, n);
+        }
+      }
+    }
+    return false;
+  }
+
+  // ---- stats, close ----
+
+  stats(): StoreStats {
+    let points = 0;
+    let segBytes = 0;
+    for (const b of this.buckets.values()) {
+      for (const g of b.groups.values()) {
+        points += g.values;
+        for (const s of g.segments) segBytes += s.bytes;
+      }
+    }
+    const walBytes = this.wal.bytes;
+    return { buckets: this.buckets.size, points, walBytes, diskBytes: walBytes + segBytes, fsyncs: this.counter.fsyncs, commits: this.commits };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return this.lock;
+    this.closing = true;
+    clearInterval(this.timer);
+    try {
+      await this.exclusive(() => this.compactNow(false));
+    } finally {
+      await this.wal.close();
+      await this.writer.close();
+    }
+  }
+}
+
+/** Segment input from memtables (oldest first), series in key order. */
+function* memtableInputs(mts: MemTable[]): Iterable<SegmentInput> {
+  const raws = mts.map((mt) => mt.raws());
+  const infos = new Map<string, SeriesInfo>();
+  for (const mt of mts) for (const ms of mt.series) infos.set(ms.info.key, ms.info);
+  const keys = [...infos.keys()].sort();
+  for (const key of keys) {
+    const sources: Raw[] = [];
+    for (let k = 0; k < mts.length; k++) {
+      const ms = mts[k].bySeries.get(key);
+      const r = ms !== undefined ? raws[k].get(ms) : undefined;
+      if (r !== undefined) sources.push(r);
+    }
+    if (sources.length > 0) yield { info: infos.get(key)!, data: mergeSources(sources) };
+  }
+}
+
+/** Segment input merged from segments (oldest first), series in key order. */
+function* segmentInputs(g: ShardGroup, segs: SegmentMeta[], reader: BlockReader): Iterable<SegmentInput> {
+  const keys = [...new Set(segs.flatMap((s) => [...s.series.keys()]))].sort();
+  for (const key of keys) {
+    const sources: Columns[] = [];
+    for (const s of segs) {
+      const e = s.series.get(key);
+      if (e !== undefined) sources.push(reader.read(s, e));
+    }
+    const info = g.series.get(key);
+    if (info === undefined) throw new Error(`series ${key} missing from the group index`);
+    yield { info, data: mergeSources(sources) };
+  }
+}
+
+/** First index whose time is >= t (times strictly increasing). */
+function lowerBound(times: string[], t: string): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmpTime(times[mid], t) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
