@@ -17,8 +17,9 @@
 //   * a measurement, or the first field key, starting with a tab or NUL (skipped as
 //     whitespace); tag keys `_field` `_measurement` `time` and NUL (2.x only); unsigned
 //     integers (1.x only); series keys over 65535 bytes;
-//   * a string value holding a newline is only safe when InfluxDB's line splitter (which counts
-//     quotes its own way) keeps the line whole; that is checked on the finished line.
+//   * a line InfluxDB's line splitter (scanLine, which skips `\x` pairs and counts quotes its
+//     own way) would not end at its newline: possible only with a backslash in the measurement
+//     or a tag, or a newline in a string value, and then checked on the finished line.
 // - reference (lp-v2): control characters (0x00-0x1F, 0x7F) in names.
 // Pure TS: no DOM or Node APIs.
 import { compareUtf8, influxRecordEnd, MAX_KEY_LENGTH, utf8Length } from './influx.js';
@@ -77,7 +78,7 @@ const KIND_TAG_VALUE = 2;
 const KIND_FIELD_KEY = 3;
 const KIND_ELEMENT: readonly SerializeElement[] = ['measurement', 'tag key', 'tag value', 'field key'];
 
-/** Go's %q, for naming a value in a message. */
+/** A name quoted for a message. */
 function q(s: string): string {
   return JSON.stringify(s);
 }
@@ -219,6 +220,8 @@ function canonicalInteger(v: unknown, unsigned: boolean): string | null {
     const c = s.charCodeAt(j);
     if (c < 48 || c > 57) return null;
   }
+  // Common case: no leading zero, fewer digits than any limit.
+  if (n - i < 19 && (s.charCodeAt(i) !== 48 || (n === 1 && !neg))) return s;
   while (i < n - 1 && s.charCodeAt(i) === 48) i++;
   const digits = s.slice(i);
   const max = unsigned ? UINT64_MAX : neg ? INT64_MIN_ABS : INT64_MAX;
@@ -302,6 +305,7 @@ function formatValue(f: Field, v1: boolean): string {
 
 // ---- time ----
 
+const MAX_TIME_DIGITS = '9223372036854775806';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX_BIG = 2n ** 63n - 1n;
 
@@ -315,8 +319,11 @@ function formatTime(t: string | bigint, precision: Precision, influx: boolean): 
       const c = t.charCodeAt(j);
       if (c < 48 || c > 57) fail('time', 'invalid-time', `time ${q(t)} is not an integer number of nanoseconds`);
     }
-    // Fast path: canonical, at most 18 digits (always in range), nanoseconds.
-    if (precision === 'ns' && n - i <= 18 && (t.charCodeAt(i) !== 48 || n - i === 1) && t !== '-0') return t;
+    // Fast path: nanoseconds, canonical, 18 digits (always in range) or 19 within the range.
+    if (precision === 'ns' && (t.charCodeAt(i) !== 48 || (n === 1 && i === 0))) {
+      if (n - i <= 18) return t;
+      if (n - i === 19 && t.slice(i) <= (influx ? MAX_TIME_DIGITS : i === 1 ? INT64_MIN_ABS : INT64_MAX)) return t;
+    }
     ns = BigInt(t);
   } else if (typeof t === 'bigint') ns = t;
   else return fail('time', 'invalid-time', `time must be a decimal string or a bigint of nanoseconds`);

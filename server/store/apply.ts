@@ -62,6 +62,14 @@ function retentionFloor(points: readonly Point[], now: bigint, retentionSeconds:
   return cutoff;
 }
 
+/**
+ * The column each field of the point being applied matched while validating (TIME: a `time`
+ * field, skipped), so the second pass over the fields need not compare keys again. Reused for
+ * every point: the write path must not allocate (see memtable.ts).
+ */
+const SEEN: (MemCol | undefined)[] = [];
+const TIME = new MemCol('time', 'float');
+
 export interface ApplyOutcome extends WriteOutcome {
   /** Field values stored. */
   values: number;
@@ -97,7 +105,7 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
     }
     const m = p.measurement;
     const types = g?.types.get(m);
-    let ms = g?.active?.bySeries.get(p.series);
+    let ms = g?.active?.find(p);
     // The measurement's memtable columns know most types without a map lookup.
     const mm = ms !== undefined ? ms.mm : g?.active?.measurements.get(m);
     const fields = p.fields;
@@ -108,7 +116,10 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
     let fresh: Field[] | null = null;
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j];
-      if (f.key === 'time') continue;
+      if (f.key === 'time') {
+        SEEN[j] = TIME;
+        continue;
+      }
       kept++;
       if (f.type === 'string' && f.value.length > SAFE_STRING_UNITS) {
         const n = Buffer.byteLength(f.value, 'utf8');
@@ -117,8 +128,10 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
           break;
         }
       }
-      const c = mm?.byPos[j];
-      let t = c !== undefined && c.key === f.key ? c.type : types?.get(f.key);
+      let c = mm?.byPos[j];
+      if (c !== undefined && c.key !== f.key) c = undefined;
+      SEEN[j] = c;
+      let t = c !== undefined ? c.type : types?.get(f.key);
       if (t === undefined && fresh !== null) t = fresh.find((x) => x.key === f.key)?.type;
       if (t === undefined) (fresh ??= []).push(f);
       else if (t !== f.type) {
@@ -148,10 +161,10 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
     const row = mt.pushRow(ms, sec, ns);
     const cols = ms.mm;
     for (let j = 0; j < fields.length; j++) {
+      let c = SEEN[j];
+      if (c === TIME) continue;
       const f = fields[j];
-      if (f.key === 'time') continue;
-      let c = cols.byPos[j];
-      if (c === undefined || c.key !== f.key) {
+      if (c === undefined) {
         c = cols.colByKey.get(f.key);
         if (c === undefined) {
           c = new MemCol(f.key, f.type);

@@ -22,9 +22,9 @@ import { applyPoints } from './apply.js';
 import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, writeFileAtomicSync, type SyncCounter } from './durable.js';
 import { Bucket, type ShardGroup } from './groups.js';
 import type { MemSeries, MemTable } from './memtable.js';
-import { mergeSources, RowReader, type Columns, type Raw, type SeriesInfo } from './rows.js';
+import { lowerBound, mergeSources, RowReader, SPLIT, splitTime, type Columns, type Raw, type SeriesInfo } from './rows.js';
 import { SegmentWriter } from './segment-io.js';
-import { BlockReader, parseSegmentFileName, readSegmentMeta, writeSegment, type SegmentInput, type SegmentMeta } from './segment.js';
+import { BlockReader, parseSegmentFileName, readSegmentMeta, writeSegment, type SegmentEntry, type SegmentInput, type SegmentMeta } from './segment.js';
 import { canonicalTime, cmpTime, GroupMath } from './time.js';
 import { encodeRecord, parseWalFileName, scanWal, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
 
@@ -83,6 +83,7 @@ class FileBucketStore implements BucketStore {
   private commits = 0;
   private lock: Promise<void> = Promise.resolve();
   private autoCompacting = false;
+  private merging: Promise<void> | null = null;
   private maintaining = false;
   private ticks = 0;
   private lastWriteAt = Date.now();
@@ -162,6 +163,7 @@ class FileBucketStore implements BucketStore {
         if (gens.maxGen > this.checkpoint) {
           // Written by a compaction that never recorded its checkpoint: the WAL still has it all.
           rmSync(file, { force: true });
+          this.log(`store: removed ${path.relative(this.dataDir, file)} of an unfinished compaction (its points are replayed from the WAL)`);
           continue;
         }
         try {
@@ -178,6 +180,7 @@ class FileBucketStore implements BucketStore {
       for (const s of segs) {
         if (s.maxGen <= coveredTo) {
           rmSync(s.file, { force: true });
+          this.log(`store: removed ${path.relative(this.dataDir, s.file)}, already merged into a newer segment`);
           continue;
         }
         coveredTo = s.maxGen;
@@ -267,9 +270,8 @@ class FileBucketStore implements BucketStore {
       have.info = info;
       return;
     }
-    const dir = path.join(this.bucketsDir, info.id);
-    ensureDirSync(dir, this.counter);
-    this.buckets.set(info.id, new Bucket(info, dir, this.gm.seconds));
+    // Normally a new, empty directory; should it exist already, what it holds is the bucket's.
+    this.loadBucket(info);
   }
 
   async deleteBucketData(id: string): Promise<void> {
@@ -355,8 +357,9 @@ class FileBucketStore implements BucketStore {
 
   /**
    * Appends to `out` the points of one measurement in a group, merged and in (time, series)
-   * order (reversed when desc), skipping `skip` and taking at most `take`. Fields are built only
-   * for the points returned. Returns how many points the group has in the range.
+   * order (reversed when desc), skipping `skip` and taking at most `take`. Fields and time
+   * strings are built only for the points returned. Returns how many points it passed over or
+   * returned (at least skip + take when the group could fill the page).
    */
   private groupPoints(
     g: ShardGroup,
@@ -374,67 +377,115 @@ class FileBucketStore implements BucketStore {
     if (series === undefined) return 0;
     const infos: SeriesInfo[] = [];
     for (const info of series.values()) if (tags.every(([k, v]) => info.tags.some((t) => t.key === k && t.value === v))) infos.push(info);
+    infos.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // ties in time go by series key
     // Rows still in memtables, gathered once per memtable for all series asked.
-    const mems: [MemTable, Map<MemSeries, Raw>][] = [];
+    const memSources: Raw[][] = infos.map(() => []);
+    let memRows = 0;
     for (const mt of this.memtables(g)) {
       const wanted: MemSeries[] = [];
       for (const info of infos) {
         const ms = mt.bySeries.get(info.key);
         if (ms !== undefined) wanted.push(ms);
       }
-      if (wanted.length > 0) mems.push([mt, mt.raws(wanted)]);
-    }
-    const parts: { info: SeriesInfo; data: Columns; lo: number; hi: number }[] = [];
-    let total = 0;
-    for (const info of infos) {
-      const sources: (Columns | Raw)[] = [];
-      for (const seg of g.segments) {
-        const e = seg.series.get(info.key);
-        if (e === undefined) continue;
-        if (start !== undefined && cmpTime(e.maxTime, start) < 0) continue;
-        if (stop !== undefined && cmpTime(e.minTime, stop) >= 0) continue;
-        sources.push(reader.read(seg, e));
-      }
-      for (const [mt, raws] of mems) {
+      if (wanted.length === 0) continue;
+      const raws = mt.raws(wanted);
+      infos.forEach((info, i) => {
         const ms = mt.bySeries.get(info.key);
         const r = ms !== undefined ? raws.get(ms) : undefined;
-        if (r !== undefined) sources.push(r);
-      }
-      if (sources.length === 0) continue;
+        if (r !== undefined) {
+          memSources[i].push(r);
+          memRows += r.n;
+        }
+      });
+    }
+    // Segment blocks in the time range.
+    const entries: BlockRef[] = [];
+    let segRows = 0;
+    g.segments.forEach((seg, segNo) => {
+      infos.forEach((info, i) => {
+        const e = seg.series.get(info.key);
+        if (e === undefined) return;
+        if (start !== undefined && cmpTime(e.maxTime, start) < 0) return;
+        if (stop !== undefined && cmpTime(e.minTime, stop) >= 0) return;
+        entries.push({ series: i, segNo, seg, e });
+        segRows += e.rows;
+      });
+    });
+    const range = { start: start === undefined ? undefined : split(start), stop: stop === undefined ? undefined : split(stop) };
+    const need = skip + take;
+    if (!(need < Infinity) || segRows + memRows <= 4 * need || entries.length < 2) {
+      return this.page(infos, memSources, entries, range, null, reader, desc, skip, take, out);
+    }
+    // A page of a big group: decode the blocks nearest its end (newest first when descending)
+    // and widen until the points beyond the nearest block left out fill the page.
+    entries.sort(desc ? (a, b) => cmpTime(b.e.maxTime, a.e.maxTime) : (a, b) => cmpTime(a.e.minTime, b.e.minTime));
+    let k = 0;
+    for (let rows = 0; k < entries.length && rows < need; k++) rows += entries[k].e.rows;
+    for (;;) {
+      const edge = k < entries.length ? split(desc ? entries[k].e.maxTime : entries[k].e.minTime) : null;
+      const bound = edge === null ? null : { at: edge, after: desc };
+      const n = this.page(infos, memSources, entries.slice(0, k), range, bound, reader, desc, skip, take, out, edge === null ? 0 : need);
+      if (n >= need || edge === null) return n;
+      k = Math.min(entries.length, 2 * k);
+    }
+  }
+
+  /**
+   * Merges the given sources per series and appends the page (see groupPoints). With `edge`,
+   * only points beyond it count (after it when edge.after, else before it); when fewer than
+   * `atLeast` do, nothing is appended and the count is returned, for the caller to widen.
+   */
+  private page(
+    infos: SeriesInfo[],
+    memSources: Raw[][],
+    entries: BlockRef[],
+    range: { start?: [number, number]; stop?: [number, number] },
+    edge: { at: [number, number]; after: boolean } | null,
+    reader: BlockReader,
+    desc: boolean,
+    skip: number,
+    take: number,
+    out: StoredPoint[],
+    atLeast = 0,
+  ): number {
+    // Sources per series, oldest first (segment order, then memtables): later ones win.
+    const bySeries: BlockRef[][] = infos.map(() => []);
+    for (const r of entries) bySeries[r.series].push(r);
+    const parts: { info: SeriesInfo; data: Columns; lo: number; hi: number }[] = [];
+    let total = 0;
+    infos.forEach((info, i) => {
+      const refs = bySeries[i].sort((a, b) => a.segNo - b.segNo);
+      const sources: (Columns | Raw)[] = refs.map((r) => reader.read(r.seg, r.e));
+      for (const r of memSources[i]) sources.push(r);
+      if (sources.length === 0) return;
       const data = mergeSources(sources);
-      const lo = start === undefined ? 0 : lowerBound(data.times, start);
-      const hi = stop === undefined ? data.times.length : lowerBound(data.times, stop);
-      if (hi <= lo) continue;
+      let lo = range.start === undefined ? 0 : lowerBound(data, range.start[0], range.start[1]);
+      let hi = range.stop === undefined ? data.n : lowerBound(data, range.stop[0], range.stop[1]);
+      if (edge !== null && edge.after) lo = Math.max(lo, lowerBound(data, edge.at[0], edge.at[1] + 1));
+      if (edge !== null && !edge.after) hi = Math.min(hi, lowerBound(data, edge.at[0], edge.at[1]));
+      if (hi <= lo) return;
       parts.push({ info, data, lo, hi });
       total += hi - lo;
-    }
-    if (skip >= total || take <= 0) return total;
-    // Order of all points: (series part, row) pairs sorted by (time, series key).
+    });
+    if (total < atLeast || skip >= total || take <= 0) return total;
+    // Order of all points: (part, row) pairs sorted by time, then series key (= part order).
     const ps = new Int32Array(total);
     const rs = new Int32Array(total);
+    const secs = new Float64Array(total);
+    const nss = new Float64Array(total);
     let k = 0;
     for (let p = 0; p < parts.length; p++) {
+      const d = parts[p].data;
       for (let r = parts[p].lo; r < parts[p].hi; r++, k++) {
         ps[k] = p;
         rs[k] = r;
+        secs[k] = d.sec[r];
+        nss[k] = d.ns[r];
       }
     }
-    let order: ArrayLike<number>;
-    if (parts.length === 1) order = new Int32Array(total).map((_, i) => i);
-    else {
-      const nums = new Float64Array(total);
-      for (let i = 0; i < total; i++) nums[i] = Number(parts[ps[i]].data.times[rs[i]]);
-      const idx = new Array<number>(total);
-      for (let i = 0; i < total; i++) idx[i] = i;
-      idx.sort((a, b) => {
-        const d = nums[a] - nums[b];
-        if (d !== 0) return d;
-        const pa = parts[ps[a]];
-        const pb = parts[ps[b]];
-        return cmpTime(pa.data.times[rs[a]], pb.data.times[rs[b]]) || (pa.info.key < pb.info.key ? -1 : pa.info.key > pb.info.key ? 1 : 0);
-      });
-      order = idx;
-    }
+    const order = new Int32Array(total);
+    for (let i = 0; i < total; i++) order[i] = i;
+    if (parts.length > 1) order.sort((a, b) => secs[a] - secs[b] || nss[a] - nss[b] || ps[a] - ps[b]);
     const readers = new Map<number, RowReader>();
     const end = Math.min(total, skip + take);
     for (let w = skip; w < end; w++) {
@@ -442,7 +493,7 @@ class FileBucketStore implements BucketStore {
       const p = parts[ps[i]];
       let rr = readers.get(ps[i]);
       if (rr === undefined) readers.set(ps[i], (rr = new RowReader(p.data)));
-      out.push({ measurement, series: p.info.key, tags: p.info.tags, fields: rr.fields(rs[i]), time: p.data.times[rs[i]] });
+      out.push({ measurement: p.info.measurement, series: p.info.key, tags: p.info.tags, fields: rr.fields(rs[i]), time: rr.time(rs[i]) });
     }
     return total;
   }
@@ -459,20 +510,19 @@ class FileBucketStore implements BucketStore {
 
   compact(): Promise<void> {
     if (this.closing) return Promise.reject(new Error('the store is closed'));
-    return this.exclusive(async () => {
-      await this.compactNow(true);
-      await this.mergeAll(MERGE_FAN_IN);
-    });
+    return (async () => {
+      await this.exclusive(() => this.compactNow(true));
+      await this.merge(MERGE_FAN_IN);
+      await this.wal.trimmed();
+    })();
   }
 
   private maybeCompact(): void {
     if (this.autoCompacting || this.closing) return;
     if (this.valuesSinceCompact < this.compactValues && this.wal.bytes < this.compactWalBytes) return;
     this.autoCompacting = true;
-    this.exclusive(async () => {
-      await this.compactNow(true);
-      await this.mergeAll(MERGE_FAN_IN_BUSY);
-    })
+    this.exclusive(() => this.compactNow(true))
+      .then(() => void this.merge(MERGE_FAN_IN_BUSY))
       .catch((e) => this.log(`store: compaction failed: ${(e as Error).message}`))
       .finally(() => {
         this.autoCompacting = false;
@@ -531,35 +581,52 @@ class FileBucketStore implements BucketStore {
     await this.enforceRetention();
   }
 
-  /** Merges, in every group, runs of at least fanIn segments of one level into one segment. */
+  /**
+   * Merges, in every group, runs of at least fanIn segments of one level into one segment. Runs
+   * beside compactions (not under the lock), one merge at a time, so that a long merge never
+   * holds up compaction; it only ever replaces segments the checkpoint already covers.
+   */
+  private merge(fanIn: number): Promise<void> {
+    if (this.merging !== null) return this.merging;
+    this.merging = this.mergeAll(fanIn)
+      .catch((e) => {
+        if (!this.closing) this.log(`store: merging segments failed: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        this.merging = null;
+      });
+    return this.merging;
+  }
+
   private async mergeAll(fanIn: number): Promise<void> {
     for (const b of [...this.buckets.values()]) {
       for (const g of [...b.groups.values()]) {
         for (;;) {
-          const counts = new Map<number, number>();
-          for (const s of g.segments) counts.set(s.level, (counts.get(s.level) ?? 0) + 1);
-          const level = [...counts].filter(([, n]) => n >= fanIn).map(([l]) => l).sort((x, y) => x - y)[0];
-          if (level === undefined || this.buckets.get(b.info.id) !== b || b.groups.get(g.index) !== g) break;
-          await this.mergeLevel(g, level);
+          if (this.closing || !this.live(b, g)) break;
+          const level = mergeLevelOf(g, fanIn);
+          if (level === undefined) break;
+          await this.mergeLevel(b, g, level);
         }
       }
     }
   }
 
-  private async mergeLevel(g: ShardGroup, level: number): Promise<void> {
+  private live(b: Bucket, g: ShardGroup): boolean {
+    return this.buckets.get(b.info.id) === b && b.groups.get(g.index) === g;
+  }
+
+  private async mergeLevel(b: Bucket, g: ShardGroup, level: number): Promise<void> {
     const at = g.segments.map((s, i) => (s.level === level ? i : -1)).filter((i) => i >= 0);
-    const from = at[0];
-    const to = at[at.length - 1];
     // Merge the whole span (normally only segments of this level): adjacent segments in
     // generation order merge correctly whatever their levels.
-    const inputs = g.segments.slice(from, to + 1);
+    const inputs = g.segments.slice(at[0], at[at.length - 1] + 1);
     const reader = new BlockReader();
     let out: SegmentMeta;
     try {
       out = await writeSegment(
         g.dir,
         { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1 },
-        segmentInputs(g, inputs, reader),
+        segmentInputs(g, inputs, reader, () => this.closing),
         this.writer,
         this.counter,
       );
@@ -567,8 +634,15 @@ class FileBucketStore implements BucketStore {
       reader.close();
     }
     out.infos = [];
-    g.segments.splice(from, to - from + 1, out);
-    for (const s of inputs) unlinkSync(s.file);
+    if (!this.live(b, g)) {
+      // The bucket or group went away meanwhile (deleted, expired).
+      rmSync(out.file, { force: true });
+      return;
+    }
+    // Compactions may have appended segments meanwhile; the inputs are still one run.
+    const from = g.segments.indexOf(inputs[0]);
+    g.segments.splice(from, inputs.length, out);
+    for (const seg of inputs) unlinkSync(seg.file);
     fsyncDirSync(g.dir, this.counter);
   }
 
@@ -600,9 +674,9 @@ class FileBucketStore implements BucketStore {
     this.exclusive(async () => {
       if (this.closing) return;
       if (compact) await this.compactNow(true);
-      if (merge || compact) await this.mergeAll(MERGE_FAN_IN);
       if (retention) await this.enforceRetention();
     })
+      .then(() => (merge || compact ? this.merge(MERGE_FAN_IN) : undefined))
       .catch((e) => this.log(`store: maintenance failed: ${(e as Error).message}`))
       .finally(() => {
         this.maintaining = false;
@@ -610,16 +684,7 @@ class FileBucketStore implements BucketStore {
   }
 
   private mergeWanted(): boolean {
-    for (const b of this.buckets.values()) {
-      for (const g of b.groups.values()) {
-        const counts = new Map<number, number>();
-        for (const s of g.segments) {
-          const n = (counts.get(s.level) ?? 0) + 1;
-          if (n >= MERGE_FAN_IN) return true;
-          counts.set(s.level, n);
-        }
-      }
-    }
+    for (const b of this.buckets.values()) for (const g of b.groups.values()) if (mergeLevelOf(g, MERGE_FAN_IN) !== undefined) return true;
     return false;
   }
 
@@ -643,12 +708,21 @@ class FileBucketStore implements BucketStore {
     this.closing = true;
     clearInterval(this.timer);
     try {
+      await this.merging; // stops at the next series
       await this.exclusive(() => this.compactNow(false));
     } finally {
       await this.wal.close();
       await this.writer.close();
     }
   }
+}
+
+/** A series' block in a segment. */
+interface BlockRef {
+  series: number;
+  segNo: number;
+  seg: SegmentMeta;
+  e: SegmentEntry;
 }
 
 /** Segment input from memtables (oldest first), series in key order. */
@@ -669,9 +743,10 @@ function* memtableInputs(mts: MemTable[]): Iterable<SegmentInput> {
 }
 
 /** Segment input merged from segments (oldest first), series in key order. */
-function* segmentInputs(g: ShardGroup, segs: SegmentMeta[], reader: BlockReader): Iterable<SegmentInput> {
+function* segmentInputs(g: ShardGroup, segs: SegmentMeta[], reader: BlockReader, abort: () => boolean): Iterable<SegmentInput> {
   const keys = [...new Set(segs.flatMap((s) => [...s.series.keys()]))].sort();
   for (const key of keys) {
+    if (abort()) throw new Error('merge abandoned: the store is closing');
     const sources: Columns[] = [];
     for (const s of segs) {
       const e = s.series.get(key);
@@ -683,14 +758,16 @@ function* segmentInputs(g: ShardGroup, segs: SegmentMeta[], reader: BlockReader)
   }
 }
 
-/** First index whose time is >= t (times strictly increasing). */
-function lowerBound(times: string[], t: string): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmpTime(times[mid], t) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function split(t: string): [number, number] {
+  splitTime(t);
+  return [SPLIT.sec, SPLIT.ns];
+}
+
+/** The lowest level with at least fanIn segments in the group, if any. */
+function mergeLevelOf(g: ShardGroup, fanIn: number): number | undefined {
+  const counts = new Map<number, number>();
+  for (const s of g.segments) counts.set(s.level, (counts.get(s.level) ?? 0) + 1);
+  let best: number | undefined;
+  for (const [level, n] of counts) if (n >= fanIn && (best === undefined || level < best)) best = level;
+  return best;
 }

@@ -5,7 +5,7 @@
 // objects would pin them (and the request text) until compaction, and many small growing JS
 // arrays per series make the garbage collector copy them again and again. A few large typed
 // arrays per group live outside the JS heap, so appends are cheap and invisible to the GC.
-import type { Field, FieldType } from '../../lineprotocol/types.js';
+import type { Field, FieldType, Point, Tag } from '../../lineprotocol/types.js';
 import type { Raw, RawCol, SeriesInfo, Value } from './rows.js';
 
 /** One field of one measurement: (row, value) pairs in write order. */
@@ -91,6 +91,8 @@ export interface MemMeasurement {
 
 export interface MemSeries {
   info: SeriesInfo;
+  /** Next series with the same hash (see hashParts). */
+  nextInHash: MemSeries | undefined;
   slot: number;
   mm: MemMeasurement;
   rows: number;
@@ -108,6 +110,8 @@ export class MemTable {
   ns = new Int32Array(1024);
   readonly series: MemSeries[] = [];
   readonly bySeries = new Map<string, MemSeries>();
+  private readonly byHash = new Map<number, MemSeries>();
+  private fullHash = false;
   readonly measurements = new Map<string, MemMeasurement>();
   /** Field values held (for the compaction trigger and stats). */
   values = 0;
@@ -119,10 +123,41 @@ export class MemTable {
   }
 
   addSeries(info: SeriesInfo): MemSeries {
-    const ms: MemSeries = { info, slot: this.series.length, mm: this.measurement(info.measurement), rows: 0, sorted: true, lastSec: 0, lastNs: 0 };
+    const ms: MemSeries = { info, nextInHash: undefined, slot: this.series.length, mm: this.measurement(info.measurement), rows: 0, sorted: true, lastSec: 0, lastNs: 0 };
     this.series.push(ms);
     this.bySeries.set(info.key, ms);
+    this.index(ms);
     return ms;
+  }
+
+  /**
+   * The point's series, if it has rows here. Looking up Point.series by key would first copy
+   * it: the parser builds it by concatenation (a rope) whenever tags arrive unsorted, and that
+   * copy, made for every point, costs more (time, and garbage collection) than all the rest.
+   * So series are found by their parts; see hashParts for why that is exact.
+   */
+  find(p: Point): MemSeries | undefined {
+    const h = hashParts(p.measurement, p.tags, this.fullHash);
+    if (PARTS_LEN !== p.series.length) return this.bySeries.get(p.series);
+    let walked = 0;
+    for (let ms = this.byHash.get(h); ms !== undefined; ms = ms.nextInHash) {
+      if (sameSeries(ms.info, p.measurement, p.tags)) return ms;
+      if (++walked > MAX_CHAIN && !this.fullHash) {
+        // The quick hash collides on this data: hash every character from now on.
+        this.fullHash = true;
+        this.byHash.clear();
+        for (const s of this.series) this.index(s);
+        return this.find(p);
+      }
+    }
+    return undefined;
+  }
+
+  private index(ms: MemSeries): void {
+    const h = hashParts(ms.info.measurement, ms.info.tags, this.fullHash);
+    if (PARTS_LEN !== ms.info.key.length) return; // found by key only
+    ms.nextInHash = this.byHash.get(h);
+    this.byHash.set(h, ms);
   }
 
   /** Appends a row; returns its number. */
@@ -140,23 +175,19 @@ export class MemTable {
     return row;
   }
 
-  /** The rows of the given series (all when `only` is absent), gathered in one pass. */
+  /** The rows of the given series (all when `only` is absent), gathered in a few passes. */
   raws(only?: Iterable<MemSeries>): Map<MemSeries, Raw> {
     const S = this.series.length;
-    const want = new Uint8Array(S);
-    if (only === undefined) want.fill(1);
-    else for (const ms of only) want[ms.slot] = 1;
-    const n = this.n;
     const raws: (Raw | undefined)[] = new Array(S);
     const out = new Map<MemSeries, Raw>();
-    for (const ms of this.series) {
-      if (want[ms.slot] === 0 || ms.rows === 0) continue;
-      const c = ms.rows;
-      const r: Raw = { n: c, sec: new Float64Array(c), ns: new Int32Array(c), sorted: ms.sorted, cols: [] };
+    for (const ms of only ?? this.series) {
+      if (ms.rows === 0 || raws[ms.slot] !== undefined) continue;
+      const r: Raw = { n: ms.rows, sec: new Float64Array(ms.rows), ns: new Int32Array(ms.rows), sorted: ms.sorted, cols: [] };
       raws[ms.slot] = r;
       out.set(ms, r);
     }
-    // Each row's position within its series.
+    // Times, and each row's position within its series.
+    const n = this.n;
     const pos = new Int32Array(n);
     const next = new Int32Array(S);
     for (let i = 0; i < n; i++) {
@@ -168,21 +199,31 @@ export class MemTable {
       (r.ns as Int32Array)[p] = this.ns[i];
       pos[i] = p;
     }
+    const counts = new Int32Array(S);
     for (const mm of this.measurements.values()) {
       for (const c of mm.cols) {
-        const byRaw = new Map<number, { pos: number[]; vals: Value[] }>();
+        counts.fill(0);
+        for (let j = 0; j < c.n; j++) {
+          const s = this.slot[c.rows[j]];
+          if (raws[s] !== undefined) counts[s]++;
+        }
+        const cols: (RawCol | undefined)[] = new Array(S);
+        for (let s = 0; s < S; s++) {
+          const k = counts[s];
+          if (k === 0) continue;
+          const col: RawCol = { key: c.key, type: c.type, pos: new Int32Array(k), vals: c.num !== null ? new Float64Array(k) : new Array<Value>(k) };
+          cols[s] = col;
+          raws[s]!.cols.push(col);
+        }
+        counts.fill(0);
         for (let j = 0; j < c.n; j++) {
           const row = c.rows[j];
           const s = this.slot[row];
-          if (raws[s] === undefined) continue;
-          let b = byRaw.get(s);
-          if (b === undefined) byRaw.set(s, (b = { pos: [], vals: [] }));
-          b.pos.push(pos[row]);
-          b.vals.push(c.value(j));
-        }
-        for (const [s, b] of byRaw) {
-          const col: RawCol = { key: c.key, type: c.type, pos: b.pos, vals: b.vals };
-          raws[s]!.cols.push(col);
+          const col = cols[s];
+          if (col === undefined) continue;
+          const k = counts[s]++;
+          (col.pos as Int32Array)[k] = pos[row];
+          (col.vals as Value[])[k] = c.num !== null ? c.num[j] : c.any![j];
         }
       }
     }
@@ -201,4 +242,46 @@ export class MemTable {
     ns.set(this.ns);
     this.ns = ns;
   }
+}
+
+/** A lookup walking more series than this switches the memtable to hashing every character. */
+const MAX_CHAIN = 8;
+
+/** The length the raw series key would have if nothing in it were escaped (set by hashParts). */
+let PARTS_LEN = 0;
+
+/**
+ * Hashes a series' measurement and tags (unescaped, in series-key order), from a few characters
+ * of each part or (full) all of them, and sets PARTS_LEN. Escaping only ever adds a backslash,
+ * so when the raw series key is exactly PARTS_LEN long nothing in it is escaped and it is
+ * exactly the parts joined: equal parts then mean the same series. Otherwise (rare) only the
+ * key itself can tell, so the caller looks it up by key.
+ */
+function hashParts(measurement: string, tags: readonly Tag[], full: boolean): number {
+  let len = measurement.length;
+  let h = Math.imul(0x811c9dc5 ^ len, 16777619);
+  if (full) for (let i = 0; i < measurement.length; i++) h = Math.imul(h ^ measurement.charCodeAt(i), 16777619);
+  for (let t = 0; t < tags.length; t++) {
+    const { key, value } = tags[t];
+    const n = value.length;
+    len += 2 + key.length + n;
+    h = Math.imul(h ^ ((key.length << 16) | n), 16777619);
+    if (full) {
+      for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+      for (let i = 0; i < n; i++) h = Math.imul(h ^ value.charCodeAt(i), 16777619);
+    } else if (n > 0) {
+      // Where values of one tag usually differ: their ends and middle.
+      h = Math.imul(h ^ value.charCodeAt(n - 1), 16777619);
+      h = Math.imul(h ^ value.charCodeAt(n >> 1), 16777619);
+      if (n > 2) h = Math.imul(h ^ value.charCodeAt(n - 2), 16777619);
+    }
+  }
+  PARTS_LEN = len;
+  return h >>> 1;
+}
+
+function sameSeries(info: SeriesInfo, measurement: string, tags: readonly Tag[]): boolean {
+  if (info.measurement !== measurement || info.tags.length !== tags.length) return false;
+  for (let t = 0; t < tags.length; t++) if (info.tags[t].key !== tags[t].key || info.tags[t].value !== tags[t].value) return false;
+  return true;
 }

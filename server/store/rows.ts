@@ -1,13 +1,15 @@
 // Series data in memory, and InfluxDB's merge rule for it: the same series + time is one point
 // whose field set is the union of all writes, the last write winning per field.
 //
+// Times are exact (sec, ns) pairs: floor(t / 1e9) and t mod 1e9, both exact doubles, compared
+// as numbers. Decimal strings are made only for points a read returns.
+//
 // Two shapes:
 //  - Columns: normalized (times strictly increasing, at most one value per field and row),
 //    columnar. What a segment block decodes to, what compaction encodes and reads return.
 //  - Raw: rows in write order, possibly unsorted, possibly repeating a time (memtables, or
 //    several sources being merged). normalize() turns Raw into Columns.
 import type { Field, FieldType, Tag } from '../../lineprotocol/types.js';
-import { cmpTime } from './time.js';
 
 export interface SeriesInfo {
   key: string;
@@ -25,12 +27,14 @@ export interface Col {
   key: string;
   type: FieldType;
   /** Row of each value, increasing; null = dense (value k belongs to row k). */
-  idx: number[] | null;
+  idx: Int32Array | null;
   vals: ArrayLike<Value>;
 }
 
 export interface Columns {
-  times: string[];
+  n: number;
+  sec: ArrayLike<number>;
+  ns: ArrayLike<number>;
   /** Sorted by key. */
   cols: Col[];
 }
@@ -45,7 +49,6 @@ export interface RawCol {
 
 export interface Raw {
   n: number;
-  /** Time of each row as exact (floor(t / 1e9), t mod 1e9). */
   sec: ArrayLike<number>;
   ns: ArrayLike<number>;
   /** Known strictly increasing (no sort or merge needed). */
@@ -58,17 +61,20 @@ export interface Raw {
 /** Where splitTime leaves its result (no allocation per point). */
 export const SPLIT = { sec: 0, ns: 0 };
 
-/** Splits a canonical decimal ns time into exact (floor(t / 1e9), t mod 1e9). */
+/**
+ * Splits a canonical decimal ns time into exact (floor(t / 1e9), t mod 1e9). Digit by digit on
+ * purpose: the write path must not allocate (see memtable.ts), and slicing would.
+ */
 export function splitTime(t: string): void {
   const len = t.length;
   if (t.charCodeAt(0) !== 45) {
-    if (len <= 9) {
-      SPLIT.sec = 0;
-      SPLIT.ns = +t;
-    } else {
-      SPLIT.sec = +t.slice(0, len - 9);
-      SPLIT.ns = +t.slice(len - 9);
-    }
+    const split = len - 9;
+    let sec = 0;
+    for (let i = 0; i < split; i++) sec = sec * 10 + (t.charCodeAt(i) - 48);
+    let ns = 0;
+    for (let i = split > 0 ? split : 0; i < len; i++) ns = ns * 10 + (t.charCodeAt(i) - 48);
+    SPLIT.sec = sec;
+    SPLIT.ns = ns;
     return;
   }
   const b = BigInt(t);
@@ -84,6 +90,11 @@ export function timeString(sec: number, ns: number): string {
   return (BigInt(sec) * 1_000_000_000n + BigInt(ns)).toString();
 }
 
+/** Order of (as, an) and (bs, bn). */
+export function cmpSplit(as: number, an: number, bs: number, bn: number): number {
+  return as !== bs ? as - bs : an - bn;
+}
+
 // ---- values ----
 
 export function apiValue(type: FieldType, v: Value): Value {
@@ -97,6 +108,13 @@ export function apiValue(type: FieldType, v: Value): Value {
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+function f64(a: ArrayLike<number>, n: number): Float64Array {
+  if (a instanceof Float64Array && a.length === n) return a;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+}
+
 /**
  * Sorts rows by time (stable: write order is kept among equal times), merges equal times into
  * one row (per field the last value written wins) and returns columns.
@@ -109,8 +127,6 @@ export function normalize(r: Raw): Columns {
     for (let i = 1; i < n && sorted; i++) if (sec[i] < sec[i - 1] || (sec[i] === sec[i - 1] && ns[i] <= ns[i - 1])) sorted = false;
   }
   if (sorted) {
-    const times = new Array<string>(n);
-    for (let i = 0; i < n; i++) times[i] = timeString(sec[i], ns[i]);
     const cols: Col[] = [];
     for (const c of r.cols) {
       // Sorted rows are unique in time, but a column may still repeat a row (same field twice).
@@ -118,71 +134,56 @@ export function normalize(r: Raw): Columns {
       for (let j = 1; j < c.pos.length && unique; j++) if (c.pos[j] === c.pos[j - 1]) unique = false;
       if (!unique) cols.push(remap(c, null, n));
       else if (c.pos.length === n) cols.push({ key: c.key, type: c.type, idx: null, vals: c.vals });
-      else cols.push({ key: c.key, type: c.type, idx: Array.from(c.pos), vals: c.vals });
+      else cols.push({ key: c.key, type: c.type, idx: Int32Array.from(c.pos), vals: c.vals });
     }
-    return { times, cols: cols.sort(byKey) };
+    return { n, sec: f64(sec, n), ns: f64(ns, n), cols: cols.sort(byKey) };
   }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => sec[a] - sec[b] || ns[a] - ns[b] || a - b);
   const rowMap = new Int32Array(n);
-  const times: string[] = [];
-  let ps = NaN;
-  let pn = NaN;
+  const outSec = new Float64Array(n);
+  const outNs = new Float64Array(n);
+  let m = 0;
   for (const i of order) {
-    if (sec[i] !== ps || ns[i] !== pn) {
-      ps = sec[i];
-      pn = ns[i];
-      times.push(timeString(ps, pn));
+    if (m === 0 || sec[i] !== outSec[m - 1] || ns[i] !== outNs[m - 1]) {
+      outSec[m] = sec[i];
+      outNs[m] = ns[i];
+      m++;
     }
-    rowMap[i] = times.length - 1;
+    rowMap[i] = m - 1;
   }
-  const cols = r.cols.map((c) => remap(c, rowMap, times.length));
-  return { times, cols: cols.sort(byKey) };
+  const cols = r.cols.map((c) => remap(c, rowMap, m));
+  return { n: m, sec: outSec.subarray(0, m), ns: outNs.subarray(0, m), cols: cols.sort(byKey) };
 }
 
 /** A column moved to merged rows (rowMap null: same rows); the last value per row wins. */
 function remap(c: RawCol, rowMap: Int32Array | null, m: number): Col {
-  const slot = new Array<Value | undefined>(m);
+  const numeric = c.vals instanceof Float64Array;
+  const slot: Value[] | Float64Array = numeric ? new Float64Array(m) : new Array<Value>(m);
+  const have = new Uint8Array(m);
   let count = 0;
   for (let j = 0; j < c.pos.length; j++) {
     const k = rowMap === null ? c.pos[j] : rowMap[c.pos[j]];
-    if (slot[k] === undefined) count++;
+    if (have[k] === 0) {
+      have[k] = 1;
+      count++;
+    }
     slot[k] = c.vals[j];
   }
-  if (count === m) return { key: c.key, type: c.type, idx: null, vals: slot as Value[] };
-  const idx: number[] = [];
-  const vals: Value[] = [];
-  for (let k = 0; k < m; k++) {
-    if (slot[k] !== undefined) {
-      idx.push(k);
-      vals.push(slot[k]!);
-    }
+  if (count === m) return { key: c.key, type: c.type, idx: null, vals: slot };
+  const idx = new Int32Array(count);
+  const vals: Value[] | Float64Array = numeric ? new Float64Array(count) : new Array<Value>(count);
+  for (let k = 0, w = 0; k < m; k++) {
+    if (have[k] === 0) continue;
+    idx[w] = k;
+    vals[w++] = slot[k];
   }
   return { key: c.key, type: c.type, idx, vals };
 }
 
-/** A normalized source as raw rows (to be merged with others). */
-function columnsRaw(c: Columns): Raw {
-  const n = c.times.length;
-  const sec = new Float64Array(n);
-  const ns = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    splitTime(c.times[i]);
-    sec[i] = SPLIT.sec;
-    ns[i] = SPLIT.ns;
-  }
-  return { n, sec, ns, sorted: true, cols: c.cols.map((col) => ({ key: col.key, type: col.type, pos: col.idx ?? denseRows(col.vals.length), vals: col.vals })) };
-}
-
-function denseRows(m: number): Int32Array {
-  const p = new Int32Array(m);
-  for (let k = 0; k < m; k++) p[k] = k;
-  return p;
-}
-
 function isRaw(s: Columns | Raw): s is Raw {
-  return (s as Raw).sec !== undefined;
+  return (s as Raw).sorted !== undefined;
 }
 
 /**
@@ -192,50 +193,61 @@ function isRaw(s: Columns | Raw): s is Raw {
 export function mergeSources(sources: readonly (Columns | Raw)[]): Columns {
   if (sources.length === 1) return isRaw(sources[0]) ? normalize(sources[0]) : sources[0];
   if (!sources.some(isRaw)) {
-    const cs = (sources as Columns[]).filter((c) => c.times.length > 0);
+    const cs = (sources as Columns[]).filter((c) => c.n > 0);
     let ordered = true;
     for (let k = 1; k < cs.length && ordered; k++) {
-      const prev = cs[k - 1].times;
-      if (cmpTime(prev[prev.length - 1], cs[k].times[0]) >= 0) ordered = false;
+      const a = cs[k - 1];
+      if (cmpSplit(a.sec[a.n - 1], a.ns[a.n - 1], cs[k].sec[0], cs[k].ns[0]) >= 0) ordered = false;
     }
     if (ordered) return cs.length === 1 ? cs[0] : concatColumns(cs);
   }
-  const raws = sources.map((s) => (isRaw(s) ? s : columnsRaw(s)));
   let n = 0;
-  for (const r of raws) n += r.n;
+  for (const s of sources) n += s.n;
   const sec = new Float64Array(n);
   const ns = new Float64Array(n);
   const cols = new Map<string, { key: string; type: FieldType; pos: number[]; vals: Value[] }>();
   let base = 0;
-  for (const r of raws) {
-    for (let i = 0; i < r.n; i++) {
-      sec[base + i] = r.sec[i];
-      ns[base + i] = r.ns[i];
+  for (const s of sources) {
+    for (let i = 0; i < s.n; i++) {
+      sec[base + i] = s.sec[i];
+      ns[base + i] = s.ns[i];
     }
-    for (const c of r.cols) {
+    const list: (RawCol | Col)[] = isRaw(s) ? s.cols : s.cols;
+    for (const c of list) {
       let out = cols.get(c.key);
       if (out === undefined) cols.set(c.key, (out = { key: c.key, type: c.type, pos: [], vals: [] }));
       if (out.type !== c.type) continue; // cannot happen within a shard group
-      for (let j = 0; j < c.pos.length; j++) {
-        out.pos.push(base + c.pos[j]);
+      const pos = 'pos' in c ? c.pos : c.idx;
+      for (let j = 0; j < c.vals.length; j++) {
+        out.pos.push(base + (pos === null ? j : pos[j]));
         out.vals.push(c.vals[j]);
       }
     }
-    base += r.n;
+    base += s.n;
   }
   return normalize({ n, sec, ns, sorted: false, cols: [...cols.values()] });
 }
 
 function concatColumns(cs: Columns[]): Columns {
-  const times: string[] = [];
-  for (const c of cs) for (const t of c.times) times.push(t);
+  let n = 0;
+  for (const c of cs) n += c.n;
+  const sec = new Float64Array(n);
+  const ns = new Float64Array(n);
+  let base = 0;
+  for (const c of cs) {
+    for (let i = 0; i < c.n; i++) {
+      sec[base + i] = c.sec[i];
+      ns[base + i] = c.ns[i];
+    }
+    base += c.n;
+  }
   const types = new Map<string, FieldType>();
   for (const c of cs) for (const col of c.cols) if (!types.has(col.key)) types.set(col.key, col.type);
   const cols: Col[] = [];
   for (const [key, type] of types) {
     const idx: number[] = [];
     const vals: Value[] = [];
-    let base = 0;
+    base = 0;
     for (const c of cs) {
       const col = c.cols.find((x) => x.key === key);
       if (col !== undefined && col.type === type) {
@@ -244,26 +256,43 @@ function concatColumns(cs: Columns[]): Columns {
           vals.push(col.vals[j]);
         }
       }
-      base += c.times.length;
+      base += c.n;
     }
-    cols.push({ key, type, idx: idx.length === times.length ? null : idx, vals });
+    cols.push({ key, type, idx: idx.length === n ? null : Int32Array.from(idx), vals });
   }
-  return { times, cols: cols.sort(byKey) };
+  return { n, sec, ns, cols: cols.sort(byKey) };
 }
 
-/** Field lists of rows of normalized columns, sorted by key, built only for the rows asked. */
+/** First row at or after (s, ns) (rows strictly increasing). */
+export function lowerBound(c: Columns, s: number, ns: number): number {
+  let lo = 0;
+  let hi = c.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmpSplit(c.sec[mid], c.ns[mid], s, ns) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Field lists and times of rows of normalized columns, built only for the rows asked. */
 export class RowReader {
   private readonly pos: (Int32Array | null)[];
 
   constructor(private readonly c: Columns) {
     this.pos = c.cols.map((col) => {
       if (col.idx === null) return null;
-      const p = new Int32Array(c.times.length).fill(-1);
+      const p = new Int32Array(c.n).fill(-1);
       for (let j = 0; j < col.idx.length; j++) p[col.idx[j]] = j;
       return p;
     });
   }
 
+  time(i: number): string {
+    return timeString(this.c.sec[i], this.c.ns[i]);
+  }
+
+  /** Sorted by key. */
   fields(i: number): Field[] {
     const out: Field[] = [];
     const cols = this.c.cols;

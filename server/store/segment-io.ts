@@ -23,11 +23,15 @@ export interface SegmentFileResult {
   fsyncs: number;
 }
 
+// Built-ins come from process.getBuiltinModule: the worker inherits the parent's flags, and under
+// --input-type=module eval'd code is ESM, where require does not exist (and import is a syntax
+// error for CommonJS).
 const WORKER_SOURCE = `
 'use strict';
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const zlib = require('node:zlib');
+const load = (m) => (typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(m) : require(m));
+const { parentPort } = load('node:worker_threads');
+const fs = load('node:fs');
+const zlib = load('node:zlib');
 const CODEC_RAW = 0, CODEC_DEFLATE = 1;
 function writeAll(fd, buf, pos) {
   let off = 0;

@@ -6,18 +6,20 @@
 //
 // Start-up reads only footers and indexes (series list, field types, time ranges, where each
 // series' block is); a read unpacks just the chunks it needs. A block holds one series' rows,
-// columnar: times and integer values as comma-joined decimal text (exact, and already the
-// strings the API returns), floats as f64, booleans as bytes, strings as a JSON array. Blocks
-// are packed into ~128 KiB chunks, each deflated in the threadpool (off the main thread) and
-// CRC-checked on read.
+// columnar and binary (see encodeBlock). Blocks are packed into ~128 KiB chunks, each deflated
+// on the writer thread and CRC-checked on read.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import type { FieldType } from '../../lineprotocol/types.js';
 import type { SyncCounter } from './durable.js';
 import type { SegmentWriter } from './segment-io.js';
-import type { Col, Columns, SeriesInfo, Value } from './rows.js';
+import { timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
 import { cmpTime } from './time.js';
+
+// Numbers are copied between typed arrays and files as they lie in memory.
+if (endianness() !== 'LE') throw new Error('the bucket store needs a little-endian machine');
 
 const HEAD_MAGIC = 'LPSSEG01';
 const FOOT_MAGIC = 'LPSIDX01';
@@ -90,9 +92,14 @@ class ByteWriter {
     this.ensure(4);
     this.o = this.buf.writeUInt32LE(v, this.o);
   }
-  f64(v: number): void {
-    this.ensure(8);
-    this.o = this.buf.writeDoubleLE(v, this.o);
+  /** m doubles, little-endian. */
+  f64s(a: ArrayLike<number>, m: number): void {
+    this.ensure(8 * m);
+    if (a instanceof Float64Array && a.length >= m) {
+      this.o += Buffer.from(a.buffer, a.byteOffset, 8 * m).copy(this.buf, this.o);
+      return;
+    }
+    for (let j = 0; j < m; j++) this.o = this.buf.writeDoubleLE(a[j], this.o);
   }
   /** u32 byte length + the text. */
   text(s: string, enc: 'latin1' | 'utf8'): void {
@@ -115,13 +122,24 @@ export interface EncodedBlock {
   types: Map<string, FieldType>;
 }
 
-/** Encodes one series' normalized columns. */
+/** Integers: all exact doubles (binary) or decimal text (some have more than 15 digits). */
+const INT_F64 = 0;
+const INT_TEXT = 1;
+
+/**
+ * Encodes one series' normalized columns:
+ *   u32 rows | rows × f64 seconds | rows × i32 nanoseconds | u16 columns | per column:
+ *   u16 key length, key, u8 type, u32 values, [values × u32 row when not every row has one],
+ *   values: f64 (float), u8 (bool), u8 mode + f64 or u32 length + comma-joined text (int,
+ *   uint), u32 length + JSON array (string).
+ */
 export function encodeBlock(c: Columns): EncodedBlock {
-  const { times, cols } = c;
-  const n = times.length;
+  const { n, cols } = c;
   const w = new ByteWriter();
   w.u32(n);
-  w.text(times.join(','), 'latin1');
+  w.f64s(c.sec, n);
+  w.ensure(4 * n);
+  for (let i = 0; i < n; i++) w.o = w.buf.writeInt32LE(c.ns[i], w.o);
   w.u16(cols.length);
   let values = 0;
   const types = new Map<string, FieldType>();
@@ -132,7 +150,8 @@ export function encodeBlock(c: Columns): EncodedBlock {
     w.ensure(kb.length);
     w.o += kb.copy(w.buf, w.o);
     w.u8(TYPE_CODES.indexOf(col.type));
-    const m = col.vals.length;
+    const vals = col.vals;
+    const m = vals.length;
     values += m;
     w.u32(m);
     if (m < n) {
@@ -141,34 +160,46 @@ export function encodeBlock(c: Columns): EncodedBlock {
     }
     switch (col.type) {
       case 'float':
-        w.ensure(8 * m);
-        for (let j = 0; j < m; j++) w.o = w.buf.writeDoubleLE(col.vals[j] as number, w.o);
+        w.f64s(vals as ArrayLike<number>, m);
         break;
       case 'int':
-      case 'uint':
-        w.text(Array.prototype.join.call(col.vals, ','), 'latin1');
+      case 'uint': {
+        let numeric = true;
+        for (let j = 0; j < m && numeric; j++) if (typeof vals[j] !== 'number') numeric = false;
+        w.u8(numeric ? INT_F64 : INT_TEXT);
+        if (numeric) w.f64s(vals as ArrayLike<number>, m);
+        else w.text(Array.prototype.join.call(vals, ','), 'latin1');
         break;
+      }
       case 'bool':
         w.ensure(m);
-        for (let j = 0; j < m; j++) w.buf[w.o++] = col.vals[j] ? 1 : 0;
+        for (let j = 0; j < m; j++) w.buf[w.o++] = vals[j] ? 1 : 0;
         break;
       case 'string':
-        w.text(JSON.stringify(Array.from(col.vals)), 'utf8');
+        w.text(JSON.stringify(Array.from(vals)), 'utf8');
         break;
     }
   }
-  return { buf: w.done(), rows: n, values, minTime: times[0], maxTime: times[n - 1], types };
+  return { buf: w.done(), rows: n, values, minTime: timeString(c.sec[0], c.ns[0]), maxTime: timeString(c.sec[n - 1], c.ns[n - 1]), types };
 }
 
-/** Decodes a block into normalized columns (integers as decimal strings). */
+/** Copies little-endian doubles out of a buffer (typed-array views need aligned offsets). */
+function readF64s(buf: Buffer, o: number, m: number): Float64Array {
+  const out = new Float64Array(m);
+  new Uint8Array(out.buffer).set(buf.subarray(o, o + 8 * m));
+  return out;
+}
+
+/** Decodes a block into normalized columns. */
 export function decodeBlock(buf: Buffer): Columns {
   let o = 0;
   const n = buf.readUInt32LE(o);
   o += 4;
-  const tl = buf.readUInt32LE(o);
-  o += 4;
-  const times = n === 0 ? [] : buf.toString('latin1', o, o + tl).split(',');
-  o += tl;
+  const sec = readF64s(buf, o, n);
+  o += 8 * n;
+  const ns = new Int32Array(n);
+  new Uint8Array(ns.buffer).set(buf.subarray(o, o + 4 * n));
+  o += 4 * n;
   const ncols = buf.readUInt16LE(o);
   o += 2;
   const cols: Col[] = [];
@@ -180,29 +211,38 @@ export function decodeBlock(buf: Buffer): Columns {
     const type = TYPE_CODES[buf[o++]];
     const m = buf.readUInt32LE(o);
     o += 4;
-    let idx: number[] | null = null;
+    let idx: Int32Array | null = null;
     if (m < n) {
-      idx = new Array(m);
-      for (let j = 0; j < m; j++, o += 4) idx[j] = buf.readUInt32LE(o);
+      idx = new Int32Array(m);
+      new Uint8Array(idx.buffer).set(buf.subarray(o, o + 4 * m));
+      o += 4 * m;
     }
-    let vals: Value[];
+    let vals: ArrayLike<Value>;
     switch (type) {
       case 'float':
-        vals = new Array(m);
-        for (let j = 0; j < m; j++, o += 8) vals[j] = buf.readDoubleLE(o);
+        vals = readF64s(buf, o, m);
+        o += 8 * m;
         break;
       case 'int':
       case 'uint': {
-        const l = buf.readUInt32LE(o);
-        o += 4;
-        vals = m === 0 ? [] : buf.toString('latin1', o, o + l).split(',');
-        o += l;
+        if (buf[o++] === INT_F64) {
+          vals = readF64s(buf, o, m);
+          o += 8 * m;
+        } else {
+          const l = buf.readUInt32LE(o);
+          o += 4;
+          vals = m === 0 ? [] : buf.toString('latin1', o, o + l).split(',');
+          o += l;
+        }
         break;
       }
-      case 'bool':
-        vals = new Array(m);
-        for (let j = 0; j < m; j++) vals[j] = buf[o++] === 1;
+      case 'bool': {
+        const b = new Uint8Array(m);
+        b.set(buf.subarray(o, o + m));
+        vals = b;
+        o += m;
         break;
+      }
       case 'string': {
         const l = buf.readUInt32LE(o);
         o += 4;
@@ -215,7 +255,7 @@ export function decodeBlock(buf: Buffer): Columns {
     }
     cols.push({ key, type, idx, vals });
   }
-  return { times, cols };
+  return { n, sec, ns, cols };
 }
 
 // ---- segment files ----
@@ -269,7 +309,7 @@ export async function writeSegment(
   };
   let sliceEnd = performance.now() + SLICE_MS;
   for (const { info, data } of inputs) {
-    if (data.times.length === 0) continue;
+    if (data.n === 0) continue;
     const enc = encodeBlock(data);
     const tags: string[] = [];
     for (const t of info.tags) tags.push(t.key, t.value);

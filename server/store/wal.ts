@@ -6,11 +6,12 @@
 // Group commit: write() callers queue records; one flush writes everything queued with a single
 // positioned writev and a single fdatasync, and acknowledges all of them. Records queued while a
 // flush runs go out together in the next one.
-import { closeSync, fdatasync, fsyncSync, ftruncate, ftruncateSync, openSync, unlinkSync, writev } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, ftruncate, ftruncateSync, openSync, writev } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Precision } from '../../lineprotocol/types.js';
-import { fsyncDir, fsyncDirSync, type SyncCounter } from './durable.js';
+import { fsyncDir, type SyncCounter } from './durable.js';
 
 export interface WalWriteRecord {
   kind: 'write';
@@ -165,6 +166,7 @@ export class WalWriter {
   private queue: Pending[] = [];
   private flushing = false;
   private last: Promise<void> = Promise.resolve();
+  private trimming: Promise<void> = Promise.resolve();
   /** Set when a failed flush could not be cut back: nothing more may be acknowledged. */
   private broken: Error | null = null;
   /** Generation new records go to; -1 once closed. */
@@ -219,29 +221,36 @@ export class WalWriter {
   /**
    * Closes and deletes the files of generations <= gen (their contents are in segments); also
    * `others`, files replayed at start-up. Everything appended to them must have been drained.
+   * The unlinks run in the background: deleting big files keeps the kernel busy for a while,
+   * and files the checkpoint already covers are deleted at start-up should a crash come first.
    */
   deleteThrough(gen: number, others: readonly number[] = []): void {
-    let any = false;
+    const doomed: string[] = [];
     for (const [g, f] of [...this.files]) {
       if (g > gen) continue;
       closeSync(f.fd);
       this.files.delete(g);
-      unlinkSync(path.join(this.dir, walFileName(g)));
-      any = true;
+      doomed.push(path.join(this.dir, walFileName(g)));
     }
-    for (const g of others) {
-      if (g > gen) continue;
-      try {
-        unlinkSync(path.join(this.dir, walFileName(g)));
-        any = true;
-      } catch {}
-    }
-    if (any) fsyncDirSync(this.dir, this.counter);
+    for (const g of others) if (g <= gen) doomed.push(path.join(this.dir, walFileName(g)));
+    if (doomed.length === 0) return;
+    const before = this.trimming;
+    this.trimming = (async () => {
+      await before;
+      await Promise.all(doomed.map((f) => unlink(f).catch(() => {})));
+      await fsyncDir(this.dir, this.counter);
+    })().catch(() => {});
+  }
+
+  /** Resolves when deletions started so far are done. */
+  trimmed(): Promise<void> {
+    return this.trimming;
   }
 
   async close(): Promise<void> {
     if (this.gen >= 0) this.gen = -1;
     await this.drain();
+    await this.trimming;
     for (const f of this.files.values()) closeSync(f.fd);
     this.files.clear();
   }

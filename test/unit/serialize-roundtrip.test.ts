@@ -374,7 +374,6 @@ describe('parser on arbitrary input', () => {
     it(`gives the same result streamed in chunks, with and without the byte scanner (${dialect})`, () => {
       fc.assert(
         fc.property(fc.oneof(lpLike, fromBytes), fc.array(fc.nat(), { maxLength: 4 }), fc.boolean(), (text, cuts, bytes) => {
-          fc.pre(!text.includes('\\\n')); // known bug, see the skipped test below
           const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
           const chunks: string[] = [];
           let from = 0;
@@ -461,7 +460,9 @@ describe('no super-linear parse time', () => {
       const name = `${what} (${dialect})`;
       it(name, () => {
         const { n, t1, t8 } = scaling(make, dialect);
-        expect(t8, `n=${n}: ${t1.toFixed(1)} ms, 8n: ${t8.toFixed(1)} ms`).toBeLessThan(30 * t1);
+        // Inputs rejected at once stay far under 10 ms even at the largest n: timer noise would
+        // dominate their ratio, so they are held to 30 x 5 ms instead.
+        expect(t8, `n=${n}: ${t1.toFixed(2)} ms, 8n: ${t8.toFixed(2)} ms`).toBeLessThan(30 * Math.max(t1, 5));
       });
     }
   }
