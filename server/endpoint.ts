@@ -62,10 +62,12 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     maxBody: o.maxBody ?? DEFAULT_MAX_BODY,
     bodyIdleMs: o.bodyIdleMs ?? 30_000,
     autoCreateBuckets: o.autoCreateBuckets ?? false,
-    bucketCreated: async (b) => {
-      if (known.has(b.id)) return;
+    ensureBucketData: async (id) => {
+      if (known.has(id)) return;
+      const b = meta.get().buckets.find((x) => x.id === id);
+      if (b === undefined) return;
       await store.createBucketData(b);
-      known.add(b.id);
+      known.add(id);
     },
     maxConcurrent: o.maxConcurrent ?? 256,
     onRequest: (e) => {

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
+import { authenticate, v1Credentials } from './auth.js';
 
 export interface RequestLogEntry {
   id: number;
@@ -90,7 +91,12 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
   const method = req.method ?? 'GET';
   switch (url.pathname) {
     case '/write':
-      if (method !== 'POST') throw methodNotAllowed('OPTIONS, POST');
+      if (method !== 'POST') {
+        // 2.x runs the v1 authentication wrapper before the router's method check.
+        req.resume();
+        authenticate(o.meta.get(), v1Credentials(req, url.searchParams));
+        throw methodNotAllowed('OPTIONS, POST');
+      }
       return handleV1Write(req, res, url.searchParams, o, info);
     case '/api/v2/write':
       if (method !== 'POST') throw methodNotAllowed('OPTIONS, POST');
@@ -102,6 +108,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       return;
     case '/health': {
       req.resume();
+      // Exactly 2.x's body (v2.0 - v2.9.1), spaces and trailing newline included; any method.
       const body = `{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":[], "version": "${INFLUX_VERSION}", "commit": "lpstudio"}\n`;
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -58,7 +58,16 @@ function parseBasic(header: string): { user: string; password: string } | null {
 }
 
 /** Resolves credentials: tokens by hash; a username first as a v1 authorization, else the secret as a token. */
-export function authenticate(meta: Readonly<MetaState>, c: Credentials): Principal {
+export function authenticate(meta: Readonly<MetaState>, c: Credentials, api: 'v1' | 'v2' = 'v1'): Principal {
+  // /api/v2 answers every failure with "unauthorized access"; the v1 wrapper normalises to "Unauthorized".
+  if (api === 'v2') {
+    try {
+      return authenticate(meta, c, 'v1');
+    } catch (e) {
+      if (e instanceof HttpError && e.code === 'unauthorized') throw NO_CREDENTIALS();
+      throw e;
+    }
+  }
   if (c.kind === 'password') {
     const v1 = meta.v1auths.find((a) => a.username === c.username);
     if (v1 !== undefined) {

@@ -17,8 +17,11 @@ export interface WriteContext {
   maxBody: number;
   bodyIdleMs: number;
   autoCreateBuckets: boolean;
-  /** Prepares storage for a bucket created on the fly (auto-create). */
-  bucketCreated: (b: BucketInfo) => Promise<void>;
+  /**
+   * Makes sure the store has a bucket's data directory: the bucket may have been created a moment ago,
+   * on the fly (auto-create) or by the CLI in another process, before the periodic sync saw it.
+   */
+  ensureBucketData: (bucketId: string) => Promise<void>;
 }
 
 /** What the request log records about a write (never a secret). */
@@ -53,7 +56,7 @@ export async function handleV1Write(req: IncomingMessage, res: ServerResponse, q
 }
 
 export async function handleV2Write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: WriteContext, info: WriteInfo): Promise<void> {
-  const principal = authenticate(ctx.meta.get(), v2Credentials(req));
+  const principal = authenticate(ctx.meta.get(), v2Credentials(req), 'v2');
   info.auth = `${principal.method} (${principal.name})`;
   const precision = precisionParam(query.get('precision'), 'v2');
   info.precision = precision;
@@ -64,7 +67,9 @@ export async function handleV2Write(req: IncomingMessage, res: ServerResponse, q
   const orgParam = query.get('org') ?? '';
   let orgId: string;
   if (orgIdParam !== '') {
-    if (!/^[0-9a-f]{16}$/.test(orgIdParam)) throw new HttpError('invalid', 'id must have a length of 16 bytes');
+    // As platform.ID decoding: the length first, then the hex digits.
+    if (orgIdParam.length !== 16) throw new HttpError('invalid', 'id must have a length of 16 bytes');
+    if (!/^[0-9a-f]{16}$/.test(orgIdParam)) throw new HttpError('invalid', 'invalid ID');
     if (!meta.orgs.some((o) => o.id === orgIdParam)) throw new HttpError('not found', 'organization not found');
     orgId = orgIdParam;
   } else if (orgParam !== '') {
@@ -86,17 +91,18 @@ export async function handleV2Write(req: IncomingMessage, res: ServerResponse, q
  */
 function precisionParam(raw: string | null, api: 'v1' | 'v2'): Precision {
   if (raw === null || raw === '') return 'ns';
-  const p = parsePrecision(raw);
-  if (p === undefined) {
-    throw new HttpError(
-      'invalid',
-      api === 'v2'
-        ? `invalid precision "${raw}"; valid precision units are ns, us, ms, and s (also accepted: n, u, µ, m, h)`
-        : `invalid precision "${raw}"; valid precision units are ${PRECISION_SPELLINGS.join(', ')}`,
-    );
+  if (api === 'v2') {
+    // /api/v2/write is exactly 2.x: clients of the v2 API only ever send these four.
+    const p = V2_PRECISIONS[raw];
+    if (p === undefined) throw new HttpError('invalid', 'invalid precision; valid precision units are ns, us, ms, and s');
+    return p;
   }
+  const p = parsePrecision(raw);
+  if (p === undefined) throw new HttpError('invalid', `invalid precision "${raw}"; valid precision units are ${PRECISION_SPELLINGS.join(', ')}`);
   return p;
 }
+
+const V2_PRECISIONS: Record<string, Precision> = { ns: 'ns', us: 'us', ms: 'ms', s: 's' };
 
 async function resolveBucket(ctx: WriteContext, principal: Principal, db: string, rp: string): Promise<string> {
   let mapping = findMapping(ctx.meta.get(), principal.orgId, db, rp);
@@ -111,7 +117,6 @@ async function resolveBucket(ctx: WriteContext, principal: Principal, db: string
       s.buckets.push(b);
       return b;
     });
-    await ctx.bucketCreated(info);
     return info.id;
   }
   if (mapping === undefined) {
@@ -160,6 +165,7 @@ async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteConte
     sendNoContent(res);
     return;
   }
+  await ctx.ensureBucketData(bucketId);
   const outcome = await ctx.store.write({ bucketId, body, precision, defaultTime }, points);
   if (outcome.dropped > 0) {
     throw new HttpError(
