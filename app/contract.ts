@@ -1,0 +1,202 @@
+// The app API: the one contract between the renderer and whatever hosts it. Two transports
+// carry it unchanged: Electron IPC (preload -> main) and HTTP (browser mode, `lpstudio serve`).
+// Every method has a zod schema for its input and its output; hosts validate every input
+// (untrusted: it comes from a renderer) and the renderer may validate outputs.
+// No Node, DOM or electron imports: the renderer, the main process and the server all use this.
+import { z } from 'zod';
+
+export const Precision = z.enum(['ns', 'us', 'ms', 's', 'm', 'h']);
+export type Precision = z.infer<typeof Precision>;
+
+/** Where a send goes: this app's own endpoint, or a remote InfluxDB. */
+export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud']);
+export type ProfileKind = z.infer<typeof ProfileKind>;
+
+/** How a request authenticates: `Authorization: Token`, Basic user:password, or `u`/`p` in the query. */
+export const AuthMethod = z.enum(['none', 'token', 'basic', 'query']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+const Name = z.string().max(255);
+
+/** A connection profile as the renderer sees it: never the secret, only whether one is set. */
+export const Profile = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  name: z.string().min(1).max(100),
+  url: z
+    .string()
+    .max(2048)
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'the URL must start with http:// or https://'),
+  kind: ProfileKind,
+  db: Name.optional(),
+  rp: Name.optional(),
+  org: Name.optional(),
+  bucket: Name.optional(),
+  precision: Precision.default('ns'),
+  auth: AuthMethod,
+  username: Name.optional(),
+  hasSecret: z.boolean(),
+  /** The built-in profile of this app's endpoint: not editable, not deletable. */
+  builtin: z.boolean().optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** A profile as the renderer saves it; the secret only when it changes. */
+export const ProfileInput = Profile.omit({ hasSecret: true, builtin: true }).extend({
+  /** New secret; absent = keep the stored one; empty string = remove it. */
+  secret: z.string().max(4096).optional(),
+  /** Required to store a secret when it would not be protected (no OS keyring; browser mode's file). */
+  allowUnprotected: z.boolean().optional(),
+});
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+/** How secrets are kept on this host, for the UI to say so. */
+export const SecretProtection = z.object({
+  protected: z.boolean(),
+  /** e.g. `gnome_libsecret`, `basic_text`, `data-dir-file`. */
+  backend: z.string(),
+  /** Why not protected, in a sentence for the user. */
+  reason: z.string().optional(),
+});
+export type SecretProtection = z.infer<typeof SecretProtection>;
+
+export const EndpointStatus = z.object({
+  state: z.enum(['starting', 'running', 'stopped', 'error']),
+  url: z.string().optional(),
+  error: z.string().optional(),
+});
+export type EndpointStatus = z.infer<typeof EndpointStatus>;
+
+export const AppInfo = z.object({
+  mode: z.enum(['desktop', 'browser']),
+  version: z.string(),
+  secrets: SecretProtection,
+  endpoint: EndpointStatus,
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** What to send, and where. `db`/`rp` for /write targets, `org`/`bucket` for /api/v2/write ones. */
+export const SendRequest = z.object({
+  profileId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  db: Name.optional(),
+  rp: Name.optional(),
+  org: Name.optional(),
+  bucket: Name.optional(),
+  precision: Precision,
+  /** Overrides the profile's auth method for this request. */
+  auth: AuthMethod.optional(),
+  /** The line protocol. Capped: bigger inputs go through file upload. */
+  body: z.string().max(64 * 1024 * 1024),
+});
+export type SendRequest = z.infer<typeof SendRequest>;
+
+export const SendResult = z.object({
+  /** 0 when no HTTP answer came (connection refused, timeout): see `error`. */
+  status: z.number().int(),
+  statusText: z.string(),
+  durationMs: z.number(),
+  /** The request as made, secrets masked: method and URL. */
+  method: z.string(),
+  url: z.string(),
+  headers: z.array(z.tuple([z.string(), z.string()])),
+  body: z.string(),
+  /** Network-level failure, in words. */
+  error: z.string().optional(),
+  /** Lines (1-based, of the body sent) the server named as bad: InfluxDB's `line` field and `unable to parse` texts. */
+  errorLines: z.array(z.number().int().positive()),
+});
+export type SendResult = z.infer<typeof SendResult>;
+
+export const HistoryEntry = z.object({
+  id: z.string(),
+  time: z.string(),
+  profileId: z.string(),
+  profileName: z.string(),
+  url: z.string(),
+  db: z.string().optional(),
+  rp: z.string().optional(),
+  org: z.string().optional(),
+  bucket: z.string().optional(),
+  precision: Precision,
+  status: z.number().int(),
+  durationMs: z.number(),
+  lines: z.number().int(),
+  /** The first 4 KiB of the body sent (replay uses `body` when it was kept whole). */
+  excerpt: z.string(),
+  /** The whole body, when it was at most 1 MiB. */
+  body: z.string().optional(),
+  responseExcerpt: z.string(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const DatabaseSuggestion = z.object({
+  db: z.string(),
+  rps: z.array(z.string()),
+});
+
+/** Every method: input schema, output schema. */
+export const appApi = {
+  info: { input: z.object({}).strict(), output: AppInfo },
+  listProfiles: { input: z.object({}).strict(), output: z.array(Profile) },
+  saveProfile: { input: ProfileInput, output: Profile },
+  deleteProfile: { input: z.object({ id: z.string().max(64) }).strict(), output: z.object({}) },
+  /** Databases and retention policies (or buckets) the target knows, best effort. */
+  suggestDatabases: {
+    input: z.object({ profileId: z.string().max(64) }).strict(),
+    output: z.object({ databases: z.array(DatabaseSuggestion), error: z.string().optional() }),
+  },
+  send: { input: SendRequest, output: SendResult },
+  /** The request in the forms of InfluxDB's /write docs; the secret a placeholder unless `showSecret`. */
+  copyAsCurl: { input: SendRequest.extend({ showSecret: z.boolean() }), output: z.object({ command: z.string() }) },
+  listHistory: {
+    input: z.object({ query: z.string().max(500).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    output: z.array(HistoryEntry),
+  },
+  clearHistory: { input: z.object({}).strict(), output: z.object({}) },
+} as const;
+
+export type AppApiSpec = typeof appApi;
+export type AppMethod = keyof AppApiSpec;
+export type AppInput<M extends AppMethod> = z.input<AppApiSpec[M]['input']>;
+export type AppOutput<M extends AppMethod> = z.infer<AppApiSpec[M]['output']>;
+
+/** The API as the renderer calls it, whatever the transport. */
+export type AppApi = { [M in AppMethod]: (input: AppInput<M>) => Promise<AppOutput<M>> };
+
+/** An error a host reports to the renderer: a code the UI can act on and a sentence for the user. */
+export const AppErrorBody = z.object({
+  code: z.enum(['invalid', 'not-found', 'unprotected', 'unavailable', 'unauthorized', 'internal']),
+  message: z.string(),
+});
+export type AppErrorBody = z.infer<typeof AppErrorBody>;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorBody['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isAppMethod(name: unknown): name is AppMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(appApi, name);
+}
+
+/**
+ * Validates a call's input at a host (IPC handler or HTTP route): unknown method or bad input
+ * become an `invalid` AppError naming the first problem.
+ */
+export function parseCall<M extends AppMethod>(method: unknown, input: unknown): { method: M; input: z.infer<AppApiSpec[M]['input']> } {
+  if (!isAppMethod(method)) throw new AppError('invalid', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+  const r = appApi[method].input.safeParse(input ?? {});
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new AppError('invalid', `invalid input for ${method}: ${i?.path.join('.') || '(root)'}: ${i?.message}`);
+  }
+  return { method: method as M, input: r.data as z.infer<AppApiSpec[M]['input']> };
+}
+
+/** The IPC channel the preload uses; the HTTP prefix browser mode uses (`POST /app-api/<method>`). */
+export const IPC_CHANNEL = 'lpstudio:app';
+export const HTTP_PREFIX = '/app-api/';

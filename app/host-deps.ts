@@ -1,0 +1,36 @@
+// What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
+// service (`app/service.ts`, `createAppService(deps): AppApi`). The service itself is plain
+// Node: no electron import, so it runs and is tested under Node.
+import type { EndpointStatus, Profile, ProfileInput, SecretProtection } from './contract.js';
+
+/** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
+export interface ProfileStore {
+  protection(): Promise<SecretProtection>;
+  list(): Profile[] | Promise<Profile[]>;
+  /** Refuses (AppError 'unprotected') to store a secret that would not be protected unless `allowUnprotected`. */
+  save(input: ProfileInput): Promise<Profile>;
+  remove(id: string): void | Promise<void>;
+  /** The secret in clear, for making a request in the host; never sent to the renderer. */
+  secret(id: string): Promise<string | undefined>;
+}
+
+/** This app's own endpoint, as the host runs it. */
+export interface LocalEndpoint {
+  status(): EndpointStatus;
+  /** A token of the endpoint with write access to every bucket, held by the host in memory. */
+  token(): string | undefined;
+  /** Its databases: buckets and DBRP mappings, as db + retention policies. */
+  databases(): Promise<{ db: string; rps: string[] }[]>;
+}
+
+export interface AppHostDeps {
+  mode: 'desktop' | 'browser';
+  version: string;
+  profiles: ProfileStore;
+  endpoint: LocalEndpoint;
+  /** Directory for the app's own files (history). */
+  dataDir: string;
+  /** Injected for tests; defaults to global fetch. */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
