@@ -163,6 +163,15 @@ export type AppOutput<M extends AppMethod> = z.infer<AppApiSpec[M]['output']>;
 /** The API as the renderer calls it, whatever the transport. */
 export type AppApi = { [M in AppMethod]: (input: AppInput<M>) => Promise<AppOutput<M>> };
 
+/** The API as a host implements it: inputs already validated (defaults applied) by parseCall. */
+export type AppHandlers = { [M in AppMethod]: (input: z.infer<AppApiSpec[M]['input']>) => Promise<AppOutput<M>> };
+
+/** Runs one call at a host: validates the input, dispatches, returns the output. */
+export async function dispatchCall(handlers: AppHandlers, method: unknown, input: unknown): Promise<unknown> {
+  const c = parseCall(method, input);
+  return (handlers[c.method] as (i: unknown) => Promise<unknown>)(c.input);
+}
+
 /** An error a host reports to the renderer: a code the UI can act on and a sentence for the user. */
 export const AppErrorBody = z.object({
   code: z.enum(['invalid', 'not-found', 'unprotected', 'unavailable', 'unauthorized', 'internal']),

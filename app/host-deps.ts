@@ -1,5 +1,5 @@
 // What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
-// service (`app/service.ts`, `createAppService(deps): AppApi`). The service itself is plain
+// service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
 import type { EndpointStatus, Profile, ProfileInput, SecretProtection } from './contract.js';
 

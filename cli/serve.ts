@@ -3,12 +3,22 @@ import { DEFAULT_MAX_BODY, startEndpoint } from '../server/endpoint.js';
 import { MetaStore, parseRetention, setup } from '../server/meta.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
+import { readFileSync } from 'node:fs';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
 
 export const SERVE_USAGE = `usage: lpstudio serve [--host 127.0.0.1] [--port 8086] [--data DIR] [--max-body BYTES]
-                     [--auto-create-buckets] [--token TOKEN] [--body-timeout SECONDS]
+                     [--auto-create-buckets] [--token TOKEN] [--body-timeout SECONDS] [--no-ui]
 Runs the InfluxDB-compatible endpoint (/write, /api/v2/write, /ping, /health). On an empty data
 directory it sets itself up (org "lpstudio", bucket "default") with the operator token from
---token or LPSTUDIO_TOKEN, or a new one printed once.`;
+--token or LPSTUDIO_TOKEN, or a new one printed once. It also serves the app in the browser at
+/ (sign in with an operator token or the one-time link it prints), unless --no-ui.`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
@@ -19,6 +29,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     'auto-create-buckets': { value: false },
     token: { value: true },
     'body-timeout': { value: true },
+    'no-ui': { value: false },
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
   const port = Number(flags.get('port') ?? 8086);
@@ -36,6 +47,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     autoCreateBuckets: flags.has('auto-create-buckets'),
     token: flags.get('token') ?? process.env.LPSTUDIO_TOKEN,
     bodyIdleMs: bodyTimeout * 1000,
+    ui: !flags.has('no-ui'),
+    version: packageVersion(),
   });
   const out = process.stdout;
   if (endpoint.onboarding !== undefined) {
@@ -45,6 +58,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     else out.write('Operator token: the one given with --token / LPSTUDIO_TOKEN.\n');
   }
   out.write(`lpstudio endpoint listening on ${endpoint.url} (data: ${dataDir})\n`);
+  if (endpoint.browser !== undefined) {
+    out.write(`Line Protocol Studio in your browser: ${endpoint.url}/#code=${endpoint.browser.sessions.newCode()} (one-time sign-in link, 10 minutes; or sign in with an operator token)\n`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

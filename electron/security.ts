@@ -18,24 +18,7 @@ export function secureWebPreferences(preload: string) {
   } as const;
 }
 
-/**
- * The Content-Security-Policy of the renderer: only its own scripts (the editor's linter runs
- * in a same-origin Worker), no inline script, no remote connections (requests to servers are
- * made by the main process).
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // Mantine injects CSS variables at runtime
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY } from '../app/csp.js';
 
 /** The app's own pages are the only place the window may be. */
 export function isAppUrl(url: string, appOrigin: string): boolean {

@@ -6,6 +6,11 @@ import { createEndpointServer, type RequestLogEntry } from './http/app.js';
 import { MetaStore, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
+import { createAppService } from '../app/service.js';
+import { FileProfileStore } from '../app/file-profiles.js';
+import { createBrowserMode, type BrowserMode } from './browser/routes.js';
+import { localDatabases } from './browser/databases.js';
+import { hashToken, newId, newToken } from './meta.js';
 
 export interface EndpointOptions {
   dataDir: string;
@@ -19,6 +24,9 @@ export interface EndpointOptions {
   bodyIdleMs?: number;
   log?: (msg: string) => void;
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Serve the UI and the app API (browser mode). Default true. */
+  ui?: boolean;
+  version?: string;
 }
 
 export interface Endpoint {
@@ -30,8 +38,12 @@ export interface Endpoint {
   meta: MetaStore;
   store: BucketStore;
   stats(): StoreStats & { requests: number };
+  /** The browser mode, when the UI is served. */
+  browser?: BrowserMode;
   close(): Promise<void>;
 }
+
+const APP_TOKEN_DESCRIPTION = 'Line Protocol Studio app';
 
 export const DEFAULT_MAX_BODY = 50 * 1024 * 1024;
 export const DEFAULT_ORG = 'lpstudio';
@@ -56,7 +68,30 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   };
   await syncBuckets();
   let requests = 0;
+  let url = '';
+  let browser: BrowserMode | undefined;
+  if (o.ui !== false) {
+    // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
+    const appToken = newToken();
+    meta.update((s) => {
+      s.tokens = s.tokens.filter((t) => t.description !== APP_TOKEN_DESCRIPTION);
+      s.tokens.push({ id: newId(), description: APP_TOKEN_DESCRIPTION, orgId: s.orgs[0].id, hash: hashToken(appToken), read: '*', write: '*' });
+    });
+    const service = createAppService({
+      mode: 'browser',
+      version: o.version ?? '0.0.0',
+      dataDir: path.join(o.dataDir, 'app'),
+      profiles: new FileProfileStore(path.join(o.dataDir, 'app')),
+      endpoint: {
+        status: () => ({ state: url === '' ? 'starting' : 'running', url: url === '' ? undefined : url }),
+        token: () => appToken,
+        databases: async () => localDatabases(meta.get()),
+      },
+    });
+    browser = createBrowserMode(meta, service);
+  }
   const server = createEndpointServer({
+    browser,
     meta,
     store,
     maxBody: o.maxBody ?? DEFAULT_MAX_BODY,
@@ -86,8 +121,10 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     server.listen(o.port ?? 8086, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    browser,
     host,
     port,
     onboarding,

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
+import type { BrowserMode } from '../browser/routes.js';
 
 export interface RequestLogEntry {
   id: number;
@@ -28,6 +29,8 @@ export interface RequestLogEntry {
 
 export interface AppOptions extends WriteContext {
   maxConcurrent: number;
+  /** The UI and the app API (browser mode), on paths InfluxDB does not use. */
+  browser?: BrowserMode;
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
@@ -123,6 +126,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       return;
     }
     default:
+      if (o.browser !== undefined && (await o.browser.handle(req, res, url))) return;
       req.resume();
       throw new HttpError('not found', 'path not found');
   }

@@ -1,0 +1,156 @@
+// The app service: the one implementation of the app API (app/contract.ts), in the host
+// (Electron's main process, or `lpstudio serve` in browser mode). Plain Node, no electron import.
+import { randomUUID } from 'node:crypto';
+import { AppError, type AppHandlers, type Profile, type SendRequest } from './contract.js';
+import { curlCommand } from './curl.js';
+import { HistoryStore } from './history.js';
+import type { AppHostDeps } from './host-deps.js';
+import { sendWrite, usesV2, writeUrl, type WriteTarget } from './send.js';
+
+export const LOCAL_PROFILE_ID = 'local';
+const EXCERPT = 4096;
+const KEEP_BODY = 1024 * 1024;
+
+export function createAppService(deps: AppHostDeps): AppHandlers {
+  const history = new HistoryStore(deps.dataDir);
+  const now = deps.now ?? (() => new Date());
+  const fetchFn = deps.fetch ?? fetch;
+
+  const localProfile = (): Profile => ({
+    id: LOCAL_PROFILE_ID,
+    name: "This app's endpoint",
+    url: deps.endpoint.status().url ?? 'http://127.0.0.1:8086',
+    kind: 'endpoint',
+    db: 'default',
+    precision: 'ns',
+    auth: 'token',
+    hasSecret: deps.endpoint.token() !== undefined,
+    builtin: true,
+  });
+
+  const profile = async (id: string): Promise<Profile> => {
+    if (id === LOCAL_PROFILE_ID) return localProfile();
+    const p = (await deps.profiles.list()).find((x) => x.id === id);
+    if (p === undefined) throw new AppError('not-found', `no connection "${id}": it may have been deleted`);
+    return p;
+  };
+
+  const secretOf = async (p: Profile): Promise<string | undefined> => (p.builtin ? deps.endpoint.token() : deps.profiles.secret(p.id));
+
+  const target = async (r: SendRequest, withSecret: boolean): Promise<{ p: Profile; t: WriteTarget }> => {
+    const p = await profile(r.profileId);
+    const auth = r.auth ?? p.auth;
+    const t: WriteTarget = {
+      kind: p.kind,
+      baseUrl: p.url,
+      db: r.db ?? p.db,
+      rp: r.rp ?? p.rp,
+      org: r.org ?? p.org,
+      bucket: r.bucket ?? p.bucket,
+      precision: r.precision,
+      auth,
+      username: p.username,
+      secret: withSecret && auth !== 'none' ? await secretOf(p) : undefined,
+    };
+    if (t.rp === '') t.rp = undefined;
+    return { p, t };
+  };
+
+  return {
+    async info() {
+      return { mode: deps.mode, version: deps.version, secrets: await deps.profiles.protection(), endpoint: deps.endpoint.status() };
+    },
+    async listProfiles() {
+      return [localProfile(), ...(await deps.profiles.list())];
+    },
+    async saveProfile(input) {
+      if (input.id === LOCAL_PROFILE_ID) throw new AppError('invalid', "this app's endpoint is built in and cannot be changed");
+      return deps.profiles.save(input);
+    },
+    async deleteProfile({ id }) {
+      if (id === LOCAL_PROFILE_ID) throw new AppError('invalid', "this app's endpoint is built in and cannot be deleted");
+      await deps.profiles.remove(id);
+      return {};
+    },
+    async suggestDatabases({ profileId }) {
+      const p = await profile(profileId);
+      if (p.builtin) return { databases: await deps.endpoint.databases() };
+      try {
+        return { databases: await remoteDatabases(p, await secretOf(p), fetchFn) };
+      } catch (e) {
+        return { databases: [], error: `could not list the databases of ${p.url}: ${(e as Error).message}` };
+      }
+    },
+    async send(r) {
+      const { p, t } = await target(r, true);
+      const result = await sendWrite(t, r.body, fetchFn);
+      history.add({
+        id: randomUUID(),
+        time: now().toISOString(),
+        profileId: p.id,
+        profileName: p.name,
+        url: result.url,
+        db: t.db,
+        rp: t.rp,
+        org: t.org,
+        bucket: t.bucket,
+        precision: r.precision,
+        status: result.status,
+        durationMs: result.durationMs,
+        lines: r.body === '' ? 0 : r.body.replace(/\n$/, '').split('\n').length,
+        excerpt: r.body.slice(0, EXCERPT),
+        body: r.body.length <= KEEP_BODY ? r.body : undefined,
+        responseExcerpt: (result.error ?? result.body).slice(0, EXCERPT),
+      });
+      return result;
+    },
+    async copyAsCurl(r) {
+      const { p, t } = await target(r, r.showSecret);
+      const url = writeUrl({ ...t, secret: t.auth === 'query' ? (r.showSecret ? t.secret : 'INFLUX_PASSWORD_OR_TOKEN') : undefined }, false);
+      return {
+        command: curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: p.username, secret: r.showSecret ? t.secret : undefined, body: r.body }),
+      };
+    },
+    async listHistory({ query, limit }) {
+      return history.list(query, limit);
+    },
+    async clearHistory() {
+      history.clear();
+      return {};
+    },
+  };
+}
+
+/** 1.x: SHOW DATABASES and each one's retention policies; 2.x/Cloud: the buckets. */
+async function remoteDatabases(p: Profile, secret: string | undefined, fetchFn: typeof fetch): Promise<{ db: string; rps: string[] }[]> {
+  const base = p.url.replace(/\/+$/, '');
+  const headers: Record<string, string> = {};
+  const q = new URLSearchParams();
+  if (p.auth === 'token' && secret !== undefined) headers.Authorization = `Token ${secret}`;
+  if (p.auth === 'basic') headers.Authorization = `Basic ${Buffer.from(`${p.username ?? ''}:${secret ?? ''}`).toString('base64')}`;
+  if (p.auth === 'query') {
+    q.set('u', p.username ?? '');
+    q.set('p', secret ?? '');
+  }
+  const get = async (url: string) => {
+    const res = await fetchFn(url, { headers, signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+    return (await res.json()) as unknown;
+  };
+  if (usesV2(p.kind)) {
+    const qs = new URLSearchParams({ limit: '100' });
+    if (p.org) qs.set('org', p.org);
+    const j = (await get(`${base}/api/v2/buckets?${qs}`)) as { buckets?: { name: string }[] };
+    return (j.buckets ?? []).filter((b) => !b.name.startsWith('_')).map((b) => ({ db: b.name, rps: [] }));
+  }
+  const show = async (stmt: string) => {
+    const qs = new URLSearchParams(q);
+    qs.set('q', stmt);
+    const j = (await get(`${base}/query?${qs}`)) as { results?: { series?: { values?: unknown[][] }[] }[] };
+    return (j.results?.[0]?.series?.[0]?.values ?? []).map((v) => String(v[0]));
+  };
+  const dbs = (await show('SHOW DATABASES')).filter((d) => d !== '_internal').slice(0, 100);
+  const out: { db: string; rps: string[] }[] = [];
+  for (const db of dbs) out.push({ db, rps: await show(`SHOW RETENTION POLICIES ON "${db.replace(/"/g, '\\"')}"`).catch(() => []) });
+  return out;
+}

@@ -1,0 +1,118 @@
+// The browser mode of `lpstudio serve`: the renderer at `/`, and the app API over HTTP
+// (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { AppError, dispatchCall, HTTP_PREFIX, type AppHandlers } from '../../app/contract.js';
+import { hashToken, sameDigest, type MetaStore } from '../meta.js';
+import { readBody } from '../http/body.js';
+import { Sessions, sessionCookie } from './sessions.js';
+import { serveStatic } from './static.js';
+
+const MAX_CALL_BYTES = 80 * 1024 * 1024;
+const SignIn = z.union([z.object({ token: z.string().min(1).max(4096) }).strict(), z.object({ code: z.string().min(1).max(200) }).strict()]);
+
+const STATUS: Record<AppError['code'], number> = { invalid: 400, unauthorized: 401, 'not-found': 404, unprotected: 409, unavailable: 503, internal: 500 };
+
+export interface BrowserMode {
+  sessions: Sessions;
+  /** Handles the UI's paths; false for every other path (the InfluxDB API's). */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+}
+
+export function createBrowserMode(meta: MetaStore, service: AppHandlers): BrowserMode {
+  const sessions = new Sessions();
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const text = JSON.stringify(body);
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.end(text);
+  };
+  const fail = (res: ServerResponse, code: AppError['code'], message: string) => json(res, STATUS[code], { code, message });
+
+  /** An operator token (write access to every bucket) signs in. */
+  const tokenValid = (token: string) => {
+    const digest = hashToken(token);
+    let ok = false;
+    for (const t of meta.get().tokens) if (sameDigest(digest, t.hash) && t.write === '*') ok = true;
+    return ok;
+  };
+
+  const readJson = async (req: IncomingMessage): Promise<unknown> => {
+    const body = await readBody(req, { maxBytes: MAX_CALL_BYTES, idleMs: 30_000 });
+    if (body.length === 0) return {};
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new AppError('invalid', 'the request body is not JSON');
+    }
+  };
+
+  return {
+    sessions,
+    async handle(req, res, url) {
+      if (serveStatic(req, res, url.pathname)) return true;
+      if (!url.pathname.startsWith(HTTP_PREFIX)) return false;
+      const name = url.pathname.slice(HTTP_PREFIX.length);
+      try {
+        if (name === 'session' && req.method === 'GET') {
+          req.resume();
+          json(res, 200, { signedIn: sessions.valid(req.headers.cookie) });
+          return true;
+        }
+        if (req.method !== 'POST') {
+          req.resume();
+          fail(res, 'invalid', `use POST for ${url.pathname}`);
+          return true;
+        }
+        // Cross-site requests are refused: a page elsewhere must not drive the app.
+        const origin = req.headers.origin;
+        if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+          req.resume();
+          json(res, 403, { code: 'unauthorized', message: 'cross-origin requests to the app API are refused' });
+          return true;
+        }
+        if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+          req.resume();
+          fail(res, 'invalid', 'send the call as Content-Type: application/json');
+          return true;
+        }
+        if (name === 'sign-in') {
+          const r = SignIn.safeParse(await readJson(req));
+          if (!r.success) throw new AppError('invalid', 'sign in with {"token": "..."} or {"code": "..."}');
+          const ok = 'token' in r.data ? tokenValid(r.data.token) : sessions.useCode(r.data.code);
+          if (!ok) {
+            fail(res, 'unauthorized', 'token' in r.data ? 'that token is not an operator token of this endpoint' : 'that sign-in link was already used or has expired: sign in with a token');
+            return true;
+          }
+          json(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(sessions.create()) });
+          return true;
+        }
+        if (name === 'sign-out') {
+          req.resume();
+          sessions.end(req.headers.cookie);
+          json(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie('x').replace(/Max-Age=\d+/, 'Max-Age=0') });
+          return true;
+        }
+        if (!sessions.valid(req.headers.cookie)) {
+          req.resume();
+          fail(res, 'unauthorized', 'sign in first');
+          return true;
+        }
+        json(res, 200, await dispatchCall(service, name, await readJson(req)));
+      } catch (e) {
+        if (!req.complete) req.resume();
+        if (e instanceof AppError) fail(res, e.code, e.message);
+        else if (e instanceof Error && 'status' in e && typeof (e as { status: unknown }).status === 'number' && (e as { status: number }).status < 500) {
+          json(res, (e as { status: number }).status, { code: 'invalid', message: e.message });
+        } else {
+          process.stderr.write(`lpstudio serve: app API ${name}: ${(e as Error)?.stack ?? String(e)}\n`);
+          fail(res, 'internal', 'the app API failed; see the server log');
+        }
+      }
+      return true;
+    },
+  };
+}
