@@ -1,9 +1,12 @@
 // Vite builds the renderer (renderer/) for the desktop app and for the browser mode served by
-// `lpstudio serve`. The renderer itself lands with the desktop/composer issue.
+// `lpstudio serve` (npm run build:renderer → dist/renderer).
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   root: 'renderer',
   base: './',
-  build: { outDir: '../dist/renderer', emptyOutDir: true },
+  plugins: [react()],
+  worker: { format: 'es' },
+  build: { outDir: '../dist/renderer', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
 });

@@ -85,8 +85,13 @@ const SECTIONS = [
   },
   {
     name: 'browser',
-    title: 'Browser keystroke latency (editor in a real browser)',
-    requires: () => (existsSync(path.join(root, 'bench/browser.js')) ? null : 'not written yet (bench/browser.js)'),
+    title: 'Browser: keystroke-to-diagnostic latency on a 100k-line document (Chromium, browser mode)',
+    requires: () =>
+      !existsSync(path.join(root, 'dist/renderer/index.html'))
+        ? 'the UI is not built (npm run build:renderer)'
+        : existsSync('/usr/bin/chromium')
+          ? null
+          : 'Debian chromium is not installed (apt-get install chromium)',
     run: async () => (await import('./browser.js')).browserSection(),
   },
 ];

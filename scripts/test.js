@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build the CLI, run every vitest suite, then print one plain closing
+// `npm test`: install missing system packages, type-check, build the CLI and the UI, run every vitest suite, then print one plain closing
 // line ("Tests: N passed, N failed") that any CI can read. Exit status is vitest's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +22,11 @@ if (run(bin('tsc'), ['-p', 'lineprotocol/tsconfig.json', '--noEmit']) !== 0) {
   process.exit(1);
 }
 if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
+// The UI, which the end-to-end tests load from `lpstudio serve`.
+if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
+  console.error('building the UI failed');
+  process.exit(1);
+}
 
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest.json';

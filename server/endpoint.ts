@@ -133,8 +133,13 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     stats: () => ({ ...store.stats(), requests }),
     close: async () => {
       clearInterval(syncTimer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // Stop accepting, drop idle keep-alive connections (a browser keeps some open), give
+      // requests in flight a moment to finish, then cut what is left.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(cut);
       await store.close();
     },
   };

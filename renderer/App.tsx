@@ -1,0 +1,219 @@
+// The composer: target and write settings, the editor with live validation, send, the answer.
+import { Alert, Autocomplete, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
+import type { Diagnostic } from '../lineprotocol/types.js';
+import { api } from './api/index.js';
+import { ConnectionModal } from './components/ConnectionModal.js';
+import { CurlModal } from './components/CurlModal.js';
+import { HistoryDrawer } from './components/HistoryDrawer.js';
+import { PRECISION_OPTIONS } from './components/precision.js';
+import { Problems } from './components/Problems.js';
+import { ResponsePanel } from './components/ResponsePanel.js';
+import { StatusBar } from './components/StatusBar.js';
+import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
+
+const AUTH_OPTIONS = [
+  { value: 'profile', label: 'As the connection says' },
+  { value: 'token', label: 'Token' },
+  { value: 'basic', label: 'Basic (username and password)' },
+  { value: 'query', label: 'Query string (u, p)' },
+  { value: 'none', label: 'None' },
+];
+
+const EXAMPLE = '# Type line protocol here; it is checked as you type. Ctrl+Enter sends.\n';
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo>();
+  const [profiles, setProfiles] = useState<Profile[]>([]);
+  const [profileId, setProfileId] = useState('local');
+  const [db, setDb] = useState('');
+  const [rp, setRp] = useState('');
+  const [org, setOrg] = useState('');
+  const [bucket, setBucket] = useState('');
+  const [precision, setPrecision] = useState<Precision>('ns');
+  const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
+  const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
+  const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [] });
+  const [result, setResult] = useState<SendResult>();
+  const [sendError, setSendError] = useState<string>();
+  const [sending, setSending] = useState(false);
+  const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [connection, setConnection] = useState<{ profile?: Profile } | null>(null);
+  const [loadError, setLoadError] = useState<string>();
+  const editor = useRef<EditorHandle | null>(null);
+
+  const profile = profiles.find((p) => p.id === profileId);
+  const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
+  const dialect = profile?.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2';
+
+  const loadProfiles = useCallback(async () => {
+    try {
+      const [i, ps] = await Promise.all([api.info({}), api.listProfiles({})]);
+      setInfo(i);
+      setProfiles(ps);
+    } catch (e) {
+      setLoadError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => void loadProfiles(), [loadProfiles]);
+
+  // A new target brings its defaults and its databases.
+  useEffect(() => {
+    if (!profile) return;
+    setDb(profile.db ?? '');
+    setRp(profile.rp ?? '');
+    setOrg(profile.org ?? '');
+    setBucket(profile.bucket ?? '');
+    setPrecision(profile.precision);
+    setAuth('profile');
+    setSuggestions([]);
+    api
+      .suggestDatabases({ profileId: profile.id })
+      .then((r) => setSuggestions(r.databases))
+      .catch(() => setSuggestions([]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [profile?.id]);
+
+  const request = (): SendRequest => ({
+    profileId,
+    ...(v2 ? { org, bucket } : { db, rp: rp || undefined }),
+    precision,
+    auth: auth === 'profile' ? undefined : auth,
+    body: editor.current?.text() ?? '',
+  });
+
+  const send = async () => {
+    if (sending || !editor.current) return;
+    setSending(true);
+    setSendError(undefined);
+    try {
+      const r = await api.send(request());
+      setResult(r);
+      if (r.errorLines.length > 0) {
+        const message = serverMessage(r.body);
+        editor.current.markServerErrors(r.errorLines, message);
+      }
+    } catch (e) {
+      setSendError((e as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+  const sendRef = useRef(send);
+  sendRef.current = send;
+
+  const replay = (e: HistoryEntry) => {
+    setProfileId(e.profileId);
+    setTimeout(() => {
+      setDb(e.db ?? '');
+      setRp(e.rp ?? '');
+      setOrg(e.org ?? '');
+      setBucket(e.bucket ?? '');
+      setPrecision(e.precision);
+      if (e.body !== undefined) editor.current?.setText(e.body);
+    }, 0);
+    setHistoryOpen(false);
+  };
+
+  const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
+  const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
+
+  const onLint = useCallback((s: LintState) => setLint(s), []);
+  const onReady = useCallback((h: EditorHandle) => (editor.current = h), []);
+  const onSubmit = useCallback(() => void sendRef.current(), []);
+  const pick = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
+
+  return (
+    <Stack p="md" gap="sm" className="lp-app">
+      <Group justify="space-between">
+        <Title order={3}>Line Protocol Studio</Title>
+        <Group gap="xs">
+          {info && (
+            <Text size="xs" c="dimmed">
+              {info.mode === 'browser' ? 'browser mode' : 'desktop'} · endpoint {info.endpoint.state}
+              {info.endpoint.url ? ` at ${info.endpoint.url}` : ''}
+            </Text>
+          )}
+          <Button variant="default" onClick={() => setHistoryOpen(true)}>
+            History
+          </Button>
+        </Group>
+      </Group>
+      {loadError && <Alert color="red">{loadError}</Alert>}
+      {info?.mode === 'browser' && !info.secrets.protected && (
+        <Text size="xs" c="dimmed">
+          Secrets of saved connections: {info.secrets.reason}.
+        </Text>
+      )}
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <Select
+          label="Target"
+          data={profiles.map((p) => ({ value: p.id, label: p.name }))}
+          value={profileId}
+          onChange={(v) => v && setProfileId(v)}
+          allowDeselect={false}
+          w={240}
+        />
+        <Button variant="subtle" onClick={() => setConnection({})}>
+          New connection
+        </Button>
+        {profile && !profile.builtin && (
+          <Button variant="subtle" onClick={() => setConnection({ profile })}>
+            Edit connection
+          </Button>
+        )}
+        {v2 ? (
+          <>
+            <Autocomplete label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
+            <Autocomplete label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
+          </>
+        ) : (
+          <>
+            <Autocomplete label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
+            <Autocomplete label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
+          </>
+        )}
+        <Select label="Precision" data={PRECISION_OPTIONS(v2)} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
+        <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
+        <Button onClick={() => void send()} loading={sending} title="Send (Ctrl+Enter)">
+          Send
+        </Button>
+        <Button variant="default" onClick={() => setCurlRequest(request())}>
+          Copy as curl
+        </Button>
+      </Group>
+      <div className="lp-editor-frame">
+        <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
+        <StatusBar stats={lint.stats} checking={false} />
+      </div>
+      <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
+      <ResponsePanel result={result} error={sendError} />
+      <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
+      <ConnectionModal
+        opened={connection !== null}
+        profile={connection?.profile}
+        info={info}
+        onClose={() => {
+          setConnection(null);
+          void loadProfiles();
+        }}
+        onSaved={(p) => {
+          setConnection(null);
+          void loadProfiles().then(() => setProfileId(p.id));
+        }}
+      />
+    </Stack>
+  );
+}
+
+function serverMessage(body: string): string {
+  try {
+    const j = JSON.parse(body) as { message?: string; error?: string };
+    return (j.message ?? j.error ?? body).split('\n')[0];
+  } catch {
+    return body.split('\n')[0];
+  }
+}

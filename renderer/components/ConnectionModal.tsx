@@ -1,0 +1,104 @@
+// Add or edit a connection to a remote InfluxDB. The secret is write-only: the UI learns only
+// whether one is set. Where secrets would not be protected, it says so and asks first.
+import { Alert, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { AppInfo, Profile, ProfileInput } from '../../app/contract.js';
+import { api } from '../api/index.js';
+import { PRECISION_OPTIONS } from './precision.js';
+
+const KINDS = [
+  { value: 'influxdb1', label: 'InfluxDB 1.x (/write)' },
+  { value: 'influxdb2', label: 'InfluxDB 2.x (/api/v2/write)' },
+  { value: 'cloud', label: 'InfluxDB Cloud (/api/v2/write)' },
+  { value: 'endpoint', label: 'Another Line Protocol Studio endpoint (/write)' },
+];
+const AUTHS = [
+  { value: 'token', label: 'Token (Authorization: Token)' },
+  { value: 'basic', label: 'Username and password (Basic)' },
+  { value: 'query', label: 'Username and password in the query (u, p)' },
+  { value: 'none', label: 'None' },
+];
+
+export function ConnectionModal(props: { opened: boolean; profile?: Profile; info?: AppInfo; onClose: () => void; onSaved: (p: Profile) => void }) {
+  const blank: ProfileInput = { id: '', name: '', url: 'http://localhost:8086', kind: 'influxdb2', precision: 'ns', auth: 'token' };
+  const [p, setP] = useState<ProfileInput>(blank);
+  const [secret, setSecret] = useState('');
+  const [allow, setAllow] = useState(false);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (!props.opened) return;
+    const { hasSecret: _h, builtin: _b, ...rest } = props.profile ?? { ...blank, hasSecret: false, builtin: false };
+    setP(rest);
+    setSecret('');
+    setAllow(false);
+    setError(undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.opened, props.profile]);
+  const v2 = p.kind === 'influxdb2' || p.kind === 'cloud';
+  const unprotected = props.info && !props.info.secrets.protected;
+  const set = (k: keyof ProfileInput) => (v: string | null) => setP((x) => ({ ...x, [k]: v ?? undefined }));
+  const save = async () => {
+    try {
+      const id = p.id || `${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'target'}-${Date.now().toString(36)}`;
+      const saved = await api.saveProfile({ ...p, id, secret: secret === '' ? undefined : secret, allowUnprotected: allow });
+      props.onSaved(saved);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title="Connection" size="lg">
+      <Stack>
+        <TextInput label="Name" value={p.name} onChange={(e) => set('name')(e.currentTarget.value)} required />
+        <TextInput label="URL" value={p.url} onChange={(e) => set('url')(e.currentTarget.value)} required />
+        <Select label="Kind" data={KINDS} value={p.kind} onChange={(v) => v && set('kind')(v)} allowDeselect={false} />
+        {v2 ? (
+          <Group grow>
+            <TextInput label="Organization" value={p.org ?? ''} onChange={(e) => set('org')(e.currentTarget.value)} />
+            <TextInput label="Bucket" value={p.bucket ?? ''} onChange={(e) => set('bucket')(e.currentTarget.value)} />
+          </Group>
+        ) : (
+          <Group grow>
+            <TextInput label="Database" value={p.db ?? ''} onChange={(e) => set('db')(e.currentTarget.value)} />
+            <TextInput label="Retention policy" value={p.rp ?? ''} onChange={(e) => set('rp')(e.currentTarget.value)} />
+          </Group>
+        )}
+        <Select label="Default precision" data={PRECISION_OPTIONS(v2)} value={p.precision} onChange={(v) => v && set('precision')(v)} allowDeselect={false} />
+        <Select label="Authentication method" data={AUTHS} value={p.auth} onChange={(v) => v && set('auth')(v)} allowDeselect={false} />
+        {(p.auth === 'basic' || p.auth === 'query') && <TextInput label="Username" value={p.username ?? ''} onChange={(e) => set('username')(e.currentTarget.value)} />}
+        {p.auth !== 'none' && (
+          <PasswordInput
+            label={p.auth === 'token' ? 'Token' : 'Password'}
+            description={props.profile?.hasSecret ? 'A secret is stored; leave empty to keep it.' : 'No secret stored yet.'}
+            value={secret}
+            onChange={(e) => setSecret(e.currentTarget.value)}
+          />
+        )}
+        {unprotected && secret !== '' && (
+          <Alert color="orange" title="This secret would not be protected">
+            {props.info!.secrets.reason}
+            <Checkbox mt="xs" label="Store it anyway" checked={allow} onChange={(e) => setAllow(e.currentTarget.checked)} />
+          </Alert>
+        )}
+        {error && <Alert color="red">{error}</Alert>}
+        <Group justify="flex-end">
+          {props.profile && !props.profile.builtin && (
+            <Button
+              color="red"
+              variant="subtle"
+              onClick={() =>
+                void api
+                  .deleteProfile({ id: props.profile!.id })
+                  .then(() => props.onClose())
+                  .catch((e: Error) => setError(e.message))
+              }
+            >
+              Delete
+            </Button>
+          )}
+          <Button onClick={() => void save()}>Save connection</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

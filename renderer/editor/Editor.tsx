@@ -1,0 +1,168 @@
+// The line-protocol editor: CodeMirror 6 with highlighting, live lint from the worker, quick
+// fixes, a lint gutter, timestamp hovers, and marks for lines a server rejected.
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
+import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
+import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, type DecorationSet } from '@codemirror/view';
+import { useEffect, useRef } from 'react';
+import type { DocumentStats } from '../../lineprotocol/incremental.js';
+import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
+import type { FromWorker, ToWorker } from '../lint/protocol.js';
+import { timestampHover } from './hover.js';
+import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
+import { quickFixes } from './quickfix.js';
+
+export interface EditorHandle {
+  text(): string;
+  setText(text: string): void;
+  goTo(line: number, column: number): void;
+  /** Marks lines a server named as bad, until the next edit. */
+  markServerErrors(lines: number[], message: string): void;
+  focus(): void;
+}
+
+export interface LintState {
+  stats: DocumentStats;
+  diagnostics: Diagnostic[];
+}
+
+const setServerLines = StateEffect.define<number[]>();
+const serverErrorLine = Decoration.line({ class: 'cm-server-error' });
+
+const serverMarks = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    if (tr.docChanged) marks = Decoration.none;
+    for (const e of tr.effects) {
+      if (e.is(setServerLines)) {
+        const doc = tr.state.doc;
+        marks = Decoration.set(e.value.filter((l) => l >= 1 && l <= doc.lines).map((l) => serverErrorLine.range(doc.line(l).from)), true);
+      }
+    }
+    return marks;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+function toCm(view: EditorView, d: Diagnostic): CmDiagnostic | null {
+  const doc = view.state.doc;
+  if (d.line > doc.lines) return null;
+  const line = doc.line(d.line);
+  const from = Math.min(line.from + d.column - 1, line.to);
+  const endLine = d.endLine !== undefined && d.endLine <= doc.lines ? doc.line(d.endLine) : line;
+  const to = Math.max(from, Math.min(endLine.from + d.endColumn - 1, doc.length));
+  const fixes = quickFixes(d, line.text);
+  return {
+    from,
+    to,
+    severity: d.severity,
+    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+    source: d.code,
+    actions: fixes.map((f) => ({
+      name: f.name,
+      apply: (v: EditorView) => {
+        const l = v.state.doc.line(d.line);
+        v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert } });
+      },
+    })),
+  };
+}
+
+export function Editor(props: {
+  dialect: Dialect;
+  precision: Precision;
+  initial: string;
+  onLint: (s: LintState) => void;
+  onReady: (h: EditorHandle) => void;
+  onSubmit: () => void;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const worker = useRef<Worker | null>(null);
+  const version = useRef(0);
+  const serverDiags = useRef<Diagnostic[]>([]);
+  const lastLint = useRef<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [] });
+  const precision = useRef(props.precision);
+  const submit = useRef(props.onSubmit);
+  precision.current = props.precision;
+  submit.current = props.onSubmit;
+
+  useEffect(() => {
+    const w = new Worker(new URL('../lint/lint.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    const post = (m: ToWorker) => w.postMessage(m);
+    const publish = () => {
+      const v = view.current;
+      if (v === null) return;
+      const all = [...lastLint.current.diagnostics, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
+      const cm = all.map((d) => toCm(v, d)).filter((d): d is CmDiagnostic => d !== null);
+      v.dispatch(setDiagnostics(v.state, cm));
+      props.onLint({ stats: lastLint.current.stats, diagnostics: all });
+    };
+    w.onmessage = (e: MessageEvent<FromWorker>) => {
+      if (e.data.version !== version.current) return; // a newer edit is on its way
+      lastLint.current = { stats: e.data.stats, diagnostics: e.data.diagnostics };
+      publish();
+    };
+    const extensions: Extension[] = [
+      lineNumbers(),
+      history(),
+      drawSelection(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      lineProtocolLanguage,
+      lineProtocolHighlight,
+      lintGutter(),
+      serverMarks,
+      timestampHover(() => precision.current),
+      keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+      EditorView.contentAttributes.of({ 'aria-label': 'Line protocol' }),
+      EditorView.updateListener.of((u) => {
+        if (!u.docChanged) return;
+        const changes: { from: number; to: number; insert: string }[] = [];
+        // Offsets of each change in the document as it is when the worker applies it (in order).
+        let shift = 0;
+        u.changes.iterChanges((fromA, toA, _fromB, _toB, inserted) => {
+          changes.push({ from: fromA + shift, to: toA + shift, insert: inserted.toString() });
+          shift += inserted.length - (toA - fromA);
+        });
+        serverDiags.current = [];
+        post({ type: 'edit', version: ++version.current, changes });
+      }),
+    ];
+    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: props.initial, extensions }) });
+    view.current = v;
+    post({ type: 'set', version: ++version.current, text: props.initial, options: { dialect: props.dialect, precision: props.precision } });
+    props.onReady({
+      text: () => v.state.doc.toString(),
+      setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }),
+      goTo: (line, column) => {
+        const l = v.state.doc.line(Math.min(Math.max(1, line), v.state.doc.lines));
+        const pos = Math.min(l.from + column - 1, l.to);
+        v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+        v.focus();
+      },
+      markServerErrors: (lines, message) => {
+        serverDiags.current = lines.map((line) => {
+          const l = line <= v.state.doc.lines ? v.state.doc.line(line) : null;
+          return { line, column: 1, endColumn: (l?.length ?? 0) + 1, severity: 'error' as const, code: 'server', message: `server: ${message}` };
+        });
+        v.dispatch({ effects: setServerLines.of(lines) });
+        publish();
+      },
+      focus: () => v.focus(),
+    });
+    return () => {
+      v.destroy();
+      w.terminate();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    worker.current?.postMessage({ type: 'options', version: ++version.current, options: { dialect: props.dialect, precision: props.precision } } satisfies ToWorker);
+  }, [props.dialect, props.precision]);
+
+  return <div ref={host} className="lp-editor" />;
+}

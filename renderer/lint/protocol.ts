@@ -1,0 +1,25 @@
+// Messages between the editor and the lint worker.
+import type { DocumentStats } from '../../lineprotocol/incremental.js';
+import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
+
+export interface LintOptions {
+  dialect: Dialect;
+  precision: Precision;
+}
+
+export type ToWorker =
+  | { type: 'set'; version: number; text: string; options: LintOptions }
+  | { type: 'edit'; version: number; changes: { from: number; to: number; insert: string }[] }
+  | { type: 'options'; version: number; options: LintOptions };
+
+export interface FromWorker {
+  version: number;
+  stats: DocumentStats;
+  /** The first MAX_SHOWN diagnostics in document order (counts are in stats). */
+  diagnostics: Diagnostic[];
+  ms: number;
+  /** False while the cross-line checks are still to come. */
+  complete: boolean;
+}
+
+export const MAX_SHOWN = 2000;
