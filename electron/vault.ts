@@ -2,7 +2,8 @@
 // with Electron's async safeStorage and kept only as ciphertext. The renderer only ever learns
 // whether a secret is set. No `electron` import here: safeStorage and the settings store are
 // injected, so this runs and is tested under plain Node.
-import { z } from 'zod';
+import { AppError, ProfileInput, type Profile, type SecretProtection } from '../app/contract.js';
+import type { ProfileStore } from '../app/host-deps.js';
 
 /** The part of Electron's safeStorage the vault uses. */
 export interface SafeStorageLike {
@@ -18,51 +19,25 @@ export interface KeyValueStore {
   set(key: string, value: unknown): void;
 }
 
-export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud']);
-export const AuthMethod = z.enum(['token', 'basic', 'query']);
-
-/** A profile as the renderer sends it (the secret only when it changes). */
-export const ProfileInput = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  name: z.string().min(1).max(100),
-  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'the URL must start with http:// or https://'),
-  kind: ProfileKind,
-  db: z.string().max(255).optional(),
-  rp: z.string().max(255).optional(),
-  org: z.string().max(255).optional(),
-  bucket: z.string().max(255).optional(),
-  precision: z.enum(['ns', 'us', 'ms', 's', 'm', 'h']).default('ns'),
-  auth: AuthMethod,
-  username: z.string().max(255).optional(),
-  /** New secret; absent = keep the stored one; empty string = remove it. */
-  secret: z.string().max(4096).optional(),
-  /** Required to store a secret when the OS offers no real protection (basic_text). */
-  allowUnprotected: z.boolean().optional(),
-});
-export type ProfileInput = z.infer<typeof ProfileInput>;
-
-/** What is stored, and what the renderer sees (minus the ciphertext). */
+/** A profile as stored: the contract's profile fields plus the secret's ciphertext. */
 export interface StoredProfile extends Omit<ProfileInput, 'secret' | 'allowUnprotected'> {
   /** base64 ciphertext of the secret. */
   secretCipher?: string;
 }
 
-export type PublicProfile = Omit<StoredProfile, 'secretCipher'> & { hasSecret: boolean };
+export type PublicProfile = Profile;
 
-export type Protection = { protected: true; backend: string } | { protected: false; backend: string; reason: string };
+export type Protection = SecretProtection;
 
-export class VaultError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'unprotected' | 'unavailable' | 'not-found' | 'invalid',
-  ) {
-    super(message);
+export class VaultError extends AppError {
+  constructor(message: string, code: 'unprotected' | 'unavailable' | 'not-found' | 'invalid') {
+    super(code, message);
   }
 }
 
 const KEY = 'profiles';
 
-export class CredentialVault {
+export class CredentialVault implements ProfileStore {
   constructor(
     private readonly safe: SafeStorageLike,
     private readonly store: KeyValueStore,
@@ -95,7 +70,7 @@ export class CredentialVault {
       if (existing?.secretCipher !== undefined) next.secretCipher = existing.secretCipher;
     } else if (secret !== '') {
       const p = await this.protection();
-      if (!p.protected && p.reason.startsWith('encryption is not available')) throw new VaultError(`cannot store the secret: ${p.reason}`, 'unavailable');
+      if (!p.protected && p.reason?.startsWith('encryption is not available') === true) throw new VaultError(`cannot store the secret: ${p.reason}`, 'unavailable');
       if (!p.protected && allowUnprotected !== true) throw new VaultError(`the secret would not be protected: ${p.reason}`, 'unprotected');
       next.secretCipher = (await this.safe.encryptStringAsync(secret)).toString('base64');
     }

@@ -1,0 +1,107 @@
+// The desktop shell's main process: one secure window, a single instance, the endpoint in a
+// utilityProcess (restarted if it dies), the app service behind one guarded IPC handler, and the
+// credential vault over safeStorage with electron-store. Everything that can live without
+// `electron` does (vault, ipc-guard, endpoint-supervisor, security, app/service) and is tested
+// under Node; this file only wires Electron to them.
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
+import Store from 'electron-store';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_CHANNEL } from '../app/contract.js';
+import { createAppService } from '../app/service.js';
+import { localDatabases } from '../server/browser/databases.js';
+import { hashToken, MetaStore, newId, newToken } from '../server/meta.js';
+import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
+import { handleIpc } from './ipc-guard.js';
+import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security.js';
+import { CredentialVault } from './vault.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DESKTOP_TOKEN = 'Line Protocol Studio desktop';
+const DEV_URL = process.env.VITE_DEV_SERVER_URL;
+const APP_ORIGIN = DEV_URL ? new URL(DEV_URL).origin : 'file://';
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  app.whenReady().then(async () => {
+    const userData = app.getPath('userData');
+    const endpointDir = path.join(userData, 'endpoint');
+    const settings = new Store({ name: 'settings' });
+    const vault = new CredentialVault(safeStorage, { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) });
+
+    const supervisor = new EndpointSupervisor({
+      dataDir: endpointDir,
+      port: Number(settings.get('endpoint.port') ?? 8086),
+      log: (m) => console.error(m),
+      spawn: (): EndpointChild => {
+        const child = utilityProcess.fork(path.join(here, '../server/host.js'), [], { serviceName: 'lpstudio-endpoint' });
+        return {
+          postMessage: (m) => child.postMessage(m),
+          onMessage: (fn) => child.on('message', fn),
+          onExit: (fn) => child.on('exit', fn),
+          kill: () => void child.kill(),
+        };
+      },
+    });
+    await supervisor.start();
+
+    // The app's own token for its endpoint: minted at every start, kept only in memory.
+    const meta = MetaStore.open(endpointDir);
+    const token = newToken();
+    meta.update((s) => {
+      s.tokens = s.tokens.filter((t) => t.description !== DESKTOP_TOKEN);
+      s.tokens.push({ id: newId(), description: DESKTOP_TOKEN, orgId: s.orgs[0].id, hash: hashToken(token), read: '*', write: '*' });
+    });
+
+    const service = createAppService({
+      mode: 'desktop',
+      version: app.getVersion(),
+      dataDir: path.join(userData, 'app'),
+      profiles: vault,
+      endpoint: { status: () => supervisor.status(), token: () => token, databases: async () => localDatabases(meta.get()) },
+    });
+
+    // Deny every permission request; no navigation away; no new windows.
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+      cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    });
+    app.on('web-contents-created', (_e, contents) => {
+      contents.on('will-navigate', (e, url) => {
+        if (!isAppUrl(url, APP_ORIGIN)) e.preventDefault();
+      });
+      contents.on('will-redirect', (e, url) => {
+        if (!isAppUrl(url, APP_ORIGIN)) e.preventDefault();
+      });
+      contents.setWindowOpenHandler(({ url }) => {
+        if (/^https:\/\//.test(url)) void shell.openExternal(url);
+        return { action: 'deny' };
+      });
+    });
+
+    ipcMain.handle(IPC_CHANNEL, (e, payload) =>
+      handleIpc(e, payload, { webContentsId: () => win?.webContents.id, appOrigin: APP_ORIGIN }, service, (m) => console.error(m)),
+    );
+
+    win = new BrowserWindow({ width: 1400, height: 900, show: false, webPreferences: secureWebPreferences(path.join(here, 'preload.cjs')) });
+    win.once('ready-to-show', () => win?.show());
+    if (DEV_URL) await win.loadURL(DEV_URL);
+    else await win.loadFile(path.join(here, '../renderer/index.html'));
+
+    app.on('before-quit', () => void supervisor.stop());
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
