@@ -115,6 +115,7 @@ function networkError(e: unknown, baseUrl: string): string {
   if (code === 'ECONNREFUSED') return `connection refused at ${baseUrl}: is InfluxDB running there?`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${baseUrl} is not known: check the URL`;
   if (code === 'ECONNRESET') return `the connection to ${baseUrl} was reset`;
+  if (err.cause?.message === 'bad port') return `${baseUrl} uses a port HTTP clients refuse (it belongs to another well-known service): check the port`;
   return `the request to ${baseUrl} failed: ${err.cause?.message ?? err.message}`;
 }
 
