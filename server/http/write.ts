@@ -132,41 +132,58 @@ async function resolveBucket(ctx: WriteContext, principal: Principal, db: string
   return mapping.bucketId;
 }
 
+/** Points applied at a time while a body is parsed. */
+const APPLY_CHUNK = 256;
+
 async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteContext, bucketId: string, precision: Precision, info: WriteInfo): Promise<void> {
   // Server time is taken once per request, before parsing, as InfluxDB does.
   const defaultTime = truncateTime(nowNs(), precision).toString();
   const body = await readBody(req, { maxBytes: ctx.maxBody, idleMs: ctx.bodyIdleMs });
   info.body = body;
   const text = body.toString('utf8');
-  const points: Point[] = [];
+  const bytes = text.length === body.length ? body : undefined;
+  const opts = { dialect: 'influxdb2' as const, precision, now: BigInt(defaultTime), truncateTo: 'ns' as const, crlf: 'strip' as const, warnings: false };
+  // First a validation pass that builds nothing: as InfluxDB 2.x, one bad line and nothing is
+  // written. Only then are points built, and applied in small chunks as they come, so a
+  // 5000-line batch is never held whole (its objects die young, not copied by the GC).
   const errors: RecordError[] = [];
   let errorCount = 0;
-  const parser = new LineProtocolParser(
-    { dialect: 'influxdb2', precision, now: BigInt(defaultTime), truncateTo: 'ns', crlf: 'strip', warnings: false },
-    {
-      point: (p) => points.push(p),
-      error: (e) => {
-        errorCount++;
-        if (errors.length < MAX_LINE_ERRORS) errors.push(e);
-      },
+  const check = new LineProtocolParser(opts, {
+    error: (e) => {
+      errorCount++;
+      if (errors.length < MAX_LINE_ERRORS) errors.push(e);
     },
-  );
-  parser.run(text, true, 0, 1, text.length === body.length ? body : undefined);
-  info.lines = parser.end().lines;
-  info.points = points.length;
+  }, false);
+  check.run(text, true, 0, 1, bytes);
+  info.lines = check.end().lines;
   if (errorCount > 0) {
-    // All or nothing, as InfluxDB 2.x: one bad line and nothing is written.
     let message = errors.map((e) => e.message).join('\n');
     if (errorCount > errors.length) message += `\n(${errorCount - errors.length} more lines with errors not shown)`;
     info.points = 0;
     throw new HttpError('invalid', message, { line: errors[0].line });
   }
-  if (points.length === 0) {
+  const points = check.stats.records;
+  info.points = points;
+  if (points === 0) {
     sendNoContent(res);
     return;
   }
   await ctx.ensureBucketData(bucketId);
-  const outcome = await ctx.store.write({ bucketId, body, precision, defaultTime }, points);
+  const outcome = await ctx.store.writeStream({ bucketId, body, precision, defaultTime }, (apply) => {
+    let chunk: Point[] = [];
+    const parser = new LineProtocolParser(opts, {
+      point: (p) => {
+        chunk.push(p);
+        if (chunk.length === APPLY_CHUNK) {
+          apply(chunk);
+          chunk = [];
+        }
+      },
+    });
+    parser.run(text, true, 0, 1, bytes);
+    parser.end();
+    if (chunk.length > 0) apply(chunk);
+  });
   if (outcome.dropped > 0) {
     throw new HttpError(
       'unprocessable entity',

@@ -70,6 +70,12 @@ export interface StoreStats {
 export interface BucketStore {
   /** Applies the points (storage rules, merges) and resolves once the write is fsynced. */
   write(w: WalWrite, points: readonly Point[]): Promise<WriteOutcome>;
+  /**
+   * The same, with the points fed in chunks while they are parsed, so a large batch is never
+   * held whole (its objects die young instead of being copied by the garbage collector).
+   * `feed` runs synchronously and calls `apply` for each chunk.
+   */
+  writeStream(w: WalWrite, feed: (apply: (points: readonly Point[]) => void) => void): Promise<WriteOutcome>;
   createBucketData(bucket: BucketInfo): Promise<void>;
   deleteBucketData(bucketId: string): Promise<void>;
   measurements(bucketId: string): string[];

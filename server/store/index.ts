@@ -18,7 +18,7 @@ import { LineProtocolParser } from '../../lineprotocol/parse.js';
 import { nowNs } from '../../lineprotocol/precision.js';
 import type { FieldType, Point } from '../../lineprotocol/types.js';
 import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreStats, WalWrite, WriteOutcome } from './api.js';
-import { applyPoints } from './apply.js';
+import { applyPoints, type ApplyOutcome } from './apply.js';
 import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, writeFileAtomicSync, type SyncCounter } from './durable.js';
 import { Bucket, type ShardGroup } from './groups.js';
 import type { MemSeries, MemTable } from './memtable.js';
@@ -241,12 +241,36 @@ class FileBucketStore implements BucketStore {
   // ---- writes ----
 
   async write(w: WalWrite, points: readonly Point[]): Promise<WriteOutcome> {
+    return this.writeStream(w, (apply) => apply(points));
+  }
+
+  async writeStream(w: WalWrite, feed: (apply: (points: readonly Point[]) => void) => void): Promise<WriteOutcome> {
     if (this.closing) throw new Error('the store is closed');
     const b = this.buckets.get(w.bucketId);
     if (b === undefined) throw new Error(`bucket ${w.bucketId} has no data directory`);
     const now = this.now();
     const retentionSeconds = b.info.retentionSeconds;
-    const out = applyPoints(b, points, now, retentionSeconds, this.gm.seconds);
+    let out: ApplyOutcome;
+    if (retentionSeconds > 0) {
+      // Retention decisions look at the whole batch (see retentionFloor): gather it first.
+      const all: Point[] = [];
+      feed((ps) => {
+        for (const p of ps) all.push(p);
+      });
+      out = applyPoints(b, all, now, retentionSeconds, this.gm.seconds);
+    } else {
+      // Without retention, applying chunk by chunk is the same as applying the batch at once
+      // (within a batch the first type of a field wins either way).
+      out = { written: 0, dropped: 0, values: 0 };
+      const acc = out;
+      feed((ps) => {
+        const o = applyPoints(b, ps, now, 0, this.gm.seconds);
+        acc.written += o.written;
+        acc.dropped += o.dropped;
+        acc.values += o.values;
+        if (acc.reason === undefined && o.reason !== undefined) acc.reason = o.reason;
+      });
+    }
     const result: WriteOutcome = { written: out.written, dropped: out.dropped };
     if (out.reason !== undefined) result.reason = out.reason;
     if (out.written === 0) return result; // nothing changed, nothing to make durable
@@ -260,6 +284,7 @@ class FileBucketStore implements BucketStore {
     this.commits++;
     return result;
   }
+
 
   // ---- buckets ----
 
