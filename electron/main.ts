@@ -3,7 +3,7 @@
 // credential vault over safeStorage with electron-store. Everything that can live without
 // `electron` does (vault, ipc-guard, endpoint-supervisor, security, app/service) and is tested
 // under Node; this file only wires Electron to them.
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, Menu, nativeImage, Notification, safeStorage, session, shell, Tray, utilityProcess } from 'electron';
 import Store from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { hashToken, MetaStore, newId, newToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security.js';
+import { trayCurlExample, trayIcon, trayMenu, trayTooltip, type TrayAction } from './tray-menu.js';
 import { CredentialVault } from './vault.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,7 +39,9 @@ if (!app.requestSingleInstanceLock()) {
     const settings = new Store({ name: 'settings' });
     const vault = new CredentialVault(safeStorage, { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) });
 
+    let refreshTray = () => {};
     const supervisor = new EndpointSupervisor({
+      onStatus: () => refreshTray(),
       dataDir: endpointDir,
       port: Number(settings.get('endpoint.port') ?? 8086),
       log: (m) => console.error(m),
@@ -93,15 +96,63 @@ if (!app.requestSingleInstanceLock()) {
       handleIpc(e, payload, { webContentsId: () => win?.webContents.id, appOrigin: APP_ORIGIN }, service, (m) => console.error(m)),
     );
 
+    let quitting = false;
+    const showWindow = () => {
+      win?.show();
+      win?.focus();
+    };
+
+    // The tray: the endpoint's state, start/stop, its address, and the window.
+    const tray = new Tray(nativeImage.createFromPath(path.join(here, 'icons/tray-stopped.png')));
+    const act = (id: TrayAction) => {
+      const url = supervisor.status().url ?? '';
+      if (id === 'start') void supervisor.start();
+      else if (id === 'stop') void supervisor.stop();
+      else if (id === 'copy-url') clipboard.writeText(url);
+      else if (id === 'copy-token') clipboard.writeText(token);
+      else if (id === 'copy-curl') clipboard.writeText(trayCurlExample(url, token));
+      else if (id === 'open-window') showWindow();
+      else if (id === 'quit') {
+        quitting = true;
+        app.quit();
+      }
+    };
+    refreshTray = () => {
+      const state = { endpoint: supervisor.status(), hasToken: true };
+      tray.setImage(nativeImage.createFromPath(path.join(here, `icons/tray-${trayIcon(state)}.png`)));
+      tray.setToolTip(trayTooltip(state));
+      tray.setContextMenu(
+        Menu.buildFromTemplate(
+          trayMenu(state).map((i) =>
+            i.kind === 'separator' ? { type: 'separator' as const } : i.kind === 'label' ? { label: i.label, enabled: false } : { label: i.label, enabled: i.enabled, click: () => act(i.id) },
+          ),
+        ),
+      );
+    };
+    refreshTray();
+    tray.on('click', showWindow);
+
     win = new BrowserWindow({ width: 1400, height: 900, show: false, webPreferences: secureWebPreferences(path.join(here, 'preload.cjs')) });
     win.once('ready-to-show', () => win?.show());
+    // Closing the window keeps the app and its endpoint in the tray (a setting, on by default), said once.
+    win.on('close', (e) => {
+      if (quitting || settings.get('closeToTray', true) === false) return;
+      e.preventDefault();
+      win?.hide();
+      if (settings.get('closeToTrayNoticeShown') !== true) {
+        settings.set('closeToTrayNoticeShown', true);
+        new Notification({ title: 'Line Protocol Studio is still running', body: 'The endpoint keeps running in the tray. Quit from the tray menu.' }).show();
+      }
+    });
     if (DEV_URL) await win.loadURL(DEV_URL);
     else await win.loadFile(path.join(here, '../renderer/index.html'));
 
-    app.on('before-quit', () => void supervisor.stop());
+    app.on('before-quit', () => {
+      quitting = true;
+      void supervisor.stop();
+    });
   });
 
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // The tray keeps the app alive when its window is closed.
+  app.on('window-all-closed', () => {});
 }
