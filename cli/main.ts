@@ -5,6 +5,7 @@ import { exportCommand, EXPORT_USAGE } from './export.js';
 import { bucketCommand, BUCKET_USAGE, v1Command, V1_USAGE } from './manage.js';
 import { parseCommand, PARSE_USAGE } from './parse.js';
 import { serveCommand, SERVE_USAGE, setupCommand, SETUP_USAGE } from './serve.js';
+import { writeCommand, WRITE_USAGE } from './write.js';
 import { MetaError } from '../server/meta.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }> = {
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   bucket: { run: bucketCommand, usage: BUCKET_USAGE },
   v1: { run: v1Command, usage: V1_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
+  write: { run: writeCommand, usage: WRITE_USAGE },
 };
 
 const USAGE = `usage: lpstudio <command> [options]
@@ -26,6 +28,7 @@ commands:
   bucket  create, list, delete buckets
   v1      v1 authorizations and DBRP mappings
   export  print a bucket's points as line protocol
+  write   upload line-protocol files to InfluxDB or this endpoint, in batches
 Run "lpstudio <command> --help" for a command's options.`;
 
 export async function main(argv: readonly string[]): Promise<number> {

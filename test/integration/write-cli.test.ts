@@ -1,0 +1,168 @@
+// `lpstudio write` and the uploader against a real `lpstudio serve` child: everything valid is
+// stored exactly once, bad lines are reported with their file line numbers, retries after 503
+// never duplicate a batch, and a cancel leaves exactly the acknowledged batches stored.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upload } from '../../app/upload/uploader.js';
+import { cleanup, LPSTUDIO_BIN, makeTempDir, prepareDataDir, readBucket, startServer, type RunningServer } from '../support/serve.js';
+
+let srv: RunningServer;
+const dir = makeTempDir('lpstudio-write-');
+const N = 50_000;
+const BAD = new Set([7, 12_345, 40_001]);
+
+/** N lines, unique series and time per line, with bad lines at BAD. */
+function makeFile(): string {
+  const lines: string[] = [];
+  for (let i = 1; i <= N; i++) lines.push(BAD.has(i) ? `broken line ${i}` : `load,host=h${i % 97},line=${i} v=${i}i ${1_700_000_000_000_000_000 + i}`);
+  const file = path.join(dir, 'load.lp');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [LPSTUDIO_BIN, 'write', ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let file: string;
+/** Points the cancelled upload reported written (checked against the store at the end). */
+let cancelledWritten = 0;
+
+beforeAll(async () => {
+  const r = await prepareDataDir([
+    ['bucket', 'create', '--name', 'a'],
+    ['bucket', 'create', '--name', 'b'],
+    ['bucket', 'create', '--name', 'c'],
+    ['bucket', 'create', '--name', 'd'],
+    ['bucket', 'create', '--name', 'e'],
+    ['v1', 'auth', 'create', '--username', 'loader', '--password', 'loader-pass', '--write-bucket', 'c'],
+  ]);
+  srv = await startServer({ dataDir: r.dataDir, token: r.token });
+  file = makeFile();
+});
+
+afterAll(cleanup);
+
+const lineNo = (p: { tags: Record<string, string> }) => Number(p.tags.line);
+
+describe('lpstudio write', () => {
+  it('--skip-invalid: every valid line stored once, the bad ones reported with file line numbers, exit 1', async () => {
+    const r = await cli([file, '--url', srv.url, '--db', 'a', '--token', srv.token, '--skip-invalid']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`done: ${(N - 3).toLocaleString('en')} points written in 10 batches`);
+    expect(r.stdout).toContain('3 invalid lines skipped (--skip-invalid):');
+    for (const n of BAD) expect(r.stdout).toContain(`  line ${n}:`);
+  });
+
+  it('without --skip-invalid the batches holding bad lines are refused and reported; gzip off; basic auth; 2.x target', async () => {
+    const r = await cli([file, '--url', srv.url, '--db', 'c', '--username', 'loader', '--password', 'loader-pass', '--no-gzip', '--batch', '10000']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('3 lines rejected by the server:');
+    expect(r.stdout).toContain("  line 7: unable to parse 'broken line 7'");
+    expect(r.stdout).toContain("  line 12345: unable to parse 'broken line 12345'");
+    expect(r.stdout).toContain('3 batches not written:');
+    const v2 = await cli([file, '--url', srv.url, '--org', 'lpstudio', '--bucket', 'd', '--skip-invalid'], { LPSTUDIO_TOKEN: srv.token });
+    expect(v2.stdout).toContain(`done: ${(N - 3).toLocaleString('en')} points written`);
+    const bad = await cli([file, '--url', srv.url, '--db', 'a', '--token', 'not-a-token-0123456789']);
+    expect(bad.stdout).toContain('stopped after the server answered 401 Unauthorized: nothing more was sent');
+    expect(bad.stdout).toContain('1 batches not written');
+    const usage = await cli([file, '--url', srv.url]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('name the target: --db DB (1.x /write) or --org ORG --bucket B (2.x)');
+  });
+
+  it('reads .gz files', async () => {
+    const gz = path.join(dir, 'small.lp.gz');
+    writeFileSync(gz, gzipSync('gz,k=1 v=1 1\ngz,k=2 v=2 2\n'));
+    const r = await cli([gz, '--url', srv.url, '--db', 'e', '--token', srv.token]);
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.stdout).toContain('done: 2 points written in 1 batches');
+  });
+});
+
+describe('uploader', () => {
+  let proxy: Server;
+  let proxyUrl = '';
+  let refused = 0;
+  const seen: number[] = [];
+
+  beforeAll(async () => {
+    // A real HTTP server in front of the endpoint that answers 503 to every third request, then forwards.
+    let n = 0;
+    proxy = createServer((req, res) => {
+      if (++n % 3 === 0) {
+        refused++;
+        req.resume();
+        res.writeHead(503, { 'Retry-After': '0' }).end('busy');
+        return;
+      }
+      const target = new URL(req.url!, srv.url);
+      const fwd = request(target, { method: req.method, headers: req.headers }, (up) => {
+        seen.push(up.statusCode!);
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(() => proxy.close());
+
+  async function* lines(from: number, to: number) {
+    for (let i = from; i <= to; i += 1000) {
+      const chunk: string[] = [];
+      for (let j = i; j < Math.min(i + 1000, to + 1); j++) chunk.push(`up,line=${j} v=${j}i ${j}`);
+      yield Buffer.from(chunk.join('\n') + '\n');
+    }
+  }
+
+  it('retries 503s with backoff and never writes a batch twice', async () => {
+    const report = await upload(lines(1, 20_000), { url: proxyUrl, api: 'v1', db: 'b', auth: { kind: 'token', token: srv.token } }, { batchLines: 1000, backoffMs: 5 });
+    expect(refused).toBeGreaterThanOrEqual(6);
+    expect(report).toMatchObject({ pointsWritten: 20_000, batchesSent: 20, batchesFailed: 0, cancelled: false });
+    expect(report.batchesRetried).toBe(refused);
+    expect(seen.filter((s) => s === 204)).toHaveLength(20);
+  });
+
+  it('a cancel half-way leaves exactly the acknowledged batches stored', async () => {
+    const ac = new AbortController();
+    const report = await upload(lines(100_001, 140_000), { url: srv.url, api: 'v1', db: 'b', auth: { kind: 'token', token: srv.token } }, {
+      batchLines: 2000,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.pointsWritten >= 10_000) ac.abort();
+      },
+    });
+    expect(report.cancelled).toBe(true);
+    expect(report.pointsWritten).toBeGreaterThanOrEqual(10_000);
+    expect(report.pointsWritten).toBeLessThan(40_000);
+    cancelledWritten = report.pointsWritten;
+  });
+
+  it('what was stored is exactly what the reports say', async () => {
+    await srv.stop();
+    const a = await readBucket(srv.dataDir, 'a');
+    expect(a).toHaveLength(N - 3);
+    expect(new Set(a.map(lineNo)).size).toBe(N - 3);
+    for (const n of BAD) expect(a.some((p) => lineNo(p) === n)).toBe(false);
+    const c = await readBucket(srv.dataDir, 'c');
+    expect(c).toHaveLength(N - 30_000); // batches 1, 2 and 5 of 10,000 lines held a bad line
+    const d = await readBucket(srv.dataDir, 'd');
+    expect(d).toHaveLength(N - 3);
+    const b = await readBucket(srv.dataDir, 'b');
+    const cancelled = cancelledWritten;
+    expect(b).toHaveLength(20_000 + cancelled);
+    const lines2 = b.map(lineNo).filter((n) => n > 100_000).sort((x, y) => x - y);
+    expect(lines2).toEqual(Array.from({ length: cancelled }, (_, i) => 100_001 + i));
+  });
+});
