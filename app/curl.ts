@@ -34,6 +34,8 @@ export function curlCommand(r: CurlRequest): string {
     parts.push(`--header "Content-Type: text/plain; charset=utf-8"`);
     parts.push(`--header "Accept: application/json"`);
   }
-  parts.push(`--data-binary ${shellQuote(r.body)}`);
+  // `--data-binary @x` would upload the file x: a body starting with `@` (a valid measurement
+  // name) goes as --data-raw, which sends it as it is too but never reads a file.
+  parts.push(`${r.body.startsWith('@') ? '--data-raw' : '--data-binary'} ${shellQuote(r.body)}`);
   return parts.join(' \\\n  ');
 }

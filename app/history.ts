@@ -1,14 +1,20 @@
 // Send history: one JSON line per send in <dir>/history.jsonl, appended and fsynced, so it
 // survives restarts and crashes (a torn last line is skipped). Newest first when listed.
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HistoryEntry } from './contract.js';
 
 export const HISTORY_CAP = 5000;
+/** The file may hold this many lines beyond the cap before it is rewritten: one rewrite per 500 sends, not one per send. */
+const SLACK = 500;
 
 export class HistoryStore {
-  private readonly file: string;
+  readonly file: string;
   private entries: HistoryEntry[] | null = null;
+  /** Lines in the file (valid or not), to know when to compact it. */
+  private fileLines = 0;
+  /** The file ends without a newline (a torn append): the next append starts a new line first. */
+  private torn = false;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -19,8 +25,11 @@ export class HistoryStore {
     if (this.entries !== null) return this.entries;
     const out: HistoryEntry[] = [];
     if (existsSync(this.file)) {
-      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      const text = readFileSync(this.file, 'utf8');
+      this.torn = text !== '' && !text.endsWith('\n');
+      for (const line of text.split('\n')) {
         if (line === '') continue;
+        this.fileLines++;
         try {
           const r = HistoryEntry.safeParse(JSON.parse(line));
           if (r.success) out.push(r.data);
@@ -29,25 +38,27 @@ export class HistoryStore {
         }
       }
     }
-    this.entries = out;
-    return out;
+    this.entries = out.length > HISTORY_CAP ? out.slice(out.length - HISTORY_CAP) : out;
+    return this.entries;
   }
 
   add(e: HistoryEntry): void {
     const all = this.load();
     all.push(e);
-    if (all.length > HISTORY_CAP) {
-      all.splice(0, all.length - HISTORY_CAP);
+    if (all.length > HISTORY_CAP) all.splice(0, all.length - HISTORY_CAP);
+    if (this.fileLines + 1 > HISTORY_CAP + SLACK) {
       this.rewrite(all);
       return;
     }
     const fd = openSync(this.file, 'a', 0o600);
     try {
-      appendFileSync(fd, JSON.stringify(e) + '\n');
+      writeSync(fd, (this.torn ? '\n' : '') + JSON.stringify(e) + '\n');
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    this.torn = false;
+    this.fileLines++;
   }
 
   list(query?: string, limit = 200): HistoryEntry[] {
@@ -62,17 +73,24 @@ export class HistoryStore {
   }
 
   clear(): void {
+    this.load();
     this.entries = [];
     this.rewrite([]);
   }
 
+  /** Replaces the file atomically (temp file, fsync, rename) with exactly these entries. */
   private rewrite(all: HistoryEntry[]): void {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, all.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
     const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
+    this.fileLines = all.length;
+    this.torn = false;
   }
 }
 

@@ -17,9 +17,17 @@ export interface WriteTarget {
 }
 
 const BODY_LIMIT = 1024 * 1024;
+/** Read at most this much of an answer (a server may send without end); errorLines reads it all. */
+const READ_LIMIT = 64 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
 
-/** /write (this app's endpoint, InfluxDB 1.x) speaks every unit; /api/v2/write only four. */
+/**
+ * /write takes 1.x's names (n, u, ms, s, m, h): 1.x >= 1.8 refuses `us` with a 400, and this
+ * app's endpoint takes both. ns is left out (absent means ns everywhere). No µs spelling works
+ * on both 1.x and 2.x's /write (2.x multiplies only us, ms, s: `u`, `m`, `h` silently mean ns
+ * there, spec §2.3), so a 2.x server is reached as kind influxdb2 (/api/v2/write), not influxdb1.
+ * /api/v2/write takes ns, us, ms, s only.
+ */
 const V1_PRECISION: Record<Precision, string> = { ns: 'ns', us: 'u', ms: 'ms', s: 's', m: 'm', h: 'h' };
 const V2_PRECISION: Partial<Record<Precision, string>> = { ns: 'ns', us: 'us', ms: 'ms', s: 's' };
 
@@ -77,7 +85,7 @@ export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fe
       signal: AbortSignal.timeout(TIMEOUT_MS),
       redirect: 'manual',
     });
-    const raw = await res.text();
+    const raw = await readCapped(res, READ_LIMIT);
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const text = raw.length > BODY_LIMIT ? `${raw.slice(0, BODY_LIMIT)}\n… (${raw.length - BODY_LIMIT} more characters)` : raw;
     return {
@@ -91,8 +99,37 @@ export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fe
     };
   } catch (e) {
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    return { ...base, status: 0, statusText: '', durationMs, headers: [], body: '', error: networkError(e, t.baseUrl) };
+    return { ...base, status: 0, statusText: '', durationMs, headers: [], body: '', error: redact(networkError(e, t.baseUrl), t.secret) };
   }
+}
+
+/** The answer's text, at most `limit` bytes of it (the rest is left unread). */
+async function readCapped(res: Response, limit: number): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = limit - bytes;
+    bytes += value.byteLength;
+    text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, { stream: true });
+    if (bytes >= limit) {
+      await reader.cancel().catch(() => {});
+      return text + decoder.decode();
+    }
+  }
+  return text + decoder.decode();
+}
+
+/** Removes a secret from a message (fetch's errors may quote the whole URL, `p=` included). */
+export function redact(message: string, secret: string | undefined): string {
+  if (secret === undefined || secret === '') return message;
+  let out = message;
+  for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2)])) out = out.split(form).join('***');
+  return out;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -120,8 +157,11 @@ function networkError(e: unknown, baseUrl: string): string {
 }
 
 /**
- * The lines of the sent body a server named as bad: 2.x's JSON `line` field, and every
- * `unable to parse '<line>'` text matched back to the body's lines (1.x names no numbers).
+ * The lines of the sent body a server named as bad: the JSON `line` field (this app's endpoint;
+ * the 2.x OpenAPI schema has it), and every `unable to parse '<line>': <reason>` text (1.x and
+ * 2.x list every bad line that way, also inside 1.x's `partial write: …`), matched back to the
+ * body. InfluxDB quotes a line from its first non-blank byte, `\r` included; a chunk swallowed by
+ * an unbalanced quote spans several lines and counts as its first. Linear in body + message.
  */
 export function errorLinesOf(responseBody: string, sent: string): number[] {
   const lines = new Set<number>();
@@ -133,14 +173,32 @@ export function errorLinesOf(responseBody: string, sent: string): number[] {
   } catch {
     // not JSON: scan the text as it is
   }
-  const quoted = [...message.matchAll(/unable to parse '((?:[^']|'(?!: ))*)': /g)].map((m) => m[1]);
-  if (quoted.length > 0) {
-    const wanted = new Set(quoted);
+  const quoted = quotedLines(message);
+  if (quoted.size > 0) {
     const bodyLines = sent.split('\n');
     for (let i = 0; i < bodyLines.length; i++) {
-      const l = bodyLines[i].endsWith('\r') ? bodyLines[i].slice(0, -1) : bodyLines[i];
-      if (wanted.has(l) || wanted.has(bodyLines[i])) lines.add(i + 1);
+      const l = bodyLines[i].replace(/^[ \t\0]+/, '');
+      if (l !== '' && quoted.has(l)) lines.add(i + 1);
     }
   }
   return [...lines].sort((a, b) => a - b);
+}
+
+const MARK = "unable to parse '";
+
+/**
+ * Every text that may be a quoted line: for each `unable to parse '`, the text up to each `': `
+ * before the next newline (the line itself may hold `': `), and the whole rest of that
+ * message line (the first line of a multi-line chunk).
+ */
+function quotedLines(message: string): Set<string> {
+  const out = new Set<string>();
+  for (let at = message.indexOf(MARK); at >= 0; at = message.indexOf(MARK, at + 1)) {
+    const from = at + MARK.length;
+    const nl = message.indexOf('\n', from);
+    const seg = message.slice(from, nl < 0 ? message.length : nl);
+    if (nl >= 0) out.add(seg);
+    for (let end = seg.indexOf("': "); end >= 0; end = seg.indexOf("': ", end + 1)) out.add(seg.slice(0, end));
+  }
+  return out;
 }

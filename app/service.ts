@@ -5,7 +5,7 @@ import { AppError, type AppHandlers, type Profile, type SendRequest } from './co
 import { curlCommand } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
-import { sendWrite, usesV2, writeUrl, type WriteTarget } from './send.js';
+import { redact, sendWrite, usesV2, writeUrl, type WriteTarget } from './send.js';
 
 export const LOCAL_PROFILE_ID = 'local';
 const EXCERPT = 4096;
@@ -75,10 +75,13 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async suggestDatabases({ profileId }) {
       const p = await profile(profileId);
       if (p.builtin) return { databases: await deps.endpoint.databases() };
+      const secret = p.auth === 'none' ? undefined : await secretOf(p);
       try {
-        return { databases: await remoteDatabases(p, await secretOf(p), fetchFn) };
+        return { databases: await remoteDatabases(p, secret, fetchFn) };
       } catch (e) {
-        return { databases: [], error: `could not list the databases of ${p.url}: ${(e as Error).message}` };
+        const err = e as Error & { cause?: { message?: string } };
+        const why = err.name === 'TimeoutError' ? 'no answer within 5 s' : (err.cause?.message ?? err.message);
+        return { databases: [], error: redact(`could not list the databases of ${p.url}: ${why}`, secret) };
       }
     },
     async send(r) {

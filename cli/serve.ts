@@ -59,7 +59,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   out.write(`lpstudio endpoint listening on ${endpoint.url} (data: ${dataDir})\n`);
   if (endpoint.browser !== undefined) {
-    out.write(`Line Protocol Studio in your browser: ${endpoint.url}/#code=${endpoint.browser.sessions.newCode()} (one-time sign-in link, 10 minutes; or sign in with an operator token)\n`);
+    out.write(`browser mode: ${endpoint.url}/#code=${endpoint.browser.sessions.newCode()} (one-time sign-in link, 10 minutes; or sign in with an operator token)\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { AppError, dispatchCall, HTTP_PREFIX, type AppHandlers } from '../../app/contract.js';
 import { hashToken, sameDigest, type MetaStore } from '../meta.js';
 import { readBody } from '../http/body.js';
+import { HttpError } from '../http/respond.js';
 import { Sessions, sessionCookie } from './sessions.js';
 import { serveStatic } from './static.js';
 
-const MAX_CALL_BYTES = 80 * 1024 * 1024;
+// A send's body may be 64 Mi characters; JSON escaping (\n, \", \\) can double it.
+const MAX_CALL_BYTES = 2 * 64 * 1024 * 1024 + 1024 * 1024;
 const SignIn = z.union([z.object({ token: z.string().min(1).max(4096) }).strict(), z.object({ code: z.string().min(1).max(200) }).strict()]);
 
 const STATUS: Record<AppError['code'], number> = { invalid: 400, unauthorized: 401, 'not-found': 404, unprotected: 409, unavailable: 503, internal: 500 };
@@ -27,6 +29,7 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
     res.statusCode = status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.end(text);
   };
@@ -40,8 +43,8 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
     return ok;
   };
 
-  const readJson = async (req: IncomingMessage): Promise<unknown> => {
-    const body = await readBody(req, { maxBytes: MAX_CALL_BYTES, idleMs: 30_000 });
+  const readJson = async (req: IncomingMessage, maxBytes: number): Promise<unknown> => {
+    const body = await readBody(req, { maxBytes, idleMs: 30_000 });
     if (body.length === 0) return {};
     try {
       return JSON.parse(body.toString('utf8'));
@@ -64,7 +67,7 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
         }
         if (req.method !== 'POST') {
           req.resume();
-          fail(res, 'invalid', `use POST for ${url.pathname}`);
+          json(res, 405, { code: 'invalid', message: `use POST for ${url.pathname}` }, { Allow: 'POST' });
           return true;
         }
         // Cross-site requests are refused: a page elsewhere must not drive the app.
@@ -80,7 +83,8 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
           return true;
         }
         if (name === 'sign-in') {
-          const r = SignIn.safeParse(await readJson(req));
+          // Small cap: this body is read before anyone is known.
+          const r = SignIn.safeParse(await readJson(req, 16 * 1024));
           if (!r.success) throw new AppError('invalid', 'sign in with {"token": "..."} or {"code": "..."}');
           const ok = 'token' in r.data ? tokenValid(r.data.token) : sessions.useCode(r.data.code);
           if (!ok) {
@@ -101,12 +105,16 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
           fail(res, 'unauthorized', 'sign in first');
           return true;
         }
-        json(res, 200, await dispatchCall(service, name, await readJson(req)));
+        json(res, 200, await dispatchCall(service, name, await readJson(req, MAX_CALL_BYTES)));
       } catch (e) {
         if (!req.complete) req.resume();
         if (e instanceof AppError) fail(res, e.code, e.message);
-        else if (e instanceof Error && 'status' in e && typeof (e as { status: unknown }).status === 'number' && (e as { status: number }).status < 500) {
-          json(res, (e as { status: number }).status, { code: 'invalid', message: e.message });
+        else if (e instanceof HttpError && e.code === 'request too large') {
+          const message = name === 'sign-in' ? 'sign in with {"token": "..."} or {"code": "..."}: that body is too large' : 'this call is too large for the app API: send big files with "lpstudio write FILE" instead';
+          json(res, 413, { code: 'invalid', message });
+        } else if (e instanceof HttpError && e.status < 500) {
+          // the body stalled or could not be read
+          json(res, e.status, { code: 'invalid', message: e.message });
         } else {
           process.stderr.write(`lpstudio serve: app API ${name}: ${(e as Error)?.stack ?? String(e)}\n`);
           fail(res, 'internal', 'the app API failed; see the server log');

@@ -2,17 +2,21 @@
 // API behind it (one contract with the desktop's IPC), sends to this endpoint and to another
 // server as a remote InfluxDB with each auth method, secrets kept out of every answer, the
 // profiles file's mode, cross-site calls refused, the UI served with its CSP and nothing else.
+import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../app/csp.js';
-import { cleanup, float, lpstudio, prepareDataDir, pt, readBucket, startServer, type RunningServer } from '../support/serve.js';
+import { cleanup, float, lpstudio, prepareDataDir, pt, readBucket, readMeta, startServer, type RunningServer } from '../support/serve.js';
 
 let app: RunningServer;
 let remote: RunningServer;
 let cookie = '';
+/** The app's token for its own endpoint, seen once in a copied curl command that asked for it. */
+let appToken = '';
 const seen: string[] = [];
 
 async function call(method: string, input: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
@@ -42,6 +46,8 @@ describe('sign-in', () => {
     expect(await call('info', {})).toEqual({ status: 401, body: { code: 'unauthorized', message: 'sign in first' } });
     const s = await (await fetch(`${app.url}/app-api/session`)).json();
     expect(s).toEqual({ signedIn: false });
+    const get = await fetch(`${app.url}/app-api/info`);
+    expect([get.status, get.headers.get('allow'), get.headers.get('x-content-type-options'), await get.json()]).toEqual([405, 'POST', 'nosniff', { code: 'invalid', message: 'use POST for /app-api/info' }]);
   });
 
   it('refuses a wrong token and a token of another server', async () => {
@@ -50,11 +56,18 @@ describe('sign-in', () => {
   });
 
   it('accepts the one-time link once', async () => {
-    const code = /#code=([A-Za-z0-9_-]+)/.exec(app.stdout())![1];
+    const line = new RegExp(`^browser mode: ${app.url.replace(/\./g, '\\.')}/#code=([A-Za-z0-9_-]{24}) \\(one-time sign-in link, 10 minutes`, 'm');
+    const code = line.exec(app.stdout())![1];
+    expect((await call('sign-in', { code }, { Origin: 'https://evil.example' })).status).toBe(403);
     const first = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
     expect(first.status).toBe(200);
     expect(first.headers.get('set-cookie')).toMatch(/^lpstudio_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
     expect((await call('sign-in', { code })).body.message).toMatch(/already used or has expired/);
+  });
+
+  it('reads at most 16 KiB of a sign-in', async () => {
+    const r = await call('sign-in', { token: 'x'.repeat(20_000) });
+    expect(r).toEqual({ status: 413, body: { code: 'invalid', message: 'sign in with {"token": "..."} or {"code": "..."}: that body is too large' } });
   });
 
   it('signs in with the operator token', async () => {
@@ -75,6 +88,16 @@ describe('sending', () => {
   it('to this endpoint: 204, and the points are stored', async () => {
     const r = await call('send', { profileId: 'local', db: 'default', precision: 's', body: 'temp,room=k v=21.5 1700000000\n' });
     expect(r.body).toMatchObject({ status: 204, statusText: 'No Content', method: 'POST', url: `${app.url}/write?db=default&precision=s`, errorLines: [] });
+  });
+
+  it('copy as curl, with the secret shown, is a command that writes', async () => {
+    const { command } = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: `curl,q=it's s="a \\"b\\" $HOME" 1700000000001`, showSecret: true })).body;
+    expect(command).toMatch(/^curl --request POST "http:\/\/127\.0\.0\.1:\d+\/write\?db=default&precision=ms" \\\n {2}--header "Authorization: Token [^"]+" \\\n {2}--data-binary '/);
+    seen.pop(); // shows the app's token, because it was asked for
+    appToken = /Authorization: Token ([^"]+)"/.exec(command)![1];
+    expect(execFileSync('bash', ['-c', `${command} --silent --output /dev/null --write-out '%{http_code}'`], { encoding: 'utf8' })).toBe('204');
+    const hidden = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: 'x v=1', showSecret: false })).body.command;
+    expect(hidden).toContain('--header "Authorization: Token INFLUX_API_TOKEN"');
   });
 
   it('a 400 names the bad line', async () => {
@@ -118,6 +141,8 @@ describe('sending', () => {
     seen.pop(); // the one answer that shows the secret, because it was asked for
     expect(seen.join('\n')).not.toContain(remote.token);
     expect(seen.join('\n')).not.toContain('writer-password');
+    expect(appToken.length).toBeGreaterThan(20);
+    expect(seen.join('\n')).not.toContain(appToken);
     expect((await call('listProfiles', {})).body.map((p: { id: string; hasSecret: boolean }) => [p.id, p.hasSecret])).toEqual([
       ['local', true],
       ['gone', false],
@@ -145,8 +170,20 @@ describe('history', () => {
   it('lists every send newest first, searchable, and survives a restart; clear empties it', async () => {
     const before = (await call('listHistory', {})).body;
     expect(before.map((e: { status: number }) => e.status)).toEqual([204, 204, 204, 0, 400, 204]);
+    const appTokens = async () => (await readMeta(app.dataDir)).tokens.filter((t) => t.description === 'Line Protocol Studio app');
+    const tokenBefore = await appTokens();
+    expect(tokenBefore).toHaveLength(1);
     await app.stop();
+    // What the sends to this endpoint stored: the send, and the copied curl command's.
+    expect(await readBucket(app.dataDir, 'default')).toEqual([
+      pt('curl', { q: "it's" }, { s: { type: 'string', value: 'a "b" $HOME' } }, '1700000000001000000'),
+      pt('temp', { room: 'k' }, { v: float(21.5) }, '1700000000000000000'),
+    ]);
     app = await startServer({ dataDir: app.dataDir, token: app.token });
+    // A fresh app token at every start, replacing the last one.
+    const tokenAfter = await appTokens();
+    expect(tokenAfter).toHaveLength(1);
+    expect(tokenAfter[0].hash).not.toBe(tokenBefore[0].hash);
     cookie = '';
     expect((await call('listHistory', {})).status).toBe(401);
     const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
@@ -169,10 +206,39 @@ describe('the UI files', () => {
     const js = await fetch(`${app.url}/${asset}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    for (const p of ['/assets/../../meta.json', '/assets/%2e%2e/%2e%2e/meta.json', '/assets/..%2f..%2fmeta.json', '/assets/%2e%2e%2f%2e%2e%2fserver%2fmeta.js', '/assets/x%00.js']) {
-      const r = await fetch(`${app.url}${p}`);
+    // Sent as raw request targets (fetch would normalise the dot segments away); each aims at a
+    // file that exists outside dist/renderer: the package's package.json, the server's code.
+    for (const p of [
+      '/assets/../../package.json',
+      '/assets/../../server/meta.js',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2fserver%2fmeta.js',
+      '/assets/..%2F..%2Fserver%2Fmeta.js',
+      '/assets/%2E%2E%2F%2E%2E%2Fpackage.json',
+      '/assets/%252e%252e%252f%252e%252e%252fpackage.json',
+      '/assets/..\\..\\package.json',
+      '/assets/x%00.js',
+      '/assets/',
+    ]) {
+      const r = await rawGet(p);
       expect([400, 404], p).toContain(r.status);
-      expect(await r.text()).not.toContain('tokens');
+      expect(r.body, p).not.toMatch(/tokens|"name": "lpstudio"/);
     }
+    const nosniff = await rawGet('/assets/nope.js');
+    expect(nosniff.headers['x-content-type-options']).toBe('nosniff');
   });
 });
+
+/** GET with the request target exactly as given (no client-side normalisation). */
+function rawGet(target: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: app.host, port: app.port, path: target, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

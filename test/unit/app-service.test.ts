@@ -1,0 +1,171 @@
+// The app service with browser mode's real profile file and history in a temp dir, talking
+// over loopback HTTP to a small server that answers with InfluxDB 1.x's /query and 2.x's
+// /api/v2/buckets shapes (no InfluxDB runs here; the endpoint's own answers are tested in
+// browser-mode.test.ts): the built-in profile, secrets refused unless allowed, database
+// suggestions with each auth form, their errors in words, history of sends, curl.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, parseCall, type AppHandlers, type AppMethod } from '../../app/contract.js';
+import { FileProfileStore } from '../../app/file-profiles.js';
+import { createAppService } from '../../app/service.js';
+
+let dir: string;
+let server: Server;
+let base = '';
+let svc: AppHandlers;
+const requests: { url: string; auth?: string }[] = [];
+
+/** Calls the service the way a host does: input through parseCall. */
+async function call<M extends AppMethod>(method: M, input: unknown): Promise<any> {
+  const c = parseCall<M>(method, input);
+  return (svc[c.method] as (i: unknown) => Promise<unknown>)(c.input);
+}
+async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-service-'));
+  server = createServer((req, res) => {
+    requests.push({ url: req.url!, auth: req.headers.authorization });
+    const url = new URL(req.url!, 'http://x');
+    res.setHeader('Content-Type', 'application/json');
+    if (url.pathname === '/slow/query') return; // never answers
+    if (url.pathname === '/query') {
+      const q = url.searchParams.get('q');
+      if (q === 'SHOW DATABASES') return res.end(JSON.stringify({ results: [{ statement_id: 0, series: [{ name: 'databases', columns: ['name'], values: [['_internal'], ['telegraf'], ['my "db"']] }] }] }));
+      const values = q === 'SHOW RETENTION POLICIES ON "telegraf"' ? [['autogen', '0s', '168h0m0s', 1, true], ['weekly', '168h0m0s', '24h0m0s', 1, false]] : [['autogen', '0s', '168h0m0s', 1, true]];
+      return res.end(JSON.stringify({ results: [{ statement_id: 0, series: [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values }] }] }));
+    }
+    if (url.pathname === '/api/v2/buckets') {
+      if (req.headers.authorization !== 'Token tok2') {
+        res.statusCode = 401;
+        return res.end(JSON.stringify({ code: 'unauthorized', message: 'unauthorized access' }));
+      }
+      return res.end(JSON.stringify({ buckets: [{ name: '_monitoring' }, { name: '_tasks' }, { name: 'metrics' }] }));
+    }
+    res.statusCode = 204;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  svc = createAppService({
+    mode: 'browser',
+    version: '9.9.9',
+    dataDir: path.join(dir, 'app'),
+    profiles: new FileProfileStore(path.join(dir, 'app')),
+    endpoint: { status: () => ({ state: 'running', url: base }), token: () => 'local-app-token', databases: async () => [{ db: 'default', rps: ['autogen'] }] },
+  });
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('profiles', () => {
+  it("lists this app's endpoint first, built in, not editable or deletable", async () => {
+    expect(await call('listProfiles', {})).toEqual([
+      { id: 'local', name: "This app's endpoint", kind: 'endpoint', url: base, auth: 'token', hasSecret: true, builtin: true, db: 'default', precision: 'ns' },
+    ]);
+    expect(await failure(call('saveProfile', { id: 'local', name: 'x', url: base, kind: 'endpoint', auth: 'none' }))).toMatchObject({ code: 'invalid' });
+    expect(await failure(call('deleteProfile', { id: 'local' }))).toMatchObject({ code: 'invalid' });
+    expect(await call('info', {})).toEqual({
+      mode: 'browser',
+      version: '9.9.9',
+      endpoint: { state: 'running', url: base },
+      secrets: { protected: false, backend: 'data-dir-file', reason: `browser mode keeps secrets in ${path.join(dir, 'app', 'profiles.json')} (mode 0600): anyone with your user account or root can read them` },
+    });
+  });
+
+  it('stores a secret only when told it is unprotected, in a 0600 file, and never returns it', async () => {
+    const v1 = { id: 'v1', name: 'One', url: base, kind: 'influxdb1', db: 'telegraf', auth: 'basic', username: 'me', secret: 'pw1' };
+    expect(await failure(call('saveProfile', v1))).toMatchObject({ code: 'unprotected' });
+    expect(await call('saveProfile', { ...v1, allowUnprotected: true })).toEqual({ id: 'v1', name: 'One', url: base, kind: 'influxdb1', db: 'telegraf', auth: 'basic', username: 'me', precision: 'ns', hasSecret: true });
+    await call('saveProfile', { id: 'v2', name: 'Two', url: base, kind: 'influxdb2', org: 'o', bucket: 'metrics', auth: 'token', secret: 'tok2', allowUnprotected: true });
+    // Saving without a secret keeps the stored one; an empty one removes it.
+    expect((await call('saveProfile', { ...v1, name: 'One!', secret: undefined })).hasSecret).toBe(true);
+    const file = path.join(dir, 'app', 'profiles.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).map((p: { id: string; secret?: string }) => [p.id, p.secret])).toEqual([
+      ['v2', 'tok2'],
+      ['v1', 'pw1'],
+    ]);
+    expect(JSON.stringify(await call('listProfiles', {}))).not.toMatch(/pw1|tok2|local-app-token/);
+    expect(await failure(call('deleteProfile', { id: 'nope' }))).toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('suggestDatabases', () => {
+  it('1.x: SHOW DATABASES and each one\'s retention policies, with the profile\'s auth', async () => {
+    requests.length = 0;
+    expect(await call('suggestDatabases', { profileId: 'v1' })).toEqual({
+      databases: [
+        { db: 'telegraf', rps: ['autogen', 'weekly'] },
+        { db: 'my "db"', rps: ['autogen'] },
+      ],
+    });
+    const basic = `Basic ${Buffer.from('me:pw1').toString('base64')}`;
+    expect(requests.map((r) => [new URL(r.url, 'http://x').searchParams.get('q'), r.auth])).toEqual([
+      ['SHOW DATABASES', basic],
+      ['SHOW RETENTION POLICIES ON "telegraf"', basic],
+      ['SHOW RETENTION POLICIES ON "my \\"db\\""', basic],
+    ]);
+  });
+
+  it('2.x: the buckets of the org, without the system ones', async () => {
+    requests.length = 0;
+    expect(await call('suggestDatabases', { profileId: 'v2' })).toEqual({ databases: [{ db: 'metrics', rps: [] }] });
+    expect(requests).toEqual([{ url: '/api/v2/buckets?limit=100&org=o', auth: 'Token tok2' }]);
+  });
+
+  it('the local endpoint: its own list', async () => {
+    expect(await call('suggestDatabases', { profileId: 'local' })).toEqual({ databases: [{ db: 'default', rps: ['autogen'] }] });
+  });
+
+  it('failures come back as words, never with the secret', async () => {
+    await call('saveProfile', { id: 'v2bad', name: 'Bad', url: base, kind: 'influxdb2', org: 'o', bucket: 'b', auth: 'token', secret: 'wrong-token', allowUnprotected: true });
+    expect(await call('suggestDatabases', { profileId: 'v2bad' })).toEqual({ databases: [], error: `could not list the databases of ${base}: 401 Unauthorized` });
+    await call('saveProfile', { id: 'q', name: 'Q', url: `http://a:b@127.0.0.1:${new URL(base).port}`, kind: 'influxdb1', db: 'x', auth: 'query', username: 'me', secret: 'qsecret', allowUnprotected: true });
+    const r = await call('suggestDatabases', { profileId: 'q' });
+    expect(r.databases).toEqual([]);
+    expect(r.error).toMatch(/^could not list the databases of http:\/\/a:b@127\.0\.0\.1:\d+: Request cannot be constructed from a URL that includes credentials/);
+    expect(r.error).not.toContain('qsecret');
+  });
+
+  it('gives up after 5 s', async () => {
+    await call('saveProfile', { id: 'slow', name: 'Slow', url: `${base}/slow`, kind: 'influxdb1', db: 'x', auth: 'none' });
+    const started = Date.now();
+    expect(await call('suggestDatabases', { profileId: 'slow' })).toEqual({ databases: [], error: `could not list the databases of ${base}/slow: no answer within 5 s` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
+  }, 15_000);
+});
+
+describe('send, history, curl', () => {
+  it('records each send, newest first, and copies it as curl', async () => {
+    const r = await call('send', { profileId: 'v1', auth: 'query', precision: 'us', body: 'm v=1 1\nm v=2 2\n' });
+    expect(r).toMatchObject({ status: 204, url: `${base}/write?db=telegraf&precision=u&u=me&p=***`, errorLines: [] });
+    await call('send', { profileId: 'v2', precision: 'ns', body: 'n v=1' });
+    const h = await call('listHistory', {});
+    expect(h.map((e: { profileId: string; lines: number; url: string }) => [e.profileId, e.lines, e.url])).toEqual([
+      ['v2', 1, `${base}/api/v2/write?org=o&bucket=metrics`],
+      ['v1', 2, `${base}/write?db=telegraf&precision=u&u=me&p=***`],
+    ]);
+    expect(JSON.stringify(h)).not.toContain('pw1');
+    expect((await call('copyAsCurl', { profileId: 'v1', auth: 'query', precision: 's', body: 'm v=1', showSecret: false })).command).toBe(
+      `curl --request POST "${base}/write?db=telegraf&precision=s&u=me&p=INFLUX_PASSWORD_OR_TOKEN" \\\n  --data-binary "m v=1"`,
+    );
+    expect(await failure(call('send', { profileId: 'gone', precision: 'ns', body: 'x' }))).toMatchObject({ code: 'not-found' });
+  });
+});
