@@ -14,14 +14,15 @@ import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
 
 const AUTH_OPTIONS = [
-  { value: 'profile', label: 'As the connection says' },
+  { value: 'profile', label: 'Profile default' },
   { value: 'token', label: 'Token' },
   { value: 'basic', label: 'Basic (username and password)' },
   { value: 'query', label: 'Query string (u, p)' },
   { value: 'none', label: 'None' },
 ];
 
-const EXAMPLE = '# Type line protocol here; it is checked as you type. Ctrl+Enter sends.\n';
+const MOD_KEY = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? 'Cmd' : 'Ctrl';
+const EXAMPLE = `# Type line protocol here; it is checked as you type. ${MOD_KEY}+Enter sends.\n`;
 
 export function App() {
   const [info, setInfo] = useState<AppInfo>();
@@ -34,7 +35,7 @@ export function App() {
   const [precision, setPrecision] = useState<Precision>('ns');
   const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
   const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
-  const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [] });
+  const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
   const [result, setResult] = useState<SendResult>();
   const [sendError, setSendError] = useState<string>();
   const [sending, setSending] = useState(false);
@@ -43,6 +44,8 @@ export function App() {
   const [connection, setConnection] = useState<{ profile?: Profile } | null>(null);
   const [loadError, setLoadError] = useState<string>();
   const editor = useRef<EditorHandle | null>(null);
+  /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
+  const replayed = useRef<HistoryEntry | null>(null);
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
@@ -59,14 +62,21 @@ export function App() {
   }, []);
   useEffect(() => void loadProfiles(), [loadProfiles]);
 
+  // The selected target was deleted (or never existed here): fall back to this app's endpoint.
+  useEffect(() => {
+    if (profiles.length > 0 && !profiles.some((p) => p.id === profileId)) setProfileId((profiles.find((p) => p.builtin) ?? profiles[0]).id);
+  }, [profiles, profileId]);
+
   // A new target brings its defaults and its databases.
   useEffect(() => {
     if (!profile) return;
-    setDb(profile.db ?? '');
-    setRp(profile.rp ?? '');
-    setOrg(profile.org ?? '');
-    setBucket(profile.bucket ?? '');
-    setPrecision(profile.precision);
+    const r = replayed.current;
+    replayed.current = null;
+    setDb(r ? (r.db ?? '') : (profile.db ?? ''));
+    setRp(r ? (r.rp ?? '') : (profile.rp ?? ''));
+    setOrg(r ? (r.org ?? '') : (profile.org ?? ''));
+    setBucket(r ? (r.bucket ?? '') : (profile.bucket ?? ''));
+    setPrecision(r ? r.precision : profile.precision);
     setAuth('profile');
     setSuggestions([]);
     api
@@ -96,6 +106,7 @@ export function App() {
         editor.current.markServerErrors(r.errorLines, message);
       }
     } catch (e) {
+      setResult(undefined);
       setSendError((e as Error).message);
     } finally {
       setSending(false);
@@ -105,18 +116,41 @@ export function App() {
   sendRef.current = send;
 
   const replay = (e: HistoryEntry) => {
-    setProfileId(e.profileId);
-    setTimeout(() => {
+    if (e.profileId === profileId) {
       setDb(e.db ?? '');
       setRp(e.rp ?? '');
       setOrg(e.org ?? '');
       setBucket(e.bucket ?? '');
       setPrecision(e.precision);
-      if (e.body !== undefined) editor.current?.setText(e.body);
-    }, 0);
+      setAuth('profile');
+    } else {
+      replayed.current = e;
+      setProfileId(e.profileId);
+    }
+    if (e.body !== undefined) editor.current?.setText(e.body);
     setHistoryOpen(false);
+    editor.current?.focus();
   };
 
+  // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
+  const modalOpen = historyOpen || curlRequest !== null || connection !== null;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
+      e.preventDefault();
+      void sendRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [modalOpen]);
+
+  // A 2.x target takes ns/us/ms/s; a replayed m or h stays visible, marked, rather than silently changed.
+  const precisionOptions = useMemo(() => {
+    const options = PRECISION_OPTIONS(v2);
+    if (options.some((o) => o.value === precision)) return options;
+    const extra = PRECISION_OPTIONS(false).find((o) => o.value === precision)!;
+    return [...options, { value: extra.value, label: `${extra.label}: not accepted by /api/v2/write` }];
+  }, [v2, precision]);
   const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
   const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
 
@@ -175,18 +209,20 @@ export function App() {
             <Autocomplete label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
           </>
         )}
-        <Select label="Precision" data={PRECISION_OPTIONS(v2)} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
+        <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
         <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
-        <Button onClick={() => void send()} loading={sending} title="Send (Ctrl+Enter)">
-          Send
-        </Button>
-        <Button variant="default" onClick={() => setCurlRequest(request())}>
-          Copy as curl
-        </Button>
+        <Group gap="xs">
+          <Button onClick={() => void send()} loading={sending} title={`Send (${MOD_KEY}+Enter)`}>
+            Send
+          </Button>
+          <Button variant="default" onClick={() => setCurlRequest(request())}>
+            Copy as curl
+          </Button>
+        </Group>
       </Group>
       <div className="lp-editor-frame">
         <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
-        <StatusBar stats={lint.stats} checking={false} />
+        <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
       </div>
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />

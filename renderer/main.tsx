@@ -5,7 +5,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { mode } from './api/index.js';
-import { sessionState, signIn } from './api/http.js';
+import { SIGNED_OUT_EVENT, sessionState, signIn } from './api/http.js';
 import { SignIn } from './components/SignIn.js';
 
 /** Browser mode signs in first (a one-time `#code=` link signs in by itself); the desktop needs no sign-in. */
@@ -28,6 +28,13 @@ function Root() {
       }
       setState('out');
     })().catch(() => setState('out'));
+    // A call that finds the session gone brings the sign-in back.
+    const onSignedOut = () => {
+      setNotice('Your session has ended (the server may have restarted): sign in again.');
+      setState('out');
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
   if (state === 'checking') return null;
   if (state === 'out') return <SignIn onSignedIn={() => setState('in')} notice={notice} />;

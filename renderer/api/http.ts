@@ -18,12 +18,22 @@ async function post(path: string, body: unknown): Promise<unknown> {
   }
   if (!res.ok) {
     const e = data as { code?: AppCallError['code']; message?: string };
-    throw new AppCallError(e.code ?? 'internal', e.message ?? `HTTP ${res.status}`);
+    throw new AppCallError(e.code ?? (res.status === 401 ? 'unauthorized' : 'internal'), e.message ?? `HTTP ${res.status}`);
   }
   return data;
 }
 
-export const httpCall: Call = (method: AppMethod, input: unknown) => post(`${HTTP_PREFIX}${method}`, input);
+/** Fired on `window` when a call finds the session gone (server restarted, signed out elsewhere). */
+export const SIGNED_OUT_EVENT = 'lpstudio:signed-out';
+
+export const httpCall: Call = async (method: AppMethod, input: unknown) => {
+  try {
+    return await post(`${HTTP_PREFIX}${method}`, input);
+  } catch (e) {
+    if (e instanceof AppCallError && e.code === 'unauthorized' && typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: e.message }));
+    throw e;
+  }
+};
 
 export async function sessionState(): Promise<boolean> {
   const res = await fetch(`${HTTP_PREFIX}session`, { credentials: 'same-origin' });

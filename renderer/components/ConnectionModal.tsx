@@ -24,6 +24,7 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
   const [p, setP] = useState<ProfileInput>(blank);
   const [secret, setSecret] = useState('');
   const [allow, setAllow] = useState(false);
+  const [removeSecret, setRemoveSecret] = useState(false);
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (!props.opened) return;
@@ -31,6 +32,7 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
     setP(rest);
     setSecret('');
     setAllow(false);
+    setRemoveSecret(false);
     setError(undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.opened, props.profile]);
@@ -38,12 +40,17 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
   const unprotected = props.info && !props.info.secrets.protected;
   const set = (k: keyof ProfileInput) => (v: string | null) => setP((x) => ({ ...x, [k]: v ?? undefined }));
   const save = async () => {
+    if (unprotected && secret !== '' && !removeSecret && !allow) {
+      setError('Tick "Store it anyway" to save this secret unprotected, or leave the secret empty.');
+      return;
+    }
     try {
       const id = p.id || `${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'target'}-${Date.now().toString(36)}`;
-      const saved = await api.saveProfile({ ...p, id, secret: secret === '' ? undefined : secret, allowUnprotected: allow });
+      const saved = await api.saveProfile({ ...p, id, secret: removeSecret ? '' : secret === '' ? undefined : secret, allowUnprotected: allow });
       props.onSaved(saved);
     } catch (e) {
-      setError((e as Error).message);
+      const err = e as Error & { code?: string };
+      setError(err.code === 'unprotected' ? `${err.message} Tick "Store it anyway" to save it like that.` : err.message);
     }
   };
   return (
@@ -68,16 +75,23 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
         {(p.auth === 'basic' || p.auth === 'query') && <TextInput label="Username" value={p.username ?? ''} onChange={(e) => set('username')(e.currentTarget.value)} />}
         {p.auth !== 'none' && (
           <PasswordInput
-            label={p.auth === 'token' ? 'Token' : 'Password'}
-            description={props.profile?.hasSecret ? 'A secret is stored; leave empty to keep it.' : 'No secret stored yet.'}
+            label="Secret"
+            description={`${p.auth === 'token' ? 'The API token' : 'The password'}. ${props.profile?.hasSecret ? 'A secret is set: leave this empty to keep it.' : 'No secret is set.'}`}
             value={secret}
             onChange={(e) => setSecret(e.currentTarget.value)}
+            disabled={removeSecret}
           />
         )}
-        {unprotected && secret !== '' && (
+        {props.profile?.hasSecret && (
+          <Checkbox label="Remove the stored secret" checked={removeSecret} onChange={(e) => setRemoveSecret(e.currentTarget.checked)} />
+        )}
+        {unprotected && secret !== '' && !removeSecret && (
           <Alert color="orange" title="This secret would not be protected">
             {props.info!.secrets.reason}
-            <Checkbox mt="xs" label="Store it anyway" checked={allow} onChange={(e) => setAllow(e.currentTarget.checked)} />
+            <Checkbox mt="xs" label="Store it anyway" checked={allow} onChange={(e) => {
+                setAllow(e.currentTarget.checked);
+                setError(undefined);
+              }} />
           </Alert>
         )}
         {error && <Alert color="red">{error}</Alert>}

@@ -28,6 +28,11 @@ export function Problems(props: { diagnostics: Diagnostic[]; total: number; onPi
           </li>
         ))}
       </ul>
+      {shown.length === 0 && (
+        <Text size="xs" c="dimmed" px="xs" py={4}>
+          No problems found.
+        </Text>
+      )}
       {props.total > shown.length && (
         <Text size="xs" c="dimmed" px="xs">
           {props.total - shown.length} more not listed

@@ -1,17 +1,17 @@
 // The line-protocol editor: CodeMirror 6 with highlighting, live lint from the worker, quick
 // fixes, a lint gutter, timestamp hovers, and marks for lines a server rejected.
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
-import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, type DecorationSet } from '@codemirror/view';
+import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightSpecialChars, drawSelection, type DecorationSet } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import type { DocumentStats } from '../../lineprotocol/incremental.js';
 import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
 import type { FromWorker, ToWorker } from '../lint/protocol.js';
 import { timestampHover } from './hover.js';
 import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
-import { quickFixes } from './quickfix.js';
+import { QuickFixCache, type FixOptions } from './quickfix.js';
 
 export interface EditorHandle {
   text(): string;
@@ -25,6 +25,8 @@ export interface EditorHandle {
 export interface LintState {
   stats: DocumentStats;
   diagnostics: Diagnostic[];
+  /** False while the cross-line checks (type conflicts, duplicates) are still running. */
+  complete: boolean;
 }
 
 const setServerLines = StateEffect.define<number[]>();
@@ -45,27 +47,47 @@ const serverMarks = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-function toCm(view: EditorView, d: Diagnostic): CmDiagnostic | null {
+/** Removes every carriage return of the document (the CRLF warning's second fix). */
+function stripAllCr(v: EditorView): void {
+  const changes: { from: number; to: number }[] = [];
+  const text = v.state.doc.toString();
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) changes.push({ from: i, to: i + 1 });
+  if (changes.length > 0) v.dispatch({ changes, userEvent: 'input.fix' });
+}
+
+function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: FixOptions): CmDiagnostic | null {
   const doc = view.state.doc;
   if (d.line > doc.lines) return null;
   const line = doc.line(d.line);
-  const from = Math.min(line.from + d.column - 1, line.to);
+  let from = Math.min(line.from + d.column - 1, line.to);
   const endLine = d.endLine !== undefined && d.endLine <= doc.lines ? doc.line(d.endLine) : line;
   const to = Math.max(from, Math.min(endLine.from + d.endColumn - 1, doc.length));
-  const fixes = quickFixes(d, line.text);
+  // A range of only a \r (CRLF lines) would be invisible under its special-character marker:
+  // underline the element it ends instead.
+  if (to > from && /^\r+$/.test(doc.sliceString(from, to))) {
+    const before = line.text.slice(0, from - line.from);
+    from = line.from + before.lastIndexOf(' ') + 1;
+  }
+  const fixes = d.code === 'server' ? [] : fixCache.get(d, line.text, opts);
   return {
     from,
     to,
     severity: d.severity,
     message: d.hint ? `${d.message}\n${d.hint}` : d.message,
     source: d.code,
-    actions: fixes.map((f) => ({
-      name: f.name,
-      apply: (v: EditorView) => {
-        const l = v.state.doc.line(d.line);
-        v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert } });
-      },
-    })),
+    actions: [
+      ...fixes.map((f) => ({
+        name: f.name,
+        // `at` is the diagnostic's start mapped through edits made since: find its line there,
+        // and apply only to the text the fix was computed for.
+        apply: (v: EditorView, at: number) => {
+          const l = v.state.doc.lineAt(at);
+          if (l.text !== line.text) return;
+          v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert }, userEvent: 'input.fix' });
+        },
+      })),
+      ...(d.code === 'crlf' ? [{ name: 'Strip every CR', apply: stripAllCr }] : []),
+    ],
   };
 }
 
@@ -82,8 +104,11 @@ export function Editor(props: {
   const worker = useRef<Worker | null>(null);
   const version = useRef(0);
   const serverDiags = useRef<Diagnostic[]>([]);
-  const lastLint = useRef<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [] });
+  const lastLint = useRef<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
+  const fixCache = useRef(new QuickFixCache());
   const precision = useRef(props.precision);
+  const dialect = useRef(props.dialect);
+  dialect.current = props.dialect;
   const submit = useRef(props.onSubmit);
   precision.current = props.precision;
   submit.current = props.onSubmit;
@@ -96,17 +121,21 @@ export function Editor(props: {
       const v = view.current;
       if (v === null) return;
       const all = [...lastLint.current.diagnostics, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
-      const cm = all.map((d) => toCm(v, d)).filter((d): d is CmDiagnostic => d !== null);
+      const opts = { dialect: dialect.current, precision: precision.current };
+      const cm = all.map((d) => toCm(v, d, fixCache.current, opts)).filter((d): d is CmDiagnostic => d !== null);
       v.dispatch(setDiagnostics(v.state, cm));
-      props.onLint({ stats: lastLint.current.stats, diagnostics: all });
+      props.onLint({ ...lastLint.current, diagnostics: all });
     };
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       if (e.data.version !== version.current) return; // a newer edit is on its way
-      lastLint.current = { stats: e.data.stats, diagnostics: e.data.diagnostics };
+      lastLint.current = { stats: e.data.stats, diagnostics: e.data.diagnostics, complete: e.data.complete };
       publish();
     };
     const extensions: Extension[] = [
+      // Lines end at \n only: a \r stays in the text (shown as a marker), is linted (the CRLF warning) and is sent as typed.
+      EditorState.lineSeparator.of('\n'),
       lineNumbers(),
+      highlightSpecialChars(),
       history(),
       drawSelection(),
       highlightActiveLine(),
@@ -116,7 +145,7 @@ export function Editor(props: {
       lintGutter(),
       serverMarks,
       timestampHover(() => precision.current),
-      keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+      keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...lintKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
       EditorView.contentAttributes.of({ 'aria-label': 'Line protocol' }),
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;

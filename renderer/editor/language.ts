@@ -136,6 +136,8 @@ export function token(stream: StringStream, state: LpState): string | null {
       state.part = 'done';
       return /^-?\d+$/.test(stream.current()) ? TOKEN.time : TOKEN.invalid;
     default:
+      // After the timestamp only spaces may follow.
+      if (stream.eatSpace()) return null;
       stream.skipToEnd();
       return TOKEN.invalid;
   }

@@ -91,6 +91,31 @@ describe('highlighting tokenizer', () => {
     expect(l3[0]).toEqual(['n', 'className']);
   });
 
+  it('spaces after the timestamp are fine; anything else there is not', () => {
+    expect(tokens('m v=1 5   ')[0].slice(-1)).toEqual([['5', 'atom']]);
+    expect(tokens('m v=1 5 x')[0].slice(-2)).toEqual([
+      ['5', 'atom'],
+      ['x', 'invalid'],
+    ]);
+  });
+
+  it('a string ending in an escaped backslash closes at its quote; quotes in tags are plain text', () => {
+    expect(tokens('m,t="a" s="a\\\\",v=1')[0]).toEqual([
+      ['m', 'className'],
+      [',', 'punctuation'],
+      ['t', 'attributeName'],
+      ['=', 'punctuation'],
+      ['"a"', 'attributeValue'],
+      ['s', 'propertyName'],
+      ['=', 'punctuation'],
+      ['"a\\\\"', 'string'],
+      [',', 'punctuation'],
+      ['v', 'propertyName'],
+      ['=', 'punctuation'],
+      ['1', 'float'],
+    ]);
+  });
+
   it('comments, and values that are not values', () => {
     expect(tokens('# a comment, v=1')[0]).toEqual([['# a comment, v=1', 'lineComment']]);
     expect(tokens('m v=yes 12x')[0].slice(-2)).toEqual([

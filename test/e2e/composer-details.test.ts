@@ -1,0 +1,220 @@
+// End to end, the composer's details in Chromium against a real `lpstudio serve`: sign-in
+// links, quick fixes (mouse and keyboard), timestamp hovers, CRLF, problem navigation, keyboard
+// sending, history replay and clear, connections, a 100k-line paste, a server restart.
+// Screenshots: test-output/e2e/details-*.png.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanup, startServer, type RunningServer } from '../support/serve.js';
+import { choose, launchBrowser, setEditorText, shot as saveShot, signIn, waitForStatus } from './support/browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const shot = (n: string) => saveShot(page, `details-${n}`);
+const problems = () => page.getByLabel('Problems');
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+afterAll(async () => {
+  await browser?.close();
+  await cleanup();
+});
+
+it('sign-in with a bad token says so; #code link signs in and leaves the URL', async () => {
+  await page.goto(server.url);
+  await page.getByLabel('Token').fill('nope');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(/not an operator token/).waitFor();
+  await shot('00-signin-error');
+  await signIn(page, server.url, server.token);
+});
+
+it('quick fix: escape the space in a measurement', async () => {
+  await setEditorText(page, 'my cpu,host=a v=1 1');
+  await waitForStatus(page, /1 error/);
+  await page.locator('.cm-lintRange-error').first().hover();
+  await page.locator('.cm-tooltip-lint').waitFor();
+  await shot('10-lint-tooltip');
+  await page.getByRole('button', { name: /Escape the space/ }).click();
+  await waitForStatus(page, /0 errors/);
+  expect(await page.locator('.cm-content').textContent()).toBe('my\\ cpu,host=a v=1 1');
+});
+
+it('keyboard: Ctrl+Shift+M opens the lint panel with the fix button', async () => {
+  await setEditorText(page, 'cpu v=hello 1');
+  await waitForStatus(page, /1 error/);
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.cm-panel-lint').waitFor();
+  await page.screenshot({ path: '/tmp/shots/09-lint-panel.png' });
+  await page.keyboard.press('Escape');
+});
+
+it('quick fix: wrap in quotes; hover timestamp', async () => {
+  await setEditorText(page, 'cpu v=hello 1577836800000000000');
+  await waitForStatus(page, /1 error/);
+  await page.locator('.cm-lintRange-error').first().hover();
+  await page.getByRole('button', { name: /Wrap in quotes/ }).click();
+  await waitForStatus(page, /0 errors/);
+  expect(await page.locator('.cm-content').textContent()).toBe('cpu v="hello" 1577836800000000000');
+  await page.mouse.move(0, 0);
+  const ts = page.locator('.cm-line span', { hasText: '1577836800000000000' });
+  await ts.hover();
+  await page.locator('.cm-timestamp-tooltip').waitFor();
+  expect(await page.locator('.cm-timestamp-tooltip').textContent()).toBe('2020-01-01T00:00:00.000000000Z (UTC, read as ns)');
+  await shot('11-hover');
+});
+
+it('CRLF: the warning and Strip CR', async () => {
+  await setEditorText(page, '');
+  await pasteText('cpu v=1 1\r\ncpu v=2 2\r\n');
+  await waitForStatus(page, /warning/);
+  console.log('status', await page.getByRole('status', { name: 'Editor status' }).textContent());
+  console.log('problems', await problems().textContent());
+  await shot('12-crlf');
+  await page.locator('.cm-lintRange-error, .cm-lintRange-warning').first().hover();
+  await page.getByRole('button', { name: /Strip every CR/ }).click();
+  await waitForStatus(page, /0 errors · 0 warnings/);
+});
+
+it('problems list click moves the cursor; Ctrl+Enter from the Database field sends', async () => {
+  await setEditorText(page, 'a v=1 1\nb v= 2\nc v=3 3');
+  await waitForStatus(page, /1 error/);
+  await problems().getByText(/Line 2, column/).click();
+  const sel = await page.locator('.cm-activeLine').textContent();
+  console.log('selection node text', sel);
+  await setEditorText(page, 'cpu v=1 1');
+  await waitForStatus(page, /0 errors/);
+  await page.getByRole('combobox', { name: 'Database' }).click();
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(async () => (await page.getByRole('region', { name: 'Response' }).textContent()) ?? '', { timeout: 15000 }).toMatch(/204 No Content · \d+ ms/);
+  await shot('13-sent-ctrl-enter');
+});
+
+it('history: replay and clear with confirm; Escape closes', async () => {
+  await page.getByRole('button', { name: 'History' }).click();
+  const h = page.getByRole('dialog', { name: 'History' });
+  await h.waitFor();
+  await shot('14-history');
+  await setEditorTextLater();
+  await h.getByRole('button', { name: 'Replay', exact: true }).first().click();
+  await h.waitFor({ state: 'hidden' });
+  expect(await page.locator('.cm-content').textContent()).toBe('cpu v=1 1');
+  await page.getByRole('button', { name: 'History' }).click();
+  await h.waitFor();
+  await h.getByRole('button', { name: 'Clear history' }).click();
+  await shot('15-history-confirm');
+  await h.getByRole('button', { name: 'Yes, clear history' }).click();
+  await h.getByText('Nothing sent yet.').waitFor();
+  await page.keyboard.press('Escape');
+  await h.waitFor({ state: 'hidden' });
+});
+async function setEditorTextLater() {}
+async function pasteText(text: string) {
+  await page.getByLabel('Line protocol').click();
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+it('connection modal: new 1.x target; Target select; precision options', async () => {
+  await page.getByRole('button', { name: 'New connection' }).click();
+  const m = page.getByRole('dialog', { name: 'Connection' });
+  await m.waitFor();
+  await m.getByLabel('Name').fill('Old influx');
+  await m.getByLabel('URL').fill('http://127.0.0.1:9');
+  await m.locator('input').and(m.getByLabel('Kind', { exact: true })).click();
+  await page.getByRole('option', { name: /1\.x/ }).click();
+  await m.getByLabel('Database').fill('telegraf');
+  await m.getByLabel('Secret').fill('s3cret');
+  await shot('16-connection');
+  await m.getByRole('button', { name: 'Save connection' }).click();
+  await m.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
+    await shot('16b-connection-error');
+    console.log('modal text', await m.textContent());
+  });
+  if (await m.isVisible()) {
+    const cb = m.getByLabel('Store it anyway');
+    if (await cb.isVisible()) {
+      await cb.check();
+      await m.getByRole('button', { name: 'Save connection' }).click();
+      await m.waitFor({ state: 'hidden' });
+    }
+  }
+  console.log('target value', await page.getByRole('combobox', { name: 'Target' }).inputValue());
+  await choose(page, 'Precision', /Hours \(h\)/);
+  await setEditorText(page, 'cpu v=1u 1');
+  await waitForStatus(page, /1 error/); // influxdb1 dialect: no unsigned
+  console.log('problems', await problems().textContent());
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(async () => (await page.getByRole('region', { name: 'Response' }).textContent()) ?? '', { timeout: 15000 }).toMatch(/No answer/);
+  console.log('response', await page.getByRole('region', { name: 'Response' }).textContent());
+  await shot('17-network-error');
+  await page.getByRole('button', { name: 'Copy as curl' }).click();
+  await expect.poll(() => page.getByLabel('curl command').inputValue()).toMatch(/^curl /);
+  console.log('curl', await page.getByLabel('curl command').inputValue());
+  await page.getByLabel('Show secret').check({ force: true });
+  await expect.poll(() => page.getByLabel('curl command').inputValue()).toMatch(/s3cret/);
+  await shot('18-curl');
+  await page.keyboard.press('Escape');
+});
+
+it('100k-line paste stays responsive', async () => {
+  await page.getByRole('combobox', { name: 'Target' }).click();
+  await page.getByRole('option', { name: "This app's endpoint" }).click();
+  await setEditorText(page, '');
+  const editor = page.getByLabel('Line protocol');
+  await editor.click();
+  const t0 = Date.now();
+  const ms = await page.evaluate(() => {
+    const lines: string[] = [];
+    for (let i = 0; i < 100000; i++) lines.push(`cpu,host=h${i % 50} usage=${i}.5,n=${i}i ${1577836800000000000n + BigInt(i)}`);
+    lines[50000] = 'cpu,host=x usage= 1';
+    const dt = new DataTransfer();
+    dt.setData('text/plain', lines.join('\n'));
+    const s = performance.now();
+    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    return performance.now() - s;
+  });
+  await waitForStatus(page, /100,000 lines · 99,999 points · 1 error/);
+  console.log('paste handler ms', ms, 'until status', Date.now() - t0);
+  // a keystroke at the end
+  await page.keyboard.press('Control+End');
+  const t1 = Date.now();
+  await page.keyboard.type('\nzz v=1 1');
+  await waitForStatus(page, /100,001 lines · 100,000 points · 1 error/);
+  console.log('type + relint ms', Date.now() - t1);
+  await shot('19-100k');
+});
+
+it('one-time #code link signs in by itself and leaves the URL; a restarted server sends back to sign-in', async () => {
+  const ctx = await browser.newContext();
+  const p2 = await ctx.newPage();
+  const code = /#code=([A-Za-z0-9_-]+)/.exec(server.stdout())![1];
+  await p2.goto(`${server.url}/#code=${code}`);
+  await p2.getByLabel('Line protocol').waitFor();
+  console.log('url after code', p2.url());
+  expect(p2.url()).not.toContain('code=');
+  // reuse: same code again fails with a clear message
+  const p3 = await (await browser.newContext()).newPage();
+  await p3.goto(`${server.url}/#code=${code}`);
+  await p3.getByLabel('Token').waitFor();
+  console.log('reused code text', await p3.locator('body').innerText());
+  await p3.screenshot({ path: '/tmp/shots/20-code-reused.png' });
+  // restart the server: the session is gone; the next call brings the sign-in back
+  await server.stop();
+  const port = server.port; server = await startServer({ dataDir: server.dataDir, token: server.token, args: ['--port', String(port)] }); console.log('ports', port, server.port);
+  await p2.getByRole('button', { name: 'History' }).click();
+  await p2.getByLabel('Token').waitFor({ timeout: 10000 });
+  console.log('after restart', await p2.locator('body').innerText());
+});
+
+it('the page threw no errors along the way', () => {
+  expect(pageErrors).toEqual([]);
+});
