@@ -5,6 +5,8 @@ import path from 'node:path';
 import { HistoryEntry } from './contract.js';
 
 export const HISTORY_CAP = 5000;
+/** Whole bodies kept for replay, in characters, across all entries: older ones keep only their excerpt. */
+export const BODY_BUDGET = 64 * 1024 * 1024;
 /** The file may hold this many lines beyond the cap before it is rewritten: one rewrite per 500 sends, not one per send. */
 const SLACK = 500;
 
@@ -13,6 +15,7 @@ export class HistoryStore {
   private entries: HistoryEntry[] | null = null;
   /** Lines in the file (valid or not), to know when to compact it. */
   private fileLines = 0;
+  private fileChars = 0;
   /** The file ends without a newline (a torn append): the next append starts a new line first. */
   private torn = false;
 
@@ -26,6 +29,7 @@ export class HistoryStore {
     const out: HistoryEntry[] = [];
     if (existsSync(this.file)) {
       const text = readFileSync(this.file, 'utf8');
+      this.fileChars = text.length;
       this.torn = text !== '' && !text.endsWith('\n');
       for (const line of text.split('\n')) {
         if (line === '') continue;
@@ -39,20 +43,40 @@ export class HistoryStore {
       }
     }
     this.entries = out.length > HISTORY_CAP ? out.slice(out.length - HISTORY_CAP) : out;
+    this.trimBodies(this.entries);
     return this.entries;
+  }
+
+  /** Drops the whole bodies of the oldest entries beyond BODY_BUDGET; true when any was dropped. */
+  private trimBodies(all: HistoryEntry[]): boolean {
+    let kept = 0;
+    let trimmed = false;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const b = all[i].body;
+      if (b === undefined) continue;
+      if (kept + b.length > BODY_BUDGET) {
+        all[i] = { ...all[i], body: undefined };
+        trimmed = true;
+      } else kept += b.length;
+    }
+    return trimmed;
   }
 
   add(e: HistoryEntry): void {
     const all = this.load();
     all.push(e);
     if (all.length > HISTORY_CAP) all.splice(0, all.length - HISTORY_CAP);
-    if (this.fileLines + 1 > HISTORY_CAP + SLACK) {
+    this.trimBodies(all);
+    // Rewritten now and then: by line count, or when old bodies make the file twice the budget.
+    if (this.fileLines + 1 > HISTORY_CAP + SLACK || this.fileChars > 2 * BODY_BUDGET) {
       this.rewrite(all);
       return;
     }
     const fd = openSync(this.file, 'a', 0o600);
     try {
-      writeSync(fd, (this.torn ? '\n' : '') + JSON.stringify(e) + '\n');
+      const line = (this.torn ? '\n' : '') + JSON.stringify(e) + '\n';
+      writeSync(fd, line);
+      this.fileChars += line.length;
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -81,7 +105,9 @@ export class HistoryStore {
   /** Replaces the file atomically (temp file, fsync, rename) with exactly these entries. */
   private rewrite(all: HistoryEntry[]): void {
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, all.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
+    const text = all.map((e) => JSON.stringify(e) + '\n').join('');
+    this.fileChars = text.length;
+    writeFileSync(tmp, text, { mode: 0o600 });
     const fd = openSync(tmp, 'r');
     try {
       fsyncSync(fd);

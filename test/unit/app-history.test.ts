@@ -114,3 +114,30 @@ describe('HistoryStore', () => {
     expect(readFileSync(path.join(dir, 'history.jsonl'), 'utf8')).toBe('');
   });
 });
+
+describe('history body budget', () => {
+  it('keeps whole bodies of the newest sends within BODY_BUDGET; older ones keep their excerpt; the file stays bounded', async () => {
+    const { HistoryStore, BODY_BUDGET } = await import('../../app/history.js');
+    const { mkdtempSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-history-budget-'));
+    const h = new HistoryStore(dir);
+    const body = 'x'.repeat(1024 * 1024);
+    const n = Math.ceil(BODY_BUDGET / body.length) + 80;
+    for (let i = 0; i < n; i++) {
+      h.add({ id: String(i), time: new Date(0).toISOString(), profileId: 'local', profileName: 'p', url: 'u', precision: 'ns', status: 204, durationMs: 1, lines: 1, excerpt: body.slice(0, 10), body, responseExcerpt: '' });
+    }
+    const all = h.list(undefined, 1000);
+    expect(all).toHaveLength(n);
+    const withBody = all.filter((e) => e.body !== undefined);
+    expect(withBody.length).toBe(BODY_BUDGET / body.length);
+    expect(all[0].body).toBe(body); // the newest keeps its body
+    expect(all[n - 1].body).toBeUndefined();
+    expect(all[n - 1].excerpt).toBe('xxxxxxxxxx');
+    expect(statSync(path.join(dir, 'history.jsonl')).size).toBeLessThanOrEqual(2 * BODY_BUDGET + body.length + 4096 * n);
+    // Reloaded from the file: the same picture.
+    const again = new HistoryStore(dir).list(undefined, 1000);
+    expect(again.filter((e) => e.body !== undefined).length).toBe(BODY_BUDGET / body.length);
+  });
+});
