@@ -9,10 +9,11 @@ import { openBytes } from './input.js';
 
 export const WRITE_USAGE = `usage: lpstudio write [FILE...|-] --url URL (--db DB [--rp RP] | --org ORG --bucket B)
                      [--precision ns|us|ms|s|m|h] [--token T | --username U --password P [--query-auth]]
-                     [--batch 5000] [--skip-invalid] [--no-gzip]
+                     [--batch 5000] [--concurrency 1|2] [--skip-invalid] [--no-gzip]
 Uploads line protocol (files, .gz files, or standard input) to InfluxDB 1.x (/write: --db) or
 2.x/Cloud (/api/v2/write: --org and --bucket) or this app's endpoint, in batches of whole
-records, gzipped, retrying 429/503/network errors with backoff. The token may also come from
+records, gzipped, retrying 429/503/network errors with backoff; --concurrency 2 keeps two
+requests in flight (default 1). The token may also come from
 LPSTUDIO_TOKEN. Exit status 1 if anything was not written, 2 on usage errors.`;
 
 export async function writeCommand(argv: readonly string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
     password: { value: true },
     'query-auth': { value: false },
     batch: { value: true },
+    concurrency: { value: true },
     'skip-invalid': { value: false },
     'no-gzip': { value: false },
   });
@@ -44,6 +46,9 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
   if (v2 && (precision === 'm' || precision === 'h')) throw new UsageError('/api/v2/write takes precision ns, us, ms or s');
   const batch = Number(flags.get('batch') ?? 5000);
   if (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000) throw new UsageError('--batch must be a whole number of lines, 1 to 1000000');
+  const rawConcurrency = flags.get('concurrency') ?? '1';
+  if (rawConcurrency !== '1' && rawConcurrency !== '2') throw new UsageError(`--concurrency must be 1 or 2, not "${rawConcurrency}"`);
+  if (flags.has('token') && flags.has('username')) throw new UsageError('give either --token or --username/--password, not both');
   const token = flags.get('token') ?? (flags.has('username') ? undefined : process.env.LPSTUDIO_TOKEN);
   let auth: UploadTarget['auth'] = { kind: 'none' };
   if (token !== undefined) auth = { kind: 'token', token };
@@ -72,8 +77,13 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   const tty = process.stderr.isTTY === true;
   let lastPlain = 0;
+  let lastBar = 0;
   const onProgress = (p: UploadProgress) => {
-    if (tty) process.stderr.write(`\r${bar(p)}`);
+    if (tty) {
+      if (Date.now() - lastBar < 200) return;
+      lastBar = Date.now();
+      process.stderr.write(`\r${bar(p)}`);
+    }
     else if (Date.now() - lastPlain > 5000) {
       lastPlain = Date.now();
       process.stderr.write(`${line(p)}\n`);
@@ -85,6 +95,7 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
   const isGz = files.some((f) => f.endsWith('.gz'));
   const report = await upload(source(), target, {
     batchLines: batch,
+    concurrency: rawConcurrency === '2' ? 2 : 1,
     skipInvalid: flags.has('skip-invalid'),
     gzip: !flags.has('no-gzip'),
     precision,
@@ -106,7 +117,7 @@ function mb(n: number): string {
 function line(p: UploadProgress): string {
   const of = p.totalBytes ? ` of ${mb(p.totalBytes)}` : '';
   const eta = p.etaSeconds !== undefined ? `, ${Math.ceil(p.etaSeconds)} s left` : '';
-  return `${mb(p.bytesRead)}${of}, ${p.records.toLocaleString('en')} lines, ${p.pointsWritten.toLocaleString('en')} points written, ${Math.round(p.pointsPerSec).toLocaleString('en')} points/s${eta}${p.retries ? `, ${p.retries} retries` : ''}`;
+  return `${mb(p.bytesRead)}${of}, ${p.lines.toLocaleString('en')} lines, ${p.pointsWritten.toLocaleString('en')} points written, ${Math.round(p.pointsPerSec).toLocaleString('en')} points/s${eta}${p.retries ? `, ${p.retries} retries` : ''}`;
 }
 
 function bar(p: UploadProgress): string {
@@ -119,6 +130,13 @@ function bar(p: UploadProgress): string {
 export function formatReport(r: UploadReport): string {
   const out: string[] = [];
   out.push(`${r.cancelled ? 'cancelled' : 'done'}: ${r.pointsWritten.toLocaleString('en')} points written in ${r.batchesSent} batches (${(r.durationMs / 1000).toFixed(1)} s)`);
+  if (r.cancelled) {
+    if (r.acknowledged.length === 0) out.push('nothing was acknowledged by the server');
+    else {
+      out.push('acknowledged by the server (stored; not to be sent again):');
+      for (const a of r.acknowledged) out.push(`  batches ${a.fromBatch}-${a.toBatch}: file lines ${a.fromLine}-${a.toLine}`);
+    }
+  }
   if (r.batchesRetried > 0) out.push(`${r.batchesRetried} batches needed retries`);
   if (r.skippedCount > 0) {
     out.push(`${r.skippedCount} invalid lines skipped (--skip-invalid):`);
@@ -130,7 +148,11 @@ export function formatReport(r: UploadReport): string {
     for (const l of r.linesRejected) out.push(`  line ${l.line}: ${l.reason}`);
     if (r.linesRejectedCount > r.linesRejected.length) out.push(`  … ${r.linesRejectedCount - r.linesRejected.length} more`);
   }
-  if (r.stopped !== undefined) out.push(r.stopped);
+  if (r.stopped !== undefined) {
+    out.push(r.stopped);
+    if (/answered 413/.test(r.stopped)) out.push('  (a batch was larger than the server accepts: rerun with a smaller --batch)');
+    if (/answered 40[13]/.test(r.stopped)) out.push('  (check --token, LPSTUDIO_TOKEN or --username/--password, and that they may write to this target)');
+  }
   if (r.batchesFailed > 0) {
     out.push(`${r.batchesFailed} batches not written:`);
     for (const f of r.failures) out.push(`  ${f}`);

@@ -22,6 +22,8 @@ export interface Batch {
   text: string;
   /** Records in it. */
   records: number;
+  /** Lines of text in it (more than records when a string value spans lines). */
+  lines: number;
   /** Batch line → file line: segments of consecutive lines, ascending by batchLine. */
   segments: { batchLine: number; fileLine: number }[];
 }
@@ -58,6 +60,7 @@ export class Batcher {
   private index = 0;
   private pendingError: RecordError | null = null;
   private seenRecords = 0;
+  private lastLine = 0;
   /** Records left out (skipInvalid), in file order; the first `keepSkipped` are kept whole. */
   readonly skipped: SkippedRecord[] = [];
   skippedCount = 0;
@@ -88,6 +91,16 @@ export class Batcher {
     return this.seenRecords;
   }
 
+  /** Physical lines read so far. */
+  get linesSeen(): number {
+    return this.lastLine;
+  }
+
+  /** The last file line of a batch. */
+  static lastFileLine(b: Batch): number {
+    return fileLineOf(b, b.lines);
+  }
+
   push(chunk: string): void {
     const text = this.carry.length > 0 ? this.carry + chunk : chunk;
     this.text = text;
@@ -108,6 +121,7 @@ export class Batcher {
   }
 
   private unit(start: number, end: number, line: number, newlines: number): void {
+    this.lastLine = line + newlines;
     const isRecord = this.parser.stats.records > this.seenRecords;
     this.seenRecords = this.parser.stats.records;
     const error = this.pendingError;
@@ -134,7 +148,7 @@ export class Batcher {
 
   private flush(): void {
     if (this.records === 0) return;
-    this.emit({ index: this.index++, text: this.parts.join('\n'), records: this.records, segments: this.segments });
+    this.emit({ index: this.index++, text: this.parts.join('\n'), records: this.records, lines: this.lineInBatch - 1, segments: this.segments });
     this.parts = [];
     this.chars = 0;
     this.records = 0;

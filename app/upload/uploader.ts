@@ -2,7 +2,9 @@
 // with the target's auth and precision, retried with backoff on 429/503/network errors, never
 // re-sent once acknowledged. Progress as it goes; a final report of exactly what was written.
 // Memory stays bounded: the source is read only as fast as batches are acknowledged.
-import { gzipSync } from 'node:zlib';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { gzip as gzipCb } from 'node:zlib';
 import { errorLinesOf } from '../send.js';
 import { Batcher, fileLineOf, type Batch, type BatchOptions, type SkippedRecord } from './batcher.js';
 
@@ -21,6 +23,8 @@ export interface UploadTarget {
 
 export interface UploadOptions extends BatchOptions {
   gzip?: boolean;
+  /** Requests in flight at once: 1 (default) or 2. */
+  concurrency?: 1 | 2;
   /** Attempts per batch (default 5). */
   maxAttempts?: number;
   /** First retry delay, ms (doubles, with jitter; default 500). */
@@ -28,13 +32,19 @@ export interface UploadOptions extends BatchOptions {
   signal?: AbortSignal;
   onProgress?: (p: UploadProgress) => void;
   totalBytes?: number;
+  /** Sends with this instead of node:http (keep-alive). */
   fetch?: typeof fetch;
 }
 
 export interface UploadProgress {
   bytesRead: number;
   totalBytes?: number;
+  /** Physical lines read. */
+  lines: number;
+  /** Records read (lines that are not blank or comments). */
   records: number;
+  /** Points acknowledged by the server (same as pointsWritten). */
+  points: number;
   pointsWritten: number;
   pointsPerSec: number;
   etaSeconds?: number;
@@ -45,6 +55,16 @@ export interface UploadProgress {
 export interface RejectedLine {
   line: number;
   reason: string;
+}
+
+/** A run of consecutive batches the server acknowledged (204, or 422 with the rest stored). */
+export interface AcknowledgedRun {
+  /** First and last batch, 1-based. */
+  fromBatch: number;
+  toBatch: number;
+  /** First and last file line in them. */
+  fromLine: number;
+  toLine: number;
 }
 
 export interface UploadReport {
@@ -58,6 +78,8 @@ export interface UploadReport {
   skipped: SkippedRecord[];
   skippedCount: number;
   cancelled: boolean;
+  /** Exactly what was acknowledged, as runs of consecutive batches (a batch is never re-sent once in here). */
+  acknowledged: AcknowledgedRun[];
   durationMs: number;
   /** Why batches failed, one sentence each (first 20). */
   failures: string[];
@@ -88,6 +110,43 @@ export function uploadUrl(t: UploadTarget): string {
   return `${t.url.replace(/\/+$/, '')}${path}?${q}`;
 }
 
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
+const ANSWER_LIMIT = 1 << 20;
+
+/** One POST over node:http(s) with a keep-alive agent; the answer's text is capped at 1 MiB. */
+function post(url: URL, agent: HttpAgent, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(body.length) }, timeout: timeoutMs },
+      (res) => {
+        const parts: Buffer[] = [];
+        let n = 0;
+        res.on('data', (d: Buffer) => {
+          if (n < ANSWER_LIMIT) parts.push(d);
+          n += d.length;
+        });
+        res.on('end', () => {
+          const ra = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, retryAfter: typeof ra === 'string' ? ra : null, text: Buffer.concat(parts).subarray(0, ANSWER_LIMIT).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const gzipAsync = (text: string): Promise<Buffer> =>
+  new Promise((resolve, reject) => gzipCb(text, { level: 1 }, (e, out) => (e ? reject(e) : resolve(out))));
+
 function headers(t: UploadTarget, gzip: boolean): Record<string, string> {
   const h: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
   if (gzip) h['Content-Encoding'] = 'gzip';
@@ -105,18 +164,21 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /** Uploads everything `source` yields. Never throws for server or network trouble: see the report. */
 export async function upload(source: AsyncIterable<Buffer | string>, target: UploadTarget, o: UploadOptions = {}): Promise<UploadReport> {
   const started = Date.now();
-  const fetchFn = o.fetch ?? fetch;
+  const fetchFn = o.fetch;
+  const target_ = new URL(uploadUrl(target));
+  const agent = target_.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
   const gzip = o.gzip ?? true;
   const url = uploadUrl(target);
-  const report: UploadReport = { pointsWritten: 0, batchesSent: 0, batchesRetried: 0, batchesFailed: 0, linesRejected: [], linesRejectedCount: 0, skipped: [], skippedCount: 0, cancelled: false, durationMs: 0, failures: [] };
+  const report: UploadReport = { pointsWritten: 0, batchesSent: 0, batchesRetried: 0, batchesFailed: 0, linesRejected: [], linesRejectedCount: 0, skipped: [], skippedCount: 0, cancelled: false, acknowledged: [], durationMs: 0, failures: [] };
   let bytesRead = 0;
   let records = 0;
+  let linesRead = 0;
   let fatal: string | undefined;
   let retries = 0;
   const progress = () => {
     const secs = (Date.now() - started) / 1000;
     const rate = secs > 0 ? report.pointsWritten / secs : 0;
-    const p: UploadProgress = { bytesRead, totalBytes: o.totalBytes, records, pointsWritten: report.pointsWritten, pointsPerSec: rate, batchesSent: report.batchesSent, retries };
+    const p: UploadProgress = { bytesRead, totalBytes: o.totalBytes, lines: linesRead, records, points: report.pointsWritten, pointsWritten: report.pointsWritten, pointsPerSec: rate, batchesSent: report.batchesSent, retries };
     if (o.totalBytes && bytesRead > 0 && secs > 0) p.etaSeconds = Math.max(0, ((o.totalBytes - bytesRead) / bytesRead) * secs);
     o.onProgress?.(p);
   };
@@ -125,8 +187,24 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
     if (report.linesRejected.length < 100) report.linesRejected.push({ line, reason });
   };
 
-  const sendBatch = async (b: Batch): Promise<void> => {
-    const body = gzip ? gzipSync(b.text) : Buffer.from(b.text);
+  const acknowledge = (b: Batch) => {
+    const run: AcknowledgedRun = { fromBatch: b.index + 1, toBatch: b.index + 1, fromLine: fileLineOf(b, 1), toLine: fileLineOf(b, b.lines) };
+    const runs = report.acknowledged;
+    // Kept sorted; with two requests in flight a batch may be acknowledged before the one ahead of it.
+    let i = runs.length;
+    while (i > 0 && runs[i - 1].fromBatch > run.fromBatch) i--;
+    runs.splice(i, 0, run);
+    const merge = (k: number) => {
+      if (k < 0 || k + 1 >= runs.length || runs[k].toBatch + 1 !== runs[k + 1].fromBatch) return;
+      runs[k] = { fromBatch: runs[k].fromBatch, toBatch: runs[k + 1].toBatch, fromLine: runs[k].fromLine, toLine: runs[k + 1].toLine };
+      runs.splice(k + 1, 1);
+    };
+    merge(i);
+    merge(i - 1);
+  };
+
+  const sendBatch = async (b: Batch, bodyP: Promise<Buffer>): Promise<void> => {
+    const body = await bodyP;
     const attempts = o.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       if (o.signal?.aborted) return;
@@ -136,10 +214,12 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
       try {
         // Not aborted mid-request: a cancel lets the batch in flight finish, so the report says
         // exactly what the server stored.
-        const res = await fetchFn(url, { method: 'POST', headers: headers(target, gzip), body, signal: AbortSignal.timeout(120_000) });
-        status = res.status;
-        retryAfter = res.headers.get('retry-after');
-        text = await res.text();
+        if (fetchFn !== undefined) {
+          const res = await fetchFn(url, { method: 'POST', headers: headers(target, gzip), body: body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(120_000) });
+          status = res.status;
+          retryAfter = res.headers.get('retry-after');
+          text = await res.text();
+        } else ({ status, retryAfter, text } = await post(target_, agent, headers(target, gzip), body, 120_000));
       } catch (e) {
         text = `network error: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`;
       }
@@ -147,12 +227,13 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
         report.batchesSent++;
         report.pointsWritten += b.records;
         if (attempt > 1) report.batchesRetried++;
+        acknowledge(b);
         return;
       }
       const retryable = status === 0 || status === 429 || status === 503;
       if (retryable && attempt < attempts) {
         retries++;
-        const wait = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : (o.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+        const wait = retryDelayMs(retryAfter, attempt, o.backoffMs ?? 500);
         await sleep(wait, o.signal);
         continue;
       }
@@ -160,9 +241,18 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
       if (attempt > 1) report.batchesRetried++;
       if (status === 422) {
         // Partial write: the others were stored. InfluxDB says how many were dropped.
+        // The batch is acknowledged (never re-sent): the rest of it was stored.
         const dropped = Number(/dropped=(\d+)/.exec(text)?.[1] ?? 0);
         report.pointsWritten += Math.max(0, b.records - dropped);
-        reject(fileLineOf(b, 1), `batch ${b.index + 1}: ${messageOf(text)}`);
+        acknowledge(b);
+        const lines = errorLinesOf(text, b.text);
+        const why = messageOf(text).split('\n')[0];
+        if (lines.length > 0) for (const l of lines) reject(fileLineOf(b, l), why);
+        else {
+          // The server does not say which: the batch's line range, counted as the points dropped.
+          reject(fileLineOf(b, 1), `batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${why}`);
+          report.linesRejectedCount += Math.max(0, dropped - 1);
+        }
         return;
       }
       report.batchesFailed++;
@@ -170,21 +260,32 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
       if (status === 401 || status === 403 || status === 404 || status === 413) fatal = `${status} ${messageOf(text)}`;
       const lines = status === 400 ? errorLinesOf(text, b.text) : [];
       if (lines.length > 0) for (const l of lines) reject(fileLineOf(b, l), messageOf(text).split('\n')[0]);
-      if (report.failures.length < 20) report.failures.push(`batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-): ${status === 0 ? text : `${status} ${messageOf(text)}`}`);
+      if (report.failures.length < 20)
+        report.failures.push(`batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${status === 0 ? text : `${status} ${messageOf(text).split('\n')[0]}`}`);
       return;
     }
   };
 
-  // One batch in flight while the next is cut: bounded memory, the network kept busy.
-  let inFlight: Promise<void> = Promise.resolve();
-  const queue: Batch[] = [];
-  const batcher = new Batcher(o, (b) => queue.push(b));
+  // Up to `concurrency` batches in flight while the next is cut and compressed (zlib's thread
+  // pool): memory is bounded by (concurrency + 2) batches, and the reader waits for the network.
+  const concurrency = o.concurrency === 2 ? 2 : 1;
+  const inFlight = new Set<Promise<void>>();
+  const queue: { b: Batch; body: Promise<Buffer> }[] = [];
+  const batcher = new Batcher(o, (b) => {
+    const body = gzip ? gzipAsync(b.text) : Promise.resolve(Buffer.from(b.text));
+    body.catch(() => {}); // awaited in sendBatch
+    queue.push({ b, body });
+  });
+  const stopped = () => o.signal?.aborted === true || fatal !== undefined;
   const drain = async () => {
-    while (queue.length > 0 && !o.signal?.aborted && fatal === undefined) {
-      const b = queue.shift()!;
-      await inFlight;
-      inFlight = sendBatch(b).then(progress);
-      if (queue.length > 0) await inFlight;
+    while (queue.length > 0 && !stopped()) {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (stopped()) break;
+      const { b, body } = queue.shift()!;
+      const p: Promise<void> = sendBatch(b, body)
+        .then(progress)
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
     }
   };
   const decoder = new TextDecoder('utf-8');
@@ -194,6 +295,7 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
     // A multi-byte character split across chunks is decoded whole.
     batcher.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     records = batcher.recordsSeen;
+    linesRead = batcher.linesSeen;
     await drain();
   }
   if (!o.signal?.aborted && fatal === undefined) {
@@ -201,9 +303,12 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
     if (tail !== '') batcher.push(tail);
     const totals = batcher.end();
     records = totals.records;
+    linesRead = totals.lines;
     await drain();
   }
-  await inFlight;
+  while (inFlight.size > 0) await Promise.race(inFlight);
+  queue.length = 0;
+  agent.destroy();
   report.skipped = batcher.skipped;
   report.skippedCount = batcher.skippedCount;
   report.cancelled = o.signal?.aborted ?? false;
@@ -211,6 +316,17 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
   report.durationMs = Date.now() - started;
   progress();
   return report;
+}
+
+/** Retry-After (seconds or an HTTP date) when the server gives one, else exponential backoff with ±25% jitter. */
+export function retryDelayMs(retryAfter: string | null, attempt: number, baseMs: number): number {
+  if (retryAfter !== null) {
+    const v = retryAfter.trim();
+    if (/^\d+$/.test(v)) return Math.min(Number(v), 3600) * 1000;
+    const at = Date.parse(v);
+    if (!Number.isNaN(at)) return Math.min(Math.max(0, at - Date.now()), 3_600_000);
+  }
+  return baseMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
 }
 
 function messageOf(text: string): string {

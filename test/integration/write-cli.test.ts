@@ -1,7 +1,7 @@
 // `lpstudio write` and the uploader against a real `lpstudio serve` child: everything valid is
 // stored exactly once, bad lines are reported with their file line numbers, retries after 503
 // never duplicate a batch, and a cancel leaves exactly the acknowledged batches stored.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +44,9 @@ beforeAll(async () => {
     ['bucket', 'create', '--name', 'c'],
     ['bucket', 'create', '--name', 'd'],
     ['bucket', 'create', '--name', 'e'],
+    ['bucket', 'create', '--name', 'f'],
+    ['bucket', 'create', '--name', 'g'],
+    ['bucket', 'create', '--name', 'h'],
     ['v1', 'auth', 'create', '--username', 'loader', '--password', 'loader-pass', '--write-bucket', 'c'],
   ]);
   srv = await startServer({ dataDir: r.dataDir, token: r.token });
@@ -78,6 +81,47 @@ describe('lpstudio write', () => {
     const usage = await cli([file, '--url', srv.url]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('name the target: --db DB (1.x /write) or --org ORG --bucket B (2.x)');
+    const conc = await cli([file, '--url', srv.url, '--db', 'a', '--concurrency', '3']);
+    expect(conc.code).toBe(2);
+    expect(conc.stderr).toContain('--concurrency must be 1 or 2, not "3"');
+  });
+
+  it('Ctrl+C: the batch in flight finishes, nothing more is sent, the report says exactly what was stored', async () => {
+    // A forwarding server that, on the third batch, interrupts the CLI and forwards only once the
+    // CLI has said it is cancelling: so the cancel lands while batch 3 is in flight.
+    let n = 0;
+    let cancelling: () => void = () => {};
+    const saidCancelling = new Promise<void>((r) => (cancelling = r));
+    let interrupt: () => void = () => {};
+    const fwd = createServer(async (req, res) => {
+      if (++n === 3) {
+        interrupt();
+        await saidCancelling;
+      }
+      const up = request(new URL(req.url!, srv.url), { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', () => r()));
+    const fwdUrl = `http://127.0.0.1:${(fwd.address() as AddressInfo).port}`;
+    const real = spawn(process.execPath, [LPSTUDIO_BIN, 'write', file, '--url', fwdUrl, '--db', 'h', '--token', srv.token, '--skip-invalid'], { stdio: 'pipe' });
+    interrupt = () => real.kill('SIGINT');
+    let stdout = '';
+    let stderr = '';
+    real.stdout.on('data', (d) => (stdout += d));
+    real.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('cancelling:')) cancelling();
+    });
+    const code = await new Promise<number | null>((r) => real.on('close', r));
+    fwd.close();
+    expect(code).toBe(1);
+    expect(n).toBe(3);
+    expect(stderr).toContain('cancelling: the batch in flight finishes, nothing more is sent');
+    expect(stdout).toContain('cancelled: 15,000 points written in 3 batches');
+    expect(stdout).toContain('acknowledged by the server (stored; not to be sent again):\n  batches 1-3: file lines 1-15002\n');
   });
 
   it('reads .gz files', async () => {
@@ -96,13 +140,20 @@ describe('uploader', () => {
   const seen: number[] = [];
 
   beforeAll(async () => {
-    // A real HTTP server in front of the endpoint that answers 503 to every third request, then forwards.
+    // A real HTTP server in front of the endpoint: every third request gets 503 (Retry-After 0),
+    // every seventh 429 and every eleventh has its connection cut; the others are forwarded.
     let n = 0;
     proxy = createServer((req, res) => {
-      if (++n % 3 === 0) {
+      n++;
+      if (n % 3 === 0 || n % 7 === 0) {
         refused++;
         req.resume();
-        res.writeHead(503, { 'Retry-After': '0' }).end('busy');
+        res.writeHead(n % 3 === 0 ? 503 : 429, { 'Retry-After': '0' }).end('busy');
+        return;
+      }
+      if (n % 11 === 0) {
+        refused++;
+        req.socket.destroy();
         return;
       }
       const target = new URL(req.url!, srv.url);
@@ -126,12 +177,53 @@ describe('uploader', () => {
     }
   }
 
-  it('retries 503s with backoff and never writes a batch twice', async () => {
-    const report = await upload(lines(1, 20_000), { url: proxyUrl, api: 'v1', db: 'b', auth: { kind: 'token', token: srv.token } }, { batchLines: 1000, backoffMs: 5 });
-    expect(refused).toBeGreaterThanOrEqual(6);
+  it('retries 503s, 429s and cut connections with backoff and never writes a batch twice', async () => {
+    let retries = 0;
+    const report = await upload(lines(1, 20_000), { url: proxyUrl, api: 'v1', db: 'b', auth: { kind: 'token', token: srv.token } }, {
+      batchLines: 1000,
+      backoffMs: 5,
+      onProgress: (p) => (retries = p.retries),
+    });
+    expect(refused).toBeGreaterThanOrEqual(8);
     expect(report).toMatchObject({ pointsWritten: 20_000, batchesSent: 20, batchesFailed: 0, cancelled: false });
-    expect(report.batchesRetried).toBe(refused);
+    expect(retries).toBe(refused);
+    expect(report.batchesRetried).toBeGreaterThan(0);
+    expect(report.batchesRetried).toBeLessThanOrEqual(refused);
+    expect(report.acknowledged).toEqual([{ fromBatch: 1, toBatch: 20, fromLine: 1, toLine: 20_000 }]);
     expect(seen.filter((s) => s === 204)).toHaveLength(20);
+  });
+
+  it('two requests in flight through the same troubles: everything once', async () => {
+    const before = seen.length;
+    const report = await upload(lines(1, 30_000), { url: proxyUrl, api: 'v2', org: 'lpstudio', bucket: 'f', auth: { kind: 'token', token: srv.token } }, {
+      batchLines: 1000,
+      backoffMs: 5,
+      concurrency: 2,
+    });
+    expect(report).toMatchObject({ pointsWritten: 30_000, batchesSent: 30, batchesFailed: 0, cancelled: false });
+    expect(report.acknowledged).toEqual([{ fromBatch: 1, toBatch: 30, fromLine: 1, toLine: 30_000 }]);
+    expect(seen.slice(before).filter((s) => s === 204)).toHaveLength(30);
+  });
+
+  it('a 422 partial write is acknowledged (not re-sent) and its dropped point reported with the batch lines', async () => {
+    async function* src() {
+      yield Buffer.from('tc,k=1 v=1i 1\ntc,k=2 v=2i 2\n');
+      yield Buffer.from('tc,k=3 v=3i 3\ntc,k=4 v="text" 4\ntc,k=5 v=5i 5\n');
+    }
+    const report = await upload(src(), { url: srv.url, api: 'v1', db: 'g', auth: { kind: 'token', token: srv.token } }, { batchLines: 2, gzip: false });
+    expect(report.batchesFailed).toBe(0);
+    expect(report.pointsWritten).toBe(4);
+    expect(report.acknowledged).toEqual([{ fromBatch: 1, toBatch: 3, fromLine: 1, toLine: 5 }]);
+    expect(report.linesRejectedCount).toBe(1);
+    expect(report.linesRejected[0].line).toBe(3);
+    expect(report.linesRejected[0].reason).toContain('batch 2 (lines 3-4):');
+    expect(report.linesRejected[0].reason).toContain('partial write');
+  });
+
+  it('network errors until the attempts run out: the batch is reported failed with the reason', async () => {
+    const report = await upload(lines(1, 10), { url: 'http://127.0.0.1:1', api: 'v1', db: 'x', auth: { kind: 'none' } }, { backoffMs: 1, maxAttempts: 3 });
+    expect(report).toMatchObject({ pointsWritten: 0, batchesFailed: 1, acknowledged: [] });
+    expect(report.failures[0]).toMatch(/^batch 1 \(lines 1-10\): network error: connect ECONNREFUSED 127\.0\.0\.1:1/);
   });
 
   it('a cancel half-way leaves exactly the acknowledged batches stored', async () => {
@@ -146,6 +238,7 @@ describe('uploader', () => {
     expect(report.cancelled).toBe(true);
     expect(report.pointsWritten).toBeGreaterThanOrEqual(10_000);
     expect(report.pointsWritten).toBeLessThan(40_000);
+    expect(report.acknowledged).toEqual([{ fromBatch: 1, toBatch: report.pointsWritten / 2000, fromLine: 1, toLine: report.pointsWritten }]);
     cancelledWritten = report.pointsWritten;
   });
 
@@ -157,8 +250,15 @@ describe('uploader', () => {
     for (const n of BAD) expect(a.some((p) => lineNo(p) === n)).toBe(false);
     const c = await readBucket(srv.dataDir, 'c');
     expect(c).toHaveLength(N - 30_000); // batches 1, 2 and 5 of 10,000 lines held a bad line
+    const h = await readBucket(srv.dataDir, 'h');
+    expect(h.map(lineNo).sort((x, y) => x - y)).toEqual(Array.from({ length: 15_002 }, (_, i) => i + 1).filter((l) => l !== 7 && l !== 12_345));
     const d = await readBucket(srv.dataDir, 'd');
     expect(d).toHaveLength(N - 3);
+    const f = await readBucket(srv.dataDir, 'f');
+    expect(f).toHaveLength(30_000);
+    expect(new Set(f.map(lineNo)).size).toBe(30_000);
+    const g = await readBucket(srv.dataDir, 'g');
+    expect(g.map((p) => p.tags.k).sort()).toEqual(['1', '2', '3', '5']);
     const b = await readBucket(srv.dataDir, 'b');
     const cancelled = cancelledWritten;
     expect(b).toHaveLength(20_000 + cancelled);

@@ -41,6 +41,9 @@ describe('upload batcher', () => {
         'cpu,host=c v=3 5',
       ]);
       expect(batches.map((b) => b.records)).toEqual([2, 2, 1]);
+      // Text lines per batch, and the last of each maps to the record's last file line.
+      expect(batches.map((b) => b.lines)).toEqual([3, 3, 1]);
+      expect(batches.map((b) => fileLineOf(b, b.lines))).toEqual([3, 8, 9]);
     }
   });
 

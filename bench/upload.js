@@ -1,0 +1,118 @@
+// Section "upload": `lpstudio write` as a child process uploading the ~1 GB TSBS file (the 1M-line
+// file ×3) to a fresh embedded endpoint (dist/server/host.js, as `lpstudio serve` runs it): MB/s,
+// points/s and the uploader's peak RSS (GNU time). The peer, in the same run, is `lpload` (Go,
+// ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
+// with as many workers as our uploader has requests in flight (1), so both are limited by the
+// same server. LPSTUDIO_BENCH_UPLOAD_FILE swaps in a smaller file while iterating.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureBig, ensurePeers, log, MB, measureChild, root, row } from './lib.js';
+
+const TOKEN = 'bench-token-0123456789abcdef';
+
+/** A fresh endpoint in a child process; resolves with its URL and a stop(). */
+async function startEndpoint() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-upload-'));
+  const child = fork(path.join(root, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let id = 0;
+  const call = (msg) =>
+    new Promise((resolve, reject) => {
+      const myId = ++id;
+      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
+      const on = (m) => {
+        if (m.type !== 'reply' || m.id !== myId) return;
+        clearTimeout(timer);
+        child.off('message', on);
+        m.ok ? resolve(m) : reject(new Error(m.error));
+      };
+      child.on('message', on);
+      child.send({ ...msg, id: myId });
+    });
+  const started = await call({ type: 'start', options: { dataDir, port: 0, token: TOKEN } });
+  return {
+    url: started.url,
+    async stop() {
+      try {
+        await call({ type: 'stop' });
+      } catch {}
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function uploadSection() {
+  const file = process.env.LPSTUDIO_BENCH_UPLOAD_FILE ?? ensureBig();
+  const bytes = statSync(file).size;
+  const peersDir = ensurePeers();
+  const cli = path.join(root, 'bin/lpstudio.js');
+  const rows = [];
+  const raw = { file, bytes };
+
+  // ---- ours: lpstudio write (gzip on the wire, its default) ----
+  let ours;
+  let ep = await startEndpoint();
+  try {
+    log(`lpstudio write ${(bytes / 1e9).toFixed(2)} GB → ${ep.url} …`);
+    const m = await measureChild(process.execPath, [cli, 'write', file, '--url', ep.url, '--db', 'default', '--token', TOKEN, '--batch', '5000'], { keepStdout: true });
+    const done = /^(done|cancelled): ([\d,]+) points written in (\d+) batches/m.exec(m.stdout);
+    if (m.code !== 0 || done === null) throw new Error(`lpstudio write exited ${m.code}: ${m.stdout.trim().slice(-500)} ${m.stderr.trim().slice(-1500)}`);
+    ours = { seconds: m.seconds, points: Number(done[2].replace(/,/g, '')), batches: Number(done[3]), peakRssBytes: m.peakRssBytes, report: m.stdout.trim() };
+  } finally {
+    await ep.stop();
+  }
+  // ---- ours without gzip (same as the peer on the wire) ----
+  let plain;
+  ep = await startEndpoint();
+  try {
+    log('lpstudio write --no-gzip …');
+    const m = await measureChild(process.execPath, [cli, 'write', file, '--url', ep.url, '--db', 'default', '--token', TOKEN, '--batch', '5000', '--no-gzip'], { keepStdout: true });
+    const done = /^(done|cancelled): ([\d,]+) points written in (\d+) batches/m.exec(m.stdout);
+    if (m.code !== 0 || done === null) throw new Error(`lpstudio write --no-gzip exited ${m.code}: ${m.stdout.trim().slice(-500)} ${m.stderr.trim().slice(-1500)}`);
+    plain = { seconds: m.seconds, points: Number(done[2].replace(/,/g, '')), peakRssBytes: m.peakRssBytes, report: m.stdout.trim() };
+  } finally {
+    await ep.stop();
+  }
+  // ---- peer: lpload -workers 1 -batch 5000 (plain text on the wire) ----
+  let peer;
+  ep = await startEndpoint();
+  try {
+    log('lpload -workers 1 -batch 5000 (peer) …');
+    const m = await measureChild(path.join(peersDir, 'lpload'), ['-url', `${ep.url}/write?db=default`, '-file', file, '-workers', '1', '-batch', '5000', '-token', TOKEN], { keepStdout: true });
+    const r = /lines=(\d+) batches=(\d+) failed=(\d+) seconds=([\d.]+) points_per_s=(\d+)/.exec(m.stdout);
+    if (m.code !== 0 || r === null) throw new Error(`lpload exited ${m.code}: ${m.stdout.trim()} ${m.stderr.trim().slice(-1500)}`);
+    peer = { seconds: m.seconds, points: Number(r[1]) - Number(r[3]) * 5000, failed: Number(r[3]), peakRssBytes: m.peakRssBytes, line: m.stdout.trim() };
+  } finally {
+    await ep.stop();
+  }
+  Object.assign(raw, { ours, plain, peer });
+
+  const mbps = (x) => MB(bytes) / x.seconds;
+  rows.push(
+    row('lpstudio write (gzip): throughput', {
+      ours: mbps(ours), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 1 (no gzip)', digits: 1,
+      target: { text: '≥ 50 MB/s', pass: mbps(ours) >= 50 },
+      note: `${ours.seconds.toFixed(1)} s wall, ${ours.points.toLocaleString('en')} points in ${ours.batches} batches, ${Math.round(ours.points / ours.seconds).toLocaleString('en')} points/s`,
+    }),
+    row('lpstudio write --no-gzip: throughput', {
+      ours: mbps(plain), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 1', digits: 1,
+      note: `${plain.seconds.toFixed(1)} s wall, ${plain.points.toLocaleString('en')} points; peer ${peer.points.toLocaleString('en')} points, ${peer.failed} failed batches`,
+    }),
+    row('lpstudio write (gzip): uploader peak RSS', {
+      ours: MB(ours.peakRssBytes), unit: 'MB', better: 'lower', peer: MB(peer.peakRssBytes), peerName: 'lpload (reads the whole file)', digits: 1,
+      target: { text: '< 200 MB', pass: MB(ours.peakRssBytes) < 200 },
+      note: `--no-gzip: ${MB(plain.peakRssBytes).toFixed(1)} MB`,
+    }),
+  );
+  return {
+    rows,
+    raw,
+    notes: [
+      `input: ${file} (${(bytes / 1e9).toFixed(3)} GB)`,
+      'each run against its own fresh embedded endpoint (dist/server/host.js, fsync per write), token auth, /write?db=default, 5000-line batches, one request in flight',
+      'wall times and peak RSS from GNU time around the client process only (the endpoint is a separate process)',
+    ],
+  };
+}
