@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   log?: (m: string) => void;
   /** Restart delays, ms (the last one repeats). */
   backoffMs?: number[];
+  /** After running this long, a crash restarts from the first delay again (ms, default 60 s). */
+  stableMs?: number;
 }
 
 export class EndpointSupervisor {
@@ -29,6 +31,10 @@ export class EndpointSupervisor {
   private status_: EndpointStatus = { state: 'stopped' };
   private nextId = 1;
   private restarts = 0;
+  /** Crashes since the endpoint last ran for stableMs: indexes backoffMs. */
+  private streak = 0;
+  private runningSince = 0;
+  private launching: Promise<EndpointStatus> | null = null;
   private wanted = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly pending = new Map<number, (r: ControlReply) => void>();
@@ -43,8 +49,12 @@ export class EndpointSupervisor {
     return this.restarts;
   }
 
+  /** Starts the endpoint; while it is starting or running, answers its status without a second process. */
   start(): Promise<EndpointStatus> {
     this.wanted = true;
+    if (this.launching !== null) return this.launching;
+    if (this.child !== null) return Promise.resolve(this.status_);
+    clearTimeout(this.timer);
     return this.launch();
   }
 
@@ -52,7 +62,10 @@ export class EndpointSupervisor {
     this.wanted = false;
     clearTimeout(this.timer);
     const c = this.child;
-    if (c === null) return;
+    if (c === null) {
+      this.set({ state: 'stopped' });
+      return;
+    }
     await Promise.race([this.call(c, { type: 'stop' }), new Promise((r) => setTimeout(r, 5000))]);
     this.child = null;
     c.kill();
@@ -72,7 +85,15 @@ export class EndpointSupervisor {
     });
   }
 
-  private async launch(): Promise<EndpointStatus> {
+  private launch(): Promise<EndpointStatus> {
+    const p = this.launchOnce().finally(() => {
+      if (this.launching === p) this.launching = null;
+    });
+    this.launching = p;
+    return p;
+  }
+
+  private async launchOnce(): Promise<EndpointStatus> {
     this.set({ state: 'starting' });
     const c = this.o.spawn();
     this.child = c;
@@ -88,17 +109,33 @@ export class EndpointSupervisor {
       this.child = null;
       for (const [id, resolve] of this.pending) resolve({ type: 'reply', id, ok: false, state: 'error', error: `the endpoint process exited (${code})` });
       this.pending.clear();
-      if (!this.wanted) return;
+      if (!this.wanted) {
+        this.set({ state: 'stopped' });
+        return;
+      }
+      if (this.runningSince > 0 && Date.now() - this.runningSince >= (this.o.stableMs ?? 60_000)) this.streak = 0;
+      this.runningSince = 0;
       const delays = this.o.backoffMs ?? [500, 1000, 2000, 5000, 10000];
-      const delay = delays[Math.min(this.restarts, delays.length - 1)];
+      const delay = delays[Math.min(this.streak, delays.length - 1)];
+      this.streak++;
       this.restarts++;
       this.o.log?.(`endpoint process exited (code ${code}); restarting in ${delay} ms`);
       this.set({ state: 'error', error: `the endpoint stopped unexpectedly (exit code ${code}); restarting…` });
       this.timer = setTimeout(() => void this.launch(), delay);
     });
     const r = await this.call(c, { type: 'start', options: { dataDir: this.o.dataDir, port: this.o.port, host: this.o.host ?? '127.0.0.1' } });
-    if (r.type === 'reply' && r.ok) this.set({ state: 'running', url: r.url });
-    else if (r.type === 'reply') this.set({ state: 'error', error: r.error });
+    // Stopped, or the process died and a restart is scheduled, while this one was starting.
+    if (this.child !== c) return this.status_;
+    if (r.type === 'reply' && r.ok) {
+      this.runningSince = Date.now();
+      this.set({ state: 'running', url: r.url });
+    } else if (r.type === 'reply') {
+      // It could not start (the port is taken, the data directory is unusable): no restart loop,
+      // the process goes, and the error stays shown until the user starts it again.
+      this.child = null;
+      c.kill();
+      this.set({ state: 'error', error: r.error });
+    }
     return this.status_;
   }
 }

@@ -3,8 +3,9 @@
 // credential vault over safeStorage with electron-store. Everything that can live without
 // `electron` does (vault, ipc-guard, endpoint-supervisor, security, app/service) and is tested
 // under Node; this file only wires Electron to them.
-import { app, BrowserWindow, clipboard, ipcMain, Menu, nativeImage, Notification, safeStorage, session, shell, Tray, utilityProcess } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, session, shell, Tray, utilityProcess } from 'electron';
 import Store from 'electron-store';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
@@ -17,18 +18,32 @@ import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './secur
 import { trayCurlExample, trayIcon, trayMenu, trayTooltip, type TrayAction } from './tray-menu.js';
 import { CredentialVault } from './vault.js';
 
+// Defined by Electron Forge's Vite plugin when it builds this file (see forge.config.ts).
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string | undefined;
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DESKTOP_TOKEN = 'Line Protocol Studio desktop';
-const DEV_URL = process.env.VITE_DEV_SERVER_URL;
+const DEV_URL = (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined) || process.env.VITE_DEV_SERVER_URL || undefined;
 const APP_ORIGIN = DEV_URL ? new URL(DEV_URL).origin : 'file://';
+const RENDERER_NAME = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
+
+/** The first of `candidates` that exists: Forge's Vite layout (.vite/build, .vite/renderer) or the repo's (dist/). */
+function firstExisting(what: string, candidates: string[]): string {
+  const found = candidates.find((c) => existsSync(c));
+  if (found === undefined) throw new Error(`${what} not found (looked at ${candidates.join(', ')}); build it first`);
+  return found;
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let win: BrowserWindow | null = null;
+  // A second start focuses this instance's window (also when it was closed to the tray).
   app.on('second-instance', () => {
     if (win) {
       if (win.isMinimized()) win.restore();
+      win.show();
       win.focus();
     }
   });
@@ -39,14 +54,41 @@ if (!app.requestSingleInstanceLock()) {
     const settings = new Store({ name: 'settings' });
     const vault = new CredentialVault(safeStorage, { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) });
 
+    const hostJs = firstExisting('the endpoint host', [path.join(here, 'host.js'), path.join(here, '../server/host.js'), path.join(app.getAppPath(), 'dist/server/host.js')]);
+    const iconsDir = firstExisting('the tray icons', [path.join(here, 'icons'), path.join(app.getAppPath(), 'electron/icons')]);
+    const preloadJs = firstExisting('the preload', [path.join(here, 'preload.cjs'), path.join(here, 'preload.js')]);
+
+    // The app's own token for its endpoint: minted once the endpoint has set up its data
+    // directory (it onboards an empty one), kept only in memory, stored hashed.
+    const meta = MetaStore.open(endpointDir);
+    let token: string | undefined;
+    const ensureToken = () => {
+      if (token !== undefined || meta.get().orgs.length === 0) return;
+      const t = newToken();
+      meta.update((s) => {
+        s.tokens = s.tokens.filter((x) => x.description !== DESKTOP_TOKEN);
+        s.tokens.push({ id: newId(), description: DESKTOP_TOKEN, orgId: s.orgs[0].id, hash: hashToken(t), read: '*', write: '*' });
+      });
+      token = t;
+    };
+
     let refreshTray = () => {};
     const supervisor = new EndpointSupervisor({
-      onStatus: () => refreshTray(),
+      onStatus: (st) => {
+        if (st.state === 'running') {
+          try {
+            ensureToken();
+          } catch (e) {
+            console.error(`could not create the app's endpoint token: ${(e as Error).message}`);
+          }
+        }
+        refreshTray();
+      },
       dataDir: endpointDir,
       port: Number(settings.get('endpoint.port') ?? 8086),
       log: (m) => console.error(m),
       spawn: (): EndpointChild => {
-        const child = utilityProcess.fork(path.join(here, '../server/host.js'), [], { serviceName: 'lpstudio-endpoint' });
+        const child = utilityProcess.fork(hostJs, [], { serviceName: 'lpstudio-endpoint', stdio: 'inherit' });
         return {
           postMessage: (m) => child.postMessage(m),
           onMessage: (fn) => child.on('message', fn),
@@ -55,14 +97,26 @@ if (!app.requestSingleInstanceLock()) {
         };
       },
     });
-    await supervisor.start();
+    // Not awaited: the window opens while the endpoint starts (or fails to: the tray and the UI say so).
+    void supervisor.start();
 
-    // The app's own token for its endpoint: minted at every start, kept only in memory.
-    const meta = MetaStore.open(endpointDir);
-    const token = newToken();
-    meta.update((s) => {
-      s.tokens = s.tokens.filter((t) => t.description !== DESKTOP_TOKEN);
-      s.tokens.push({ id: newId(), description: DESKTOP_TOKEN, orgId: s.orgs[0].id, hash: hashToken(token), read: '*', write: '*' });
+    // Quitting stops the endpoint cleanly first (its store flushes and closes), then quits.
+    let quitting = false;
+    let stopped = false;
+    let stopping = false;
+    app.on('before-quit', (e) => {
+      quitting = true;
+      if (stopped) return;
+      e.preventDefault();
+      if (stopping) return;
+      stopping = true;
+      void supervisor
+        .stop()
+        .catch((err: unknown) => console.error(`stopping the endpoint: ${(err as Error).message}`))
+        .finally(() => {
+          stopped = true;
+          app.quit();
+        });
     });
 
     const service = createAppService({
@@ -93,24 +147,23 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     ipcMain.handle(IPC_CHANNEL, (e, payload) =>
-      handleIpc(e, payload, { webContentsId: () => win?.webContents.id, appOrigin: APP_ORIGIN }, service, (m) => console.error(m)),
+      handleIpc(e, payload, { webContentsId: () => (win !== null && !win.isDestroyed() ? win.webContents.id : undefined), appOrigin: APP_ORIGIN }, service, (m) => console.error(m)),
     );
 
-    let quitting = false;
     const showWindow = () => {
       win?.show();
       win?.focus();
     };
 
     // The tray: the endpoint's state, start/stop, its address, and the window.
-    const tray = new Tray(nativeImage.createFromPath(path.join(here, 'icons/tray-stopped.png')));
+    const tray = new Tray(nativeImage.createFromPath(path.join(iconsDir, 'tray-stopped.png')));
     const act = (id: TrayAction) => {
       const url = supervisor.status().url ?? '';
       if (id === 'start') void supervisor.start();
       else if (id === 'stop') void supervisor.stop();
       else if (id === 'copy-url') clipboard.writeText(url);
-      else if (id === 'copy-token') clipboard.writeText(token);
-      else if (id === 'copy-curl') clipboard.writeText(trayCurlExample(url, token));
+      else if (id === 'copy-token') clipboard.writeText(token ?? '');
+      else if (id === 'copy-curl') clipboard.writeText(trayCurlExample(url, token ?? '<token>'));
       else if (id === 'open-window') showWindow();
       else if (id === 'quit') {
         quitting = true;
@@ -118,8 +171,8 @@ if (!app.requestSingleInstanceLock()) {
       }
     };
     refreshTray = () => {
-      const state = { endpoint: supervisor.status(), hasToken: true };
-      tray.setImage(nativeImage.createFromPath(path.join(here, `icons/tray-${trayIcon(state)}.png`)));
+      const state = { endpoint: supervisor.status(), hasToken: token !== undefined };
+      tray.setImage(nativeImage.createFromPath(path.join(iconsDir, `tray-${trayIcon(state)}.png`)));
       tray.setToolTip(trayTooltip(state));
       tray.setContextMenu(
         Menu.buildFromTemplate(
@@ -132,7 +185,7 @@ if (!app.requestSingleInstanceLock()) {
     refreshTray();
     tray.on('click', showWindow);
 
-    win = new BrowserWindow({ width: 1400, height: 900, show: false, webPreferences: secureWebPreferences(path.join(here, 'preload.cjs')) });
+    win = new BrowserWindow({ width: 1400, height: 900, show: false, webPreferences: secureWebPreferences(preloadJs) });
     win.once('ready-to-show', () => win?.show());
     // Closing the window keeps the app and its endpoint in the tray (a setting, on by default), said once.
     win.on('close', (e) => {
@@ -145,12 +198,14 @@ if (!app.requestSingleInstanceLock()) {
       }
     });
     if (DEV_URL) await win.loadURL(DEV_URL);
-    else await win.loadFile(path.join(here, '../renderer/index.html'));
-
-    app.on('before-quit', () => {
-      quitting = true;
-      void supervisor.stop();
-    });
+    else
+      await win.loadFile(
+        firstExisting('the renderer', [path.join(here, `../renderer/${RENDERER_NAME}/index.html`), path.join(here, '../renderer/index.html'), path.join(app.getAppPath(), 'dist/renderer/index.html')]),
+      );
+  }).catch((e: unknown) => {
+    // A broken install (a build output missing) or an unusable data directory: say so and exit.
+    dialog.showErrorBox('Line Protocol Studio could not start', (e as Error)?.message ?? String(e));
+    app.exit(1);
   });
 
   // The tray keeps the app alive when its window is closed.

@@ -1,18 +1,12 @@
 // The sandboxed preload: exposes exactly one function to the page, `lpstudio.call(method, input)`,
 // which goes to the main process's single guarded IPC handler. Nothing else of Node or Electron
-// reaches the renderer.
+// reaches the renderer (ipcRenderer itself is not exposed). Built as one CommonJS file (see
+// vite.preload.config.ts): a sandboxed preload cannot load modules at run time.
 import { contextBridge, ipcRenderer } from 'electron';
+import { makeCall } from './preload-api.js';
 
-const IPC_CHANNEL = 'lpstudio:app'; // = app/contract.ts IPC_CHANNEL (a sandboxed preload cannot import app modules at runtime)
+const call = makeCall((channel, payload) => ipcRenderer.invoke(channel, payload));
 
 contextBridge.exposeInMainWorld('lpstudio', {
-  call: async (method: string, input: unknown): Promise<unknown> => {
-    const reply = (await ipcRenderer.invoke(IPC_CHANNEL, { method, input })) as
-      | { ok: true; value: unknown }
-      | { ok: false; error: { code: string; message: string } };
-    if (reply.ok) return reply.value;
-    const e = new Error(reply.error.message) as Error & { code: string };
-    e.code = reply.error.code;
-    throw e;
-  },
+  call: (method: string, input: unknown): Promise<unknown> => call(method, input),
 });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: runs the desktop app where Electron can start, and the browser mode
 // (`lpstudio serve`, the same UI at http://127.0.0.1:8086/) where it cannot, saying why.
-// `node scripts/start.js --check` prints the decision and exits.
+// `node scripts/start.js --check` prints the decision and exits; `--no-build` skips the builds.
+// Other arguments go to `lpstudio serve` in browser mode (e.g. `npm start -- --port 9000`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +35,7 @@ export function electronBinary() {
 /** Where the desktop app cannot start, the reason in one sentence; null when it can. */
 export function desktopUnavailable() {
   if (electronBinary() === null) {
-    return 'The Electron binary is not installed (it is downloaded on first install and this machine was offline), so Line Protocol Studio starts in browser mode instead.';
+    return 'The Electron binary is not installed (it is downloaded on first install and this machine is offline), so Line Protocol Studio starts in browser mode instead.';
   }
   if (!existsSync(path.join(root, 'node_modules/@electron-forge/cli'))) {
     return 'Electron Forge is not installed (see forge.config.ts for the one command that adds it), so Line Protocol Studio starts in browser mode instead.';
@@ -51,16 +53,47 @@ function npmRun(script) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+const ownFlags = new Set(['--check', '--no-build']);
 const why = desktopUnavailable();
 if (process.argv.includes('--check')) {
   console.log(why === null ? 'desktop' : `browser: ${why}`);
   process.exit(0);
 }
-npmRun('build:cli');
-npmRun('build:renderer');
-const child =
-  why === null
-    ? spawn('npx', ['electron-forge', 'start'], { cwd: root, stdio: 'inherit' })
-    : (console.log(why), spawn(process.execPath, [path.join(root, 'bin/lpstudio.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+if (!process.argv.includes('--no-build')) {
+  npmRun('build:cli');
+  npmRun('build:renderer');
+}
+
+let child;
+if (why === null) {
+  // Forge stays in the terminal's foreground group (it reads "rs" from stdin): Ctrl+C reaches it
+  // from the terminal; only a SIGTERM sent to this script is passed on.
+  child = spawn('npx', ['electron-forge', 'start'], { cwd: root, stdio: 'inherit' });
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+} else {
+  console.log(why);
+  // The endpoint runs in its own process group so that Ctrl+C reaches it exactly once (passed on
+  // from here): a second signal while it closes its store would cut the close short.
+  child = spawn(process.execPath, [path.join(root, 'bin/lpstudio.js'), 'serve', ...process.argv.slice(2).filter((a) => !ownFlags.has(a))], {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+  });
+  // One Ctrl+C can arrive here twice (from the terminal, and passed on by `npm start`): signals
+  // within a second of the last one passed on are dropped. A later second Ctrl+C is passed on and
+  // ends the endpoint at once.
+  let lastForward = 0;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      if (Date.now() - lastForward < 1000) return;
+      lastForward = Date.now();
+      child.kill(sig);
+    });
+  }
+  // If this script goes away, the endpoint goes with it.
+  process.on('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
