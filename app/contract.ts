@@ -134,6 +134,28 @@ export const DatabaseSuggestion = z.object({
   rps: z.array(z.string()),
 });
 
+/** One request the local endpoint answered, for the request inspector (never a secret: only the auth method). */
+export const RequestEntry = z.object({
+  id: z.number().int(),
+  time: z.string(),
+  client: z.string(),
+  method: z.string(),
+  path: z.string(),
+  auth: z.string().optional(),
+  db: z.string().optional(),
+  rp: z.string().optional(),
+  bucket: z.string().optional(),
+  precision: z.string().optional(),
+  status: z.number().int(),
+  durationMs: z.number(),
+  lines: z.number().int().optional(),
+  points: z.number().int().optional(),
+  error: z.string().optional(),
+  /** The first 64 KiB of the (decompressed) body. */
+  body: z.string().optional(),
+});
+export type RequestEntry = z.infer<typeof RequestEntry>;
+
 /** Every method: input schema, output schema. */
 export const appApi = {
   info: { input: z.object({}).strict(), output: AppInfo },
@@ -153,6 +175,11 @@ export const appApi = {
     output: z.array(HistoryEntry),
   },
   clearHistory: { input: z.object({}).strict(), output: z.object({}) },
+  /** The local endpoint's last requests, newest first (the request inspector). */
+  listRequests: {
+    input: z.object({ status: z.enum(['all', '2xx', '4xx', '5xx']).optional(), afterId: z.number().int().optional() }).strict(),
+    output: z.array(RequestEntry),
+  },
 } as const;
 
 export type AppApiSpec = typeof appApi;

@@ -1,7 +1,7 @@
 // What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
-import type { EndpointStatus, Profile, ProfileInput, SecretProtection } from './contract.js';
+import type { EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
 export interface ProfileStore {
@@ -21,6 +21,8 @@ export interface LocalEndpoint {
   token(): string | undefined;
   /** Its databases: buckets and DBRP mappings, as db + retention policies. */
   databases(): Promise<{ db: string; rps: string[] }[]>;
+  /** Its last requests (at most 500), oldest first; empty where the host does not keep them. */
+  requests?(): readonly RequestEntry[];
 }
 
 export interface AppHostDeps {

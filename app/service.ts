@@ -117,6 +117,17 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async listHistory({ query, limit }) {
       return history.list(query, limit);
     },
+    async listRequests({ status, afterId }) {
+      const all = deps.endpoint.requests?.() ?? [];
+      const cls = status === undefined || status === 'all' ? 0 : Number(status[0]);
+      const out = [];
+      for (let i = all.length - 1; i >= 0; i--) {
+        const e = all[i];
+        if (afterId !== undefined && e.id <= afterId) break;
+        if (cls === 0 || Math.floor(e.status / 100) === cls) out.push(e);
+      }
+      return out;
+    },
     async clearHistory() {
       history.clear();
       return {};

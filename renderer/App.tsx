@@ -7,6 +7,7 @@ import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
+import { InspectorDrawer } from './components/InspectorDrawer.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
@@ -41,6 +42,7 @@ export function App() {
   const [sending, setSending] = useState(false);
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [inspectorOpen, setInspectorOpen] = useState(false);
   const [connection, setConnection] = useState<{ profile?: Profile } | null>(null);
   const [loadError, setLoadError] = useState<string>();
   const editor = useRef<EditorHandle | null>(null);
@@ -133,7 +135,7 @@ export function App() {
   };
 
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
-  const modalOpen = historyOpen || curlRequest !== null || connection !== null;
+  const modalOpen = historyOpen || inspectorOpen || curlRequest !== null || connection !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
@@ -170,6 +172,9 @@ export function App() {
               {info.endpoint.url ? ` at ${info.endpoint.url}` : ''}
             </Text>
           )}
+          <Button variant="default" onClick={() => setInspectorOpen(true)}>
+            Inspector
+          </Button>
           <Button variant="default" onClick={() => setHistoryOpen(true)}>
             History
           </Button>
@@ -227,6 +232,7 @@ export function App() {
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal
         opened={connection !== null}

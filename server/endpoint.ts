@@ -69,6 +69,9 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   await syncBuckets();
   let requests = 0;
   let url = '';
+  // The request inspector's log: the InfluxDB API's requests only (not the UI's own calls).
+  const inspected: RequestLogEntry[] = [];
+  const INSPECTOR_SIZE = 500;
   let browser: BrowserMode | undefined;
   if (o.ui !== false) {
     // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
@@ -86,6 +89,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
         status: () => ({ state: url === '' ? 'starting' : 'running', url: url === '' ? undefined : url }),
         token: () => appToken,
         databases: async () => localDatabases(meta.get()),
+        requests: () => inspected,
       },
     });
     browser = createBrowserMode(meta, service);
@@ -107,6 +111,10 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     maxConcurrent: o.maxConcurrent ?? 256,
     onRequest: (e) => {
       requests++;
+      if (!e.path.startsWith('/app-api/') && !e.path.startsWith('/assets/') && e.path !== '/' && e.path !== '/index.html') {
+        inspected.push(e);
+        if (inspected.length > INSPECTOR_SIZE) inspected.splice(0, inspected.length - INSPECTOR_SIZE);
+      }
       o.onRequest?.(e);
     },
   });

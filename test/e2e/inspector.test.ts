@@ -1,0 +1,50 @@
+// End to end: what a client sends to the endpoint appears in the request inspector, live, with
+// its status, how it authenticated (not the secret), and its body with diagnostics.
+import { execFileSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, startServer, type RunningServer } from '../support/serve.js';
+import { launchBrowser, shot, signIn } from './support/browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, server.url, server.token);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cleanup();
+});
+
+const curl = (args: string[]) => execFileSync('/usr/bin/curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], { encoding: 'utf8' });
+
+describe('request inspector', () => {
+  it('shows curl writes live with status, auth method and body; filters by status', async () => {
+    await page.getByRole('button', { name: 'Inspector' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Request inspector' });
+    await drawer.waitFor();
+    expect(curl(['--request', 'POST', `${server.url}/write?db=default&precision=s`, '--header', `Authorization: Token ${server.token}`, '--data-binary', 'inspected,host=a v=1 1700000000'])).toBe('204');
+    expect(curl(['--request', 'POST', `${server.url}/write?db=default`, '--user', `anyone:${server.token}`, '--data-binary', 'inspected,host=b v='])).toBe('400');
+    const list = page.getByLabel('Requests');
+    await expect.poll(async () => (await list.textContent()) ?? '', { timeout: 10_000 }).toMatch(/400POST \/write.*204POST \/write/s);
+    const text = (await list.textContent()) ?? '';
+    expect(text).toContain('token (');
+    expect(text).toContain('basic (');
+    expect(text).not.toContain(server.token);
+    await page.getByRole('button', { name: /204\s*POST \/write/ }).click();
+    const body = page.getByRole('region', { name: 'Request body' });
+    await expect.poll(async () => (await body.textContent()) ?? '').toContain('inspected,host=a v=1 1700000000');
+    await page.getByRole('button', { name: /400\s*POST \/write/ }).click();
+    await expect.poll(async () => (await body.textContent()) ?? '').toMatch(/error Line 1, column \d+: missing field value/);
+    await shot(page, 'inspector-400');
+    await drawer.getByText('4xx', { exact: true }).click();
+    await expect.poll(async () => (await list.textContent()) ?? '').not.toMatch(/204POST/);
+    expect((await list.textContent()) ?? '').toMatch(/400POST \/write/);
+  });
+});
