@@ -156,6 +156,21 @@ export const RequestEntry = z.object({
 });
 export type RequestEntry = z.infer<typeof RequestEntry>;
 
+export const BucketSummary = z.object({ id: z.string(), name: z.string(), retentionSeconds: z.number() });
+export const MeasurementSummary = z.object({
+  measurement: z.string(),
+  series: z.number().int(),
+  tagKeys: z.array(z.string()),
+  fields: z.array(z.object({ key: z.string(), type: z.enum(['float', 'int', 'uint', 'string', 'bool']) })),
+});
+export const StoredPointOut = z.object({
+  time: z.string(),
+  series: z.string(),
+  tags: z.array(z.object({ key: z.string(), value: z.string() })),
+  fields: z.array(z.object({ key: z.string(), type: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) })),
+});
+export type StoredPointOut = z.infer<typeof StoredPointOut>;
+
 /** Every method: input schema, output schema. */
 export const appApi = {
   info: { input: z.object({}).strict(), output: AppInfo },
@@ -175,6 +190,22 @@ export const appApi = {
     output: z.array(HistoryEntry),
   },
   clearHistory: { input: z.object({}).strict(), output: z.object({}) },
+  /** The data browser: the local endpoint's buckets, their measurements, and points newest first. */
+  listBuckets: { input: z.object({}).strict(), output: z.array(BucketSummary) },
+  describeMeasurements: { input: z.object({ bucketId: z.string().regex(/^[0-9a-f]{16}$/) }).strict(), output: z.array(MeasurementSummary) },
+  readPoints: {
+    input: z
+      .object({
+        bucketId: z.string().regex(/^[0-9a-f]{16}$/),
+        measurement: z.string().min(1).max(65535),
+        start: z.string().regex(/^-?\d{1,19}$/).optional(),
+        stop: z.string().regex(/^-?\d{1,19}$/).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+        offset: z.number().int().min(0).max(10_000_000).default(0),
+      })
+      .strict(),
+    output: z.object({ points: z.array(StoredPointOut), more: z.boolean() }),
+  },
   /** The local endpoint's last requests, newest first (the request inspector). */
   listRequests: {
     input: z.object({ status: z.enum(['all', '2xx', '4xx', '5xx']).optional(), afterId: z.number().int().optional() }).strict(),

@@ -1,7 +1,7 @@
 // What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
-import type { EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection } from './contract.js';
+import type { EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
 export interface ProfileStore {
@@ -21,8 +21,17 @@ export interface LocalEndpoint {
   token(): string | undefined;
   /** Its databases: buckets and DBRP mappings, as db + retention policies. */
   databases(): Promise<{ db: string; rps: string[] }[]>;
+  /** Its stored data, where the host can read it (browser mode); absent in the desktop for now. */
+  data?: LocalData;
   /** Its last requests (at most 500), oldest first; empty where the host does not keep them. */
   requests?(): readonly RequestEntry[];
+}
+
+export interface LocalData {
+  buckets(): { id: string; name: string; retentionSeconds: number }[];
+  measurements(bucketId: string): { measurement: string; series: number; tagKeys: string[]; fields: { key: string; type: 'float' | 'int' | 'uint' | 'string' | 'bool' }[] }[];
+  /** Newest first. */
+  read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): StoredPointOut[];
 }
 
 export interface AppHostDeps {

@@ -35,6 +35,14 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     return p;
   };
 
+  const localData = () => {
+    if (deps.endpoint.data === undefined) throw new AppError('unavailable', 'the data browser is available in browser mode (lpstudio serve) for now');
+    return deps.endpoint.data;
+  };
+  const knownBucket = (id: string) => {
+    if (!localData().buckets().some((b) => b.id === id)) throw new AppError('not-found', `no bucket with ID ${id}: it may have been deleted`);
+  };
+
   const secretOf = async (p: Profile): Promise<string | undefined> => (p.builtin ? deps.endpoint.token() : deps.profiles.secret(p.id));
 
   const target = async (r: SendRequest, withSecret: boolean): Promise<{ p: Profile; t: WriteTarget }> => {
@@ -116,6 +124,19 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     },
     async listHistory({ query, limit }) {
       return history.list(query, limit);
+    },
+    async listBuckets() {
+      return localData().buckets();
+    },
+    async describeMeasurements({ bucketId }) {
+      knownBucket(bucketId);
+      return localData().measurements(bucketId);
+    },
+    async readPoints(q) {
+      knownBucket(q.bucketId);
+      // One more than asked tells whether there is a next page.
+      const points = localData().read({ ...q, limit: q.limit + 1 });
+      return { points: points.slice(0, q.limit), more: points.length > q.limit };
     },
     async listRequests({ status, afterId }) {
       const all = deps.endpoint.requests?.() ?? [];

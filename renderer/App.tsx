@@ -8,6 +8,7 @@ import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
 import { InspectorDrawer } from './components/InspectorDrawer.js';
+import { DataDrawer } from './components/DataDrawer.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
@@ -43,6 +44,7 @@ export function App() {
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [inspectorOpen, setInspectorOpen] = useState(false);
+  const [dataOpen, setDataOpen] = useState(false);
   const [connection, setConnection] = useState<{ profile?: Profile } | null>(null);
   const [loadError, setLoadError] = useState<string>();
   const editor = useRef<EditorHandle | null>(null);
@@ -135,7 +137,7 @@ export function App() {
   };
 
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
-  const modalOpen = historyOpen || inspectorOpen || curlRequest !== null || connection !== null;
+  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
@@ -171,6 +173,11 @@ export function App() {
               {info.mode === 'browser' ? 'browser mode' : 'desktop'} · endpoint {info.endpoint.state}
               {info.endpoint.url ? ` at ${info.endpoint.url}` : ''}
             </Text>
+          )}
+          {info?.mode === 'browser' && (
+            <Button variant="default" onClick={() => setDataOpen(true)}>
+              Data
+            </Button>
           )}
           <Button variant="default" onClick={() => setInspectorOpen(true)}>
             Inspector
@@ -232,6 +239,7 @@ export function App() {
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
       <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal

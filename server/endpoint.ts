@@ -90,6 +90,17 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
         token: () => appToken,
         databases: async () => localDatabases(meta.get()),
         requests: () => inspected,
+        data: {
+          buckets: () => meta.get().buckets.map((b) => ({ id: b.id, name: b.name, retentionSeconds: b.retentionSeconds })),
+          measurements: (bucketId) =>
+            store.measurements(bucketId).map((m) => ({
+              measurement: m,
+              series: store.series(bucketId, m).length,
+              tagKeys: store.tagKeys(bucketId, m),
+              fields: store.fieldKeys(bucketId, m),
+            })),
+          read: (q) => store.read({ ...q, descending: true }),
+        },
       },
     });
     browser = createBrowserMode(meta, service);

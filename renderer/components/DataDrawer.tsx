@@ -1,0 +1,128 @@
+// The data browser: the endpoint's buckets, measurements (series, tag keys, field keys with
+// types) and a table of points, newest first, paged.
+import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { StoredPointOut } from '../../app/contract.js';
+import { api } from '../api/index.js';
+
+const PAGE = 100;
+
+type Measurement = Awaited<ReturnType<typeof api.describeMeasurements>>[number];
+
+export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
+  const [buckets, setBuckets] = useState<{ id: string; name: string }[]>([]);
+  const [bucketId, setBucketId] = useState<string | null>(null);
+  const [measurements, setMeasurements] = useState<Measurement[]>([]);
+  const [measurement, setMeasurement] = useState<string | null>(null);
+  const [points, setPoints] = useState<StoredPointOut[]>([]);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string>();
+  const fail = (e: Error) => setError(e.message);
+
+  useEffect(() => {
+    if (!props.opened) return;
+    api
+      .listBuckets({})
+      .then((b) => {
+        setBuckets(b);
+        setBucketId((cur) => cur ?? b[0]?.id ?? null);
+        setError(undefined);
+      })
+      .catch(fail);
+  }, [props.opened]);
+
+  useEffect(() => {
+    if (!props.opened || bucketId === null) return;
+    api
+      .describeMeasurements({ bucketId })
+      .then((m) => {
+        setMeasurements(m);
+        setMeasurement((cur) => (cur !== null && m.some((x) => x.measurement === cur) ? cur : (m[0]?.measurement ?? null)));
+      })
+      .catch(fail);
+  }, [props.opened, bucketId]);
+
+  const load = (offset: number) => {
+    if (bucketId === null || measurement === null) return;
+    api
+      .readPoints({ bucketId, measurement, limit: PAGE, offset })
+      .then((r) => {
+        setPoints((cur) => (offset === 0 ? r.points : [...cur, ...r.points]));
+        setMore(r.more);
+      })
+      .catch(fail);
+  };
+  useEffect(() => {
+    if (props.opened) load(0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.opened, bucketId, measurement]);
+
+  const m = measurements.find((x) => x.measurement === measurement);
+  const fieldKeys = m?.fields.map((f) => f.key) ?? [];
+  const tagKeys = m?.tagKeys ?? [];
+  return (
+    <Drawer opened={props.opened} onClose={props.onClose} title="Data" position="right" size="100%">
+      <Stack>
+        {error && <Alert color="red">{error}</Alert>}
+        <Group>
+          <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
+          <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
+        </Group>
+        {m && (
+          <Group gap="xs" aria-label="Measurement schema">
+            <Text size="sm">{m.series} series ·</Text>
+            {m.fields.map((f) => (
+              <Badge key={f.key} variant="light">
+                {f.key}: {f.type}
+              </Badge>
+            ))}
+          </Group>
+        )}
+        {measurement === null && <Text c="dimmed">This bucket has no data yet.</Text>}
+        {points.length > 0 && (
+          <Table striped aria-label="Points" fz="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>time (UTC)</Table.Th>
+                {tagKeys.map((k) => (
+                  <Table.Th key={`t:${k}`}>{k}</Table.Th>
+                ))}
+                {fieldKeys.map((k) => (
+                  <Table.Th key={`f:${k}`}>{k}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {points.map((p) => (
+                <Table.Tr key={`${p.series} ${p.time}`}>
+                  <Table.Td ff="monospace">{isoNs(p.time)}</Table.Td>
+                  {tagKeys.map((k) => (
+                    <Table.Td key={`t:${k}`}>{p.tags.find((t) => t.key === k)?.value ?? ''}</Table.Td>
+                  ))}
+                  {fieldKeys.map((k) => {
+                    const f = p.fields.find((x) => x.key === k);
+                    return <Table.Td key={`f:${k}`}>{f === undefined ? '' : f.type === 'int' ? `${f.value}i` : f.type === 'uint' ? `${f.value}u` : String(f.value)}</Table.Td>;
+                  })}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {more && (
+          <Button variant="light" onClick={() => load(points.length)}>
+            Load older points
+          </Button>
+        )}
+      </Stack>
+    </Drawer>
+  );
+}
+
+/** Nanosecond time as an ISO date with nine fraction digits. */
+function isoNs(ns: string): string {
+  const t = BigInt(ns);
+  const ms = t / 1_000_000n - (t < 0n && t % 1_000_000n !== 0n ? 1n : 0n);
+  const frac = ((t % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  const d = new Date(Number(ms));
+  return Number.isNaN(d.getTime()) ? ns : d.toISOString().replace(/\.\d{3}Z$/, `.${frac.toString().padStart(9, '0')}Z`);
+}

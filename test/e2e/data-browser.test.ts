@@ -1,0 +1,43 @@
+// End to end: points written by a client show up in the data browser: the bucket, the
+// measurement's series and field types, a table newest first, paged.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, startServer, type RunningServer } from '../support/serve.js';
+import { launchBrowser, shot, signIn } from './support/browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, server.url, server.token);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cleanup();
+});
+
+describe('data browser', () => {
+  it('shows written points newest first with field types, and pages to older ones', async () => {
+    const lines = Array.from({ length: 150 }, (_, i) => `weather,city=${i % 2 ? 'oslo' : 'rome'} temp=${i}.5,count=${i}i,ok=true,note="n${i}" ${1_700_000_000 + i}`);
+    const res = await fetch(`${server.url}/write?db=default&precision=s`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: lines.join('\n') });
+    expect(res.status).toBe(204);
+    await page.getByRole('button', { name: 'Data' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Data' });
+    await drawer.waitFor();
+    const schema = drawer.getByLabel('Measurement schema');
+    await expect.poll(async () => (await schema.textContent()) ?? '').toBe('2 series ·count: intnote: stringok: booltemp: float');
+    const rows = drawer.getByRole('table', { name: 'Points' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(100);
+    expect(await rows.first().locator('td').allTextContents()).toEqual(['2023-11-14T22:15:49.000000000Z', 'oslo', '149i', 'n149', 'true', '149.5']);
+    await shot(page, 'data-browser');
+    await drawer.getByRole('button', { name: 'Load older points' }).click();
+    await expect.poll(() => rows.count()).toBe(150);
+    expect(await rows.last().locator('td').allTextContents()).toEqual(['2023-11-14T22:13:20.000000000Z', 'rome', '0i', 'n0', 'true', '0.5']);
+    expect(await drawer.getByRole('button', { name: 'Load older points' }).count()).toBe(0);
+  });
+});
