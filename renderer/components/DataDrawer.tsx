@@ -4,6 +4,7 @@ import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Text } from 
 import { useEffect, useState } from 'react';
 import type { StoredPointOut } from '../../app/contract.js';
 import { api } from '../api/index.js';
+import { PointsChart } from './PointsChart.js';
 
 const PAGE = 100;
 
@@ -79,6 +80,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
           </Group>
         )}
         {measurement === null && <Text c="dimmed">This bucket has no data yet.</Text>}
+        {points.length > 0 && <PointsChart points={points} />}
         {points.length > 0 && (
           <Table striped aria-label="Points" fz="xs">
             <Table.Thead>

@@ -34,6 +34,18 @@ describe('data browser', () => {
     const rows = drawer.getByRole('table', { name: 'Points' }).locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(100);
     expect(await rows.first().locator('td').allTextContents()).toEqual(['2023-11-14T22:15:49.000000000Z', 'oslo', '149i', 'n149', 'true', '149.5']);
+    // The chart draws: a line per series and numeric field, pixels on its canvas.
+    const chart = drawer.getByRole('img', { name: 'Chart of numeric fields' });
+    await expect.poll(async () => (await chart.textContent()) ?? '').toContain('weather,city=oslo temp');
+    expect((await chart.textContent()) ?? '').toContain('weather,city=rome count');
+    expect((await chart.textContent()) ?? '').not.toContain(' note');
+    const inked = await chart.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(1000);
     await shot(page, 'data-browser');
     await drawer.getByRole('button', { name: 'Load older points' }).click();
     await expect.poll(() => rows.count()).toBe(150);
