@@ -206,6 +206,18 @@ export const appApi = {
       .strict(),
     output: z.object({ points: z.array(StoredPointOut), more: z.boolean() }),
   },
+  /** A measurement's points (optionally a time range) as line protocol, oldest first, up to 32 MiB. */
+  exportLineProtocol: {
+    input: z
+      .object({
+        bucketId: z.string().regex(/^[0-9a-f]{16}$/),
+        measurement: z.string().min(1).max(65535),
+        start: z.string().regex(/^-?\d{1,19}$/).optional(),
+        stop: z.string().regex(/^-?\d{1,19}$/).optional(),
+      })
+      .strict(),
+    output: z.object({ text: z.string(), points: z.number().int(), truncated: z.boolean() }),
+  },
   /** The local endpoint's last requests, newest first (the request inspector). */
   listRequests: {
     input: z.object({ status: z.enum(['all', '2xx', '4xx', '5xx']).optional(), afterId: z.number().int().optional() }).strict(),

@@ -30,6 +30,8 @@ export interface LocalEndpoint {
 export interface LocalData {
   buckets(): { id: string; name: string; retentionSeconds: number }[];
   measurements(bucketId: string): { measurement: string; series: number; tagKeys: string[]; fields: { key: string; type: 'float' | 'int' | 'uint' | 'string' | 'bool' }[] }[];
+  /** Line protocol of a measurement's points, oldest first, stopping before `maxChars`. */
+  exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): { text: string; points: number; truncated: boolean };
   /** Newest first. */
   read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): StoredPointOut[];
 }

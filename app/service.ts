@@ -138,6 +138,10 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       const points = localData().read({ ...q, limit: q.limit + 1 });
       return { points: points.slice(0, q.limit), more: points.length > q.limit };
     },
+    async exportLineProtocol(q) {
+      knownBucket(q.bucketId);
+      return localData().exportText(q, 32 * 1024 * 1024);
+    },
     async listRequests({ status, afterId }) {
       const all = deps.endpoint.requests?.() ?? [];
       const cls = status === undefined || status === 'all' ? 0 : Number(status[0]);

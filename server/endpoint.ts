@@ -10,6 +10,7 @@ import { createAppService } from '../app/service.js';
 import { FileProfileStore } from '../app/file-profiles.js';
 import { createBrowserMode, type BrowserMode } from './browser/routes.js';
 import { localDatabases } from './browser/databases.js';
+import { serializePoint } from '../lineprotocol/serialize.js';
 import { hashToken, newId, newToken } from './meta.js';
 
 export interface EndpointOptions {
@@ -100,6 +101,21 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
               fields: store.fieldKeys(bucketId, m),
             })),
           read: (q) => store.read({ ...q, descending: true }),
+          exportText: (q, maxChars) => {
+            const lines: string[] = [];
+            let chars = 0;
+            let truncated = false;
+            for (const p of store.read({ ...q })) {
+              const line = serializePoint({ measurement: p.measurement, tags: p.tags, fields: p.fields, time: p.time });
+              if (chars + line.length + 1 > maxChars) {
+                truncated = true;
+                break;
+              }
+              lines.push(line);
+              chars += line.length + 1;
+            }
+            return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
+          },
         },
       },
     });

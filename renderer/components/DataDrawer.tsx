@@ -69,6 +69,13 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
           <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
           <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
         </Group>
+        {m && bucketId !== null && (
+          <Group>
+            <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement).catch(fail)}>
+              Export as line protocol
+            </Button>
+          </Group>
+        )}
         {m && (
           <Group gap="xs" aria-label="Measurement schema">
             <Text size="sm">{m.series} series ·</Text>
@@ -118,6 +125,18 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
       </Stack>
     </Drawer>
   );
+}
+
+/** Downloads a measurement's points as a .lp file (the host serializes them with the engine's serializer). */
+async function exportMeasurement(bucketId: string, measurement: string): Promise<void> {
+  const r = await api.exportLineProtocol({ bucketId, measurement });
+  const url = URL.createObjectURL(new Blob([r.text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${measurement.replace(/[^A-Za-z0-9_.-]+/g, '_') || 'export'}.lp`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (r.truncated) window.alert(`Exported the first ${r.points.toLocaleString('en')} points (32 MiB); use "lpstudio export" for the rest.`);
 }
 
 /** Nanosecond time as an ISO date with nine fraction digits. */

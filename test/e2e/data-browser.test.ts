@@ -1,6 +1,8 @@
 // End to end: points written by a client show up in the data browser: the bucket, the
 // measurement's series and field types, a table newest first, paged.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { parse } from '../../lineprotocol/parse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, startServer, type RunningServer } from '../support/serve.js';
 import { launchBrowser, shot, signIn } from './support/browser.js';
@@ -12,7 +14,7 @@ let page: Page;
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   await signIn(page, server.url, server.token);
 });
 
@@ -51,5 +53,12 @@ describe('data browser', () => {
     await expect.poll(() => rows.count()).toBe(150);
     expect(await rows.last().locator('td').allTextContents()).toEqual(['2023-11-14T22:13:20.000000000Z', 'rome', '0i', 'n0', 'true', '0.5']);
     expect(await drawer.getByRole('button', { name: 'Load older points' }).count()).toBe(0);
+    // Export: the measurement as line protocol, which parses back to exactly what was written.
+    const [download] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: 'Export as line protocol' }).click()]);
+    expect(download.suggestedFilename()).toBe('weather.lp');
+    const text = readFileSync((await download.path())!, 'utf8');
+    // Stored fields come back sorted by key, as from InfluxDB.
+    const key = (p: { series: string; time: string; fields: { key: string }[] }) => `${p.series} ${p.time} ${JSON.stringify([...p.fields].sort((a, b) => a.key.localeCompare(b.key)))}`;
+    expect(parse(text).points.map(key).sort()).toEqual(parse(lines.join('\n'), { precision: 's' }).points.map(key).sort());
   });
 });
