@@ -206,6 +206,11 @@ export const appApi = {
       .strict(),
     output: z.object({ points: z.array(StoredPointOut), more: z.boolean() }),
   },
+  createBucket: {
+    input: z.object({ name: z.string().min(1).max(255), retention: z.string().max(32).optional() }).strict(),
+    output: BucketSummary,
+  },
+  deleteBucket: { input: z.object({ bucketId: z.string().regex(/^[0-9a-f]{16}$/) }).strict(), output: z.object({}) },
   /** A measurement's points (optionally a time range) as line protocol, oldest first, up to 32 MiB. */
   exportLineProtocol: {
     input: z

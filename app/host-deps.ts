@@ -30,6 +30,9 @@ export interface LocalEndpoint {
 export interface LocalData {
   buckets(): { id: string; name: string; retentionSeconds: number }[];
   measurements(bucketId: string): { measurement: string; series: number; tagKeys: string[]; fields: { key: string; type: 'float' | 'int' | 'uint' | 'string' | 'bool' }[] }[];
+  /** Throws AppError('invalid') with the reason when the name or retention is refused. */
+  createBucket(name: string, retention: string): { id: string; name: string; retentionSeconds: number };
+  deleteBucket(bucketId: string): void;
   /** Line protocol of a measurement's points, oldest first, stopping before `maxChars`. */
   exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): { text: string; points: number; truncated: boolean };
   /** Newest first. */

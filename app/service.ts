@@ -138,6 +138,14 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       const points = localData().read({ ...q, limit: q.limit + 1 });
       return { points: points.slice(0, q.limit), more: points.length > q.limit };
     },
+    async createBucket({ name, retention }) {
+      return localData().createBucket(name, retention ?? '0');
+    },
+    async deleteBucket({ bucketId }) {
+      knownBucket(bucketId);
+      localData().deleteBucket(bucketId);
+      return {};
+    },
     async exportLineProtocol(q) {
       knownBucket(q.bucketId);
       return localData().exportText(q, 32 * 1024 * 1024);

@@ -1,6 +1,6 @@
 // Management like the influx CLI: buckets, v1 authorizations, DBRP mappings.
 // Works on the data directory directly; a running server picks the changes up within a second.
-import { formatRetention, hashPassword, MetaError, MetaStore, newId, parseRetention, checkBucketName } from '../server/meta.js';
+import { createBucket, deleteBucket, formatRetention, hashPassword, MetaError, MetaStore, newId, parseRetention } from '../server/meta.js';
 import type { BucketInfo } from '../server/store/api.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
@@ -51,14 +51,7 @@ export async function bucketCommand(argv: readonly string[]): Promise<number> {
   if (sub === 'create') {
     const name = flags.get('name');
     if (name === undefined) throw new UsageError('--name is required');
-    checkBucketName(name);
-    const retentionSeconds = parseRetention(flags.get('retention') ?? '0');
-    const b = meta.update((s) => {
-      if (s.buckets.some((x) => x.orgId === orgId && x.name === name)) throw new MetaError(`bucket with name ${name} already exists`);
-      const bucket: BucketInfo = { id: newId(), name, orgId, retentionSeconds, createdAt: new Date().toISOString() };
-      s.buckets.push(bucket);
-      return bucket;
-    });
+    const b = createBucket(meta, orgId, name, parseRetention(flags.get('retention') ?? '0'));
     out.write(table([['ID', 'Name', 'Retention', 'Organization ID'], [b.id, b.name, formatRetention(b.retentionSeconds), b.orgId]]));
     return 0;
   }
@@ -72,10 +65,7 @@ export async function bucketCommand(argv: readonly string[]): Promise<number> {
     const ref = flags.get('id') ?? flags.get('name');
     if (ref === undefined) throw new UsageError('--name or --id is required');
     const b = bucketOf(meta, orgId, ref);
-    meta.update((s) => {
-      s.buckets = s.buckets.filter((x) => x.id !== b.id);
-      s.dbrps = s.dbrps.filter((m) => m.bucketId !== b.id);
-    });
+    deleteBucket(meta, b.id);
     out.write(table([['ID', 'Name', 'Retention', 'Organization ID', 'Deleted'], [b.id, b.name, formatRetention(b.retentionSeconds), b.orgId, 'true']]));
     return 0;
   }

@@ -11,7 +11,8 @@ import { FileProfileStore } from '../app/file-profiles.js';
 import { createBrowserMode, type BrowserMode } from './browser/routes.js';
 import { localDatabases } from './browser/databases.js';
 import { serializePoint } from '../lineprotocol/serialize.js';
-import { hashToken, newId, newToken } from './meta.js';
+import { createBucket, deleteBucket, hashToken, MetaError, newId, newToken, parseRetention } from './meta.js';
+import { AppError } from '../app/contract.js';
 
 export interface EndpointOptions {
   dataDir: string;
@@ -101,6 +102,25 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
               fields: store.fieldKeys(bucketId, m),
             })),
           read: (q) => store.read({ ...q, descending: true }),
+          createBucket: (name, retention) => {
+            let seconds: number;
+            try {
+              seconds = parseRetention(retention);
+            } catch (e) {
+              throw new AppError('invalid', (e as Error).message);
+            }
+            try {
+              const b = createBucket(meta, meta.get().orgs[0].id, name, seconds);
+              return { id: b.id, name: b.name, retentionSeconds: b.retentionSeconds };
+            } catch (e) {
+              if (e instanceof MetaError) throw new AppError('invalid', e.message);
+              throw e;
+            }
+          },
+          deleteBucket: (bucketId) => {
+            deleteBucket(meta, bucketId);
+            void syncBuckets();
+          },
           exportText: (q, maxChars) => {
             const lines: string[] = [];
             let chars = 0;

@@ -284,6 +284,25 @@ export function setup(meta: MetaStore, o: SetupOptions): SetupResult {
   });
 }
 
+/** Creates a bucket (InfluxDB's name rules; a name is unique within its org). */
+export function createBucket(meta: MetaStore, orgId: string, name: string, retentionSeconds: number): BucketInfo {
+  checkBucketName(name);
+  return meta.update((s) => {
+    if (s.buckets.some((x) => x.orgId === orgId && x.name === name)) throw new MetaError(`bucket with name ${name} already exists`);
+    const bucket: BucketInfo = { id: newId(), name, orgId, retentionSeconds, createdAt: new Date().toISOString() };
+    s.buckets.push(bucket);
+    return bucket;
+  });
+}
+
+/** Deletes a bucket and the DBRP mappings pointing at it (its data goes with the next sync). */
+export function deleteBucket(meta: MetaStore, bucketId: string): void {
+  meta.update((s) => {
+    s.buckets = s.buckets.filter((x) => x.id !== bucketId);
+    s.dbrps = s.dbrps.filter((m) => m.bucketId !== bucketId);
+  });
+}
+
 /** Bucket names follow InfluxDB's rules: not empty, no leading underscore, at most 255 bytes. */
 export function checkBucketName(name: string): void {
   if (name.length === 0) throw new MetaError('bucket name must not be empty');

@@ -1,6 +1,6 @@
 // The data browser: the endpoint's buckets, measurements (series, tag keys, field keys with
 // types) and a table of points, newest first, paged.
-import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { StoredPointOut } from '../../app/contract.js';
 import { api } from '../api/index.js';
@@ -19,6 +19,32 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string>();
   const fail = (e: Error) => setError(e.message);
+  const [newName, setNewName] = useState('');
+  const [newRetention, setNewRetention] = useState('');
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [reload, setReload] = useState(0);
+
+  const create = () =>
+    api
+      .createBucket({ name: newName.trim(), retention: newRetention.trim() || undefined })
+      .then((b) => {
+        setNewName('');
+        setNewRetention('');
+        setBucketId(b.id);
+        setReload((n) => n + 1);
+      })
+      .catch(fail);
+  const remove = (id: string) =>
+    api
+      .deleteBucket({ bucketId: id })
+      .then(() => {
+        setConfirmDelete(false);
+        setBucketId(null);
+        setMeasurement(null);
+        setPoints([]);
+        setReload((n) => n + 1);
+      })
+      .catch(fail);
 
   useEffect(() => {
     if (!props.opened) return;
@@ -26,11 +52,11 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
       .listBuckets({})
       .then((b) => {
         setBuckets(b);
-        setBucketId((cur) => cur ?? b[0]?.id ?? null);
+        setBucketId((cur) => (cur !== null && b.some((x) => x.id === cur) ? cur : (b[0]?.id ?? null)));
         setError(undefined);
       })
       .catch(fail);
-  }, [props.opened]);
+  }, [props.opened, reload]);
 
   useEffect(() => {
     if (!props.opened || bucketId === null) return;
@@ -68,6 +94,29 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
         <Group>
           <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
           <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
+          {bucketId !== null &&
+            (confirmDelete ? (
+              <Group gap="xs" align="flex-end">
+                <Text size="sm">Delete this bucket and all its points?</Text>
+                <Button color="red" onClick={() => void remove(bucketId)}>
+                  Yes, delete the bucket
+                </Button>
+                <Button variant="default" onClick={() => setConfirmDelete(false)}>
+                  Cancel
+                </Button>
+              </Group>
+            ) : (
+              <Button color="red" variant="subtle" onClick={() => setConfirmDelete(true)} style={{ alignSelf: 'flex-end' }}>
+                Delete bucket
+              </Button>
+            ))}
+        </Group>
+        <Group align="flex-end" gap="xs">
+          <TextInput label="New bucket" placeholder="name" value={newName} onChange={(e) => setNewName(e.currentTarget.value)} w={200} />
+          <TextInput label="Retention" placeholder="infinite, or e.g. 30d" value={newRetention} onChange={(e) => setNewRetention(e.currentTarget.value)} w={180} />
+          <Button variant="light" disabled={newName.trim() === ''} onClick={() => void create()}>
+            Create bucket
+          </Button>
         </Group>
         {m && bucketId !== null && (
           <Group>

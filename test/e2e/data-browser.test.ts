@@ -61,4 +61,22 @@ describe('data browser', () => {
     const key = (p: { series: string; time: string; fields: { key: string }[] }) => `${p.series} ${p.time} ${JSON.stringify([...p.fields].sort((a, b) => a.key.localeCompare(b.key)))}`;
     expect(parse(text).points.map(key).sort()).toEqual(parse(lines.join('\n'), { precision: 's' }).points.map(key).sort());
   });
+
+  it('creates a bucket (with a clear error for a bad retention), writes to it, and deletes it', async () => {
+    const drawer = page.getByRole('dialog', { name: 'Data' });
+    await drawer.getByLabel('New bucket').fill('fresh');
+    await drawer.getByLabel('Retention').fill('5 days');
+    await drawer.getByRole('button', { name: 'Create bucket' }).click();
+    await expect.poll(async () => (await drawer.getByRole('alert').textContent()) ?? '').toContain('invalid retention "5 days": use e.g. 30d, 72h, 1w2d or 0 for infinite');
+    await drawer.getByLabel('Retention').fill('30d');
+    await drawer.getByRole('button', { name: 'Create bucket' }).click();
+    await expect.poll(() => drawer.locator('input').and(page.getByLabel('Bucket', { exact: true })).inputValue()).toBe('fresh');
+    const w = await fetch(`${server.url}/write?db=fresh`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: 'm v=1' }); // now: inside the 30d retention
+    expect(w.status).toBe(204);
+    await drawer.getByRole('button', { name: 'Delete bucket' }).click();
+    await drawer.getByRole('button', { name: 'Yes, delete the bucket' }).click();
+    await expect.poll(() => drawer.locator('input').and(page.getByLabel('Bucket', { exact: true })).inputValue()).toBe('default');
+    const gone = await fetch(`${server.url}/write?db=fresh`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: 'm v=1 1' });
+    expect(gone.status).toBe(404);
+  });
 });
