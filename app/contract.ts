@@ -171,6 +171,92 @@ export const StoredPointOut = z.object({
 });
 export type StoredPointOut = z.infer<typeof StoredPointOut>;
 
+/** A finding of the file's validation pass (the engine's Diagnostic). */
+export const FileDiagnostic = z.object({
+  line: z.number().int(),
+  column: z.number().int(),
+  endLine: z.number().int().optional(),
+  endColumn: z.number().int(),
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+
+export const FileSummary = z.object({
+  lines: z.number().int(),
+  records: z.number().int(),
+  points: z.number().int(),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+  measurements: z.array(z.string()),
+  measurementCount: z.number().int(),
+  measurementsCapped: z.boolean(),
+  minTime: z.string().optional(),
+  maxTime: z.string().optional(),
+  untimed: z.number().int(),
+  /** The first 100 errors and the first 100 warnings, in line order. */
+  diagnostics: z.array(FileDiagnostic),
+  /** The first lines of the file (at most 200 lines, 64 KiB), for the read-only editor. */
+  head: z.string(),
+  headLines: z.number().int(),
+});
+export type FileSummary = z.infer<typeof FileSummary>;
+
+/** A file the host holds open: its summary pass as it runs, then the summary. */
+export const FileState = z.object({
+  fileId: z.string(),
+  name: z.string(),
+  size: z.number(),
+  stage: z.enum(['summarizing', 'ready', 'failed']),
+  bytesRead: z.number(),
+  summary: FileSummary.optional(),
+  error: z.string().optional(),
+});
+export type FileState = z.infer<typeof FileState>;
+
+export const UploadReport = z.object({
+  pointsWritten: z.number().int(),
+  batchesSent: z.number().int(),
+  batchesRetried: z.number().int(),
+  batchesFailed: z.number().int(),
+  linesRejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  linesRejectedCount: z.number().int(),
+  skipped: z.array(z.object({ line: z.number().int(), column: z.number().int(), message: z.string() })),
+  skippedCount: z.number().int(),
+  cancelled: z.boolean(),
+  acknowledged: z.array(z.object({ fromBatch: z.number().int(), toBatch: z.number().int(), fromLine: z.number().int(), toLine: z.number().int() })),
+  durationMs: z.number(),
+  failures: z.array(z.string()),
+  stopped: z.string().optional(),
+});
+export type UploadReport = z.infer<typeof UploadReport>;
+
+export const UploadState = z.object({
+  uploadId: z.string(),
+  fileId: z.string(),
+  target: z.string(),
+  state: z.enum(['running', 'cancelling', 'done', 'cancelled', 'failed']),
+  progress: z.object({
+    bytesRead: z.number(),
+    totalBytes: z.number(),
+    lines: z.number().int(),
+    pointsWritten: z.number().int(),
+    pointsPerSec: z.number(),
+    etaSeconds: z.number().optional(),
+    batchesSent: z.number().int(),
+    retries: z.number().int(),
+    elapsedMs: z.number(),
+  }),
+  report: UploadReport.optional(),
+  error: z.string().optional(),
+});
+export type UploadState = z.infer<typeof UploadState>;
+
+const FileId = z.string().regex(/^[0-9a-f-]{36}$/);
+const UploadId = z.string().regex(/^[0-9a-f-]{36}$/);
+const Dialect = z.enum(['influxdb2', 'influxdb1']);
+
 /** Every method: input schema, output schema. */
 export const appApi = {
   info: { input: z.object({}).strict(), output: AppInfo },
@@ -228,6 +314,32 @@ export const appApi = {
     input: z.object({ status: z.enum(['all', '2xx', '4xx', '5xx']).optional(), afterId: z.number().int().optional() }).strict(),
     output: z.array(RequestEntry),
   },
+  /**
+   * Opens a file on the host's disk by path (the desktop: a file the user dropped or picked; its
+   * path comes from the preload). Browser mode sends the file's bytes to POST /app-api/files instead.
+   */
+  openFile: {
+    input: z.object({ path: z.string().min(1).max(4096), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2') }).strict(),
+    output: FileState,
+  },
+  fileStatus: { input: z.object({ fileId: FileId }).strict(), output: FileState },
+  /** Forgets the file (cancels its uploads; deletes the host's copy in browser mode). */
+  discardFile: { input: z.object({ fileId: FileId }).strict(), output: z.object({}) },
+  /** Uploads the file in batches to a target, as a send would go (its auth and precision). */
+  startUpload: {
+    input: SendRequest.omit({ body: true })
+      .extend({
+        fileId: FileId,
+        batchLines: z.number().int().min(1).max(1_000_000).default(5000),
+        skipInvalid: z.boolean().default(false),
+        dialect: Dialect.default('influxdb2'),
+      })
+      .strict(),
+    output: UploadState,
+  },
+  uploadStatus: { input: z.object({ uploadId: UploadId }).strict(), output: UploadState },
+  /** Stops after the batch in flight: the report then says exactly what was stored. */
+  cancelUpload: { input: z.object({ uploadId: UploadId }).strict(), output: UploadState },
 } as const;
 
 export type AppApiSpec = typeof appApi;
@@ -284,3 +396,7 @@ export function parseCall<M extends AppMethod>(method: unknown, input: unknown):
 /** The IPC channel the preload uses; the HTTP prefix browser mode uses (`POST /app-api/<method>`). */
 export const IPC_CHANNEL = 'lpstudio:app';
 export const HTTP_PREFIX = '/app-api/';
+/** Browser mode: a dropped file's bytes, streamed to the host (answers a FileState). */
+export const HTTP_FILES_PATH = '/app-api/files';
+/** File types the app opens (a file's content is checked anyway). */
+export const FILE_TYPES = /\.(lp|txt|gz)$/i;

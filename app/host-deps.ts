@@ -1,6 +1,7 @@
 // What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
+import type { FileJobs } from './files/file-jobs.js';
 import type { EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
@@ -40,6 +41,8 @@ export interface LocalData {
 }
 
 export interface AppHostDeps {
+  /** Dropped files and their uploads; created in <dataDir>/uploads when not given. */
+  files?: FileJobs;
   mode: 'desktop' | 'browser';
   version: string;
   profiles: ProfileStore;
@@ -49,4 +52,6 @@ export interface AppHostDeps {
   /** Injected for tests; defaults to global fetch. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** First retry delay of uploads, ms (tests shorten it). */
+  uploadBackoffMs?: number;
 }

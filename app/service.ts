@@ -1,7 +1,10 @@
 // The app service: the one implementation of the app API (app/contract.ts), in the host
 // (Electron's main process, or `lpstudio serve` in browser mode). Plain Node, no electron import.
 import { randomUUID } from 'node:crypto';
-import { AppError, type AppHandlers, type Profile, type SendRequest } from './contract.js';
+import path from 'node:path';
+import { AppError, FILE_TYPES, type AppHandlers, type Profile, type SendRequest } from './contract.js';
+import { FileJobs } from './files/file-jobs.js';
+import type { UploadTarget } from './upload/uploader.js';
 import { curlCommand } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
@@ -15,6 +18,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
   const history = new HistoryStore(deps.dataDir);
   const now = deps.now ?? (() => new Date());
   const fetchFn = deps.fetch ?? fetch;
+  const files = deps.files ?? new FileJobs(path.join(deps.dataDir, 'uploads'));
 
   const localProfile = (): Profile => ({
     id: LOCAL_PROFILE_ID,
@@ -160,6 +164,39 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
         if (cls === 0 || Math.floor(e.status / 100) === cls) out.push(e);
       }
       return out;
+    },
+    async openFile({ path: file, precision, dialect }) {
+      if (deps.mode !== 'desktop') throw new AppError('unavailable', 'this host takes files as uploads (POST /app-api/files), not by path');
+      const name = path.basename(file);
+      if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
+      if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
+      return files.openPath(file, name, { precision, dialect });
+    },
+    async fileStatus({ fileId }) {
+      return files.status(fileId);
+    },
+    async discardFile({ fileId }) {
+      files.discard(fileId);
+      return {};
+    },
+    async startUpload(r) {
+      const { t } = await target({ ...r, body: '' }, true);
+      const shown = writeUrl(t, true); // also refuses a target without db, org or bucket, or a bad precision
+      if (t.auth === 'token' && t.secret === undefined) throw new AppError('invalid', 'this target uses a token but none is stored: edit the connection and set one');
+      const auth: UploadTarget['auth'] =
+        t.auth === 'token'
+          ? { kind: 'token', token: t.secret! }
+          : t.auth === 'basic' || t.auth === 'query'
+            ? { kind: t.auth, username: t.username ?? '', password: t.secret ?? '' }
+            : { kind: 'none' };
+      const ut: UploadTarget = { url: t.baseUrl, api: usesV2(t.kind) ? 'v2' : 'v1', db: t.db, rp: t.rp, org: t.org, bucket: t.bucket, precision: t.precision, auth };
+      return files.startUpload(r.fileId, ut, shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
+    },
+    async uploadStatus({ uploadId }) {
+      return files.uploadStatus(uploadId);
+    },
+    async cancelUpload({ uploadId }) {
+      return files.cancelUpload(uploadId);
     },
     async clearHistory() {
       history.clear();

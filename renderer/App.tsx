@@ -9,6 +9,8 @@ import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
 import { InspectorDrawer } from './components/InspectorDrawer.js';
 import { DataDrawer } from './components/DataDrawer.js';
+import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
+import { FileUploadModal, type UploadTargetChoice } from './components/FileUploadModal.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
@@ -47,6 +49,8 @@ export function App() {
   const [dataOpen, setDataOpen] = useState(false);
   const [connection, setConnection] = useState<{ profile?: Profile } | null>(null);
   const [loadError, setLoadError] = useState<string>();
+  const [droppedFile, setDroppedFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string>();
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
   const replayed = useRef<HistoryEntry | null>(null);
@@ -98,6 +102,17 @@ export function App() {
     body: editor.current?.text() ?? '',
   });
 
+  /** Where a file upload goes: the composer's target and settings at the moment it starts. */
+  const uploadTarget = (): UploadTargetChoice => {
+    const { body: _body, ...r } = request();
+    const where = v2 ? `org ${org || '?'} · bucket ${bucket || '?'}` : `database ${db || '?'}${rp ? ` · retention policy ${rp}` : ''}`;
+    return { request: r, label: `${profile?.name ?? profileId} · ${where} · precision ${precision}`, dialect: dialect === 'influxdb1' ? 'influxdb1' : 'influxdb2' };
+  };
+  const onFile = (f: File | null, why?: string) => {
+    setFileError(why);
+    if (f !== null) setDroppedFile(f);
+  };
+
   const send = async () => {
     if (sending || !editor.current) return;
     setSending(true);
@@ -137,7 +152,7 @@ export function App() {
   };
 
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
-  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null;
+  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
@@ -179,6 +194,7 @@ export function App() {
               Data
             </Button>
           )}
+          <FilePickButton onFile={onFile} />
           <Button variant="default" onClick={() => setInspectorOpen(true)}>
             Inspector
           </Button>
@@ -188,6 +204,11 @@ export function App() {
         </Group>
       </Group>
       {loadError && <Alert color="red">{loadError}</Alert>}
+      {fileError && (
+        <Alert color="red" withCloseButton onClose={() => setFileError(undefined)}>
+          {fileError}
+        </Alert>
+      )}
       {info?.mode === 'browser' && !info.secrets.protected && (
         <Text size="xs" c="dimmed">
           Secrets of saved connections: {info.secrets.reason}.
@@ -239,6 +260,8 @@ export function App() {
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <FileDropOverlay onFile={onFile} />
+      <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
       <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />

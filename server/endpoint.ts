@@ -13,6 +13,7 @@ import { localDatabases } from './browser/databases.js';
 import { serializePoint } from '../lineprotocol/serialize.js';
 import { createBucket, deleteBucket, hashToken, MetaError, newId, newToken, parseRetention } from './meta.js';
 import { AppError } from '../app/contract.js';
+import { FileJobs } from '../app/files/file-jobs.js';
 
 export interface EndpointOptions {
   dataDir: string;
@@ -75,6 +76,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const inspected: RequestLogEntry[] = [];
   const INSPECTOR_SIZE = 500;
   let browser: BrowserMode | undefined;
+  let files: FileJobs | undefined;
   if (o.ui !== false) {
     // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
     const appToken = newToken();
@@ -82,7 +84,9 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       s.tokens = s.tokens.filter((t) => t.description !== APP_TOKEN_DESCRIPTION);
       s.tokens.push({ id: newId(), description: APP_TOKEN_DESCRIPTION, orgId: s.orgs[0].id, hash: hashToken(appToken), read: '*', write: '*' });
     });
+    files = new FileJobs(path.join(o.dataDir, 'app', 'uploads'));
     const service = createAppService({
+      files,
       mode: 'browser',
       version: o.version ?? '0.0.0',
       dataDir: path.join(o.dataDir, 'app'),
@@ -139,7 +143,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
         },
       },
     });
-    browser = createBrowserMode(meta, service);
+    browser = createBrowserMode(meta, service, files);
   }
   const server = createEndpointServer({
     browser,
@@ -188,6 +192,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     stats: () => ({ ...store.stats(), requests }),
     close: async () => {
       clearInterval(syncTimer);
+      files?.close();
       // Stop accepting, drop idle keep-alive connections (a browser keeps some open), give
       // requests in flight a moment to finish, then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 // Browser mode: the app API over HTTP to `lpstudio serve` (POST /app-api/<method>, session cookie).
-import { HTTP_PREFIX, type AppMethod } from '../../app/contract.js';
+import { HTTP_FILES_PATH, HTTP_PREFIX, type AppMethod } from '../../app/contract.js';
 import { AppCallError, type Call } from './transport.js';
 
 async function post(path: string, body: unknown): Promise<unknown> {
@@ -46,4 +46,35 @@ export async function signIn(credential: { token: string } | { code: string }): 
 
 export async function signOut(): Promise<void> {
   await post(`${HTTP_PREFIX}sign-out`, {});
+}
+
+/**
+ * Browser mode: streams a dropped file's bytes to the host, which keeps a copy and summarizes it.
+ * The browser reads the file from disk as it sends (XHR with a File body): it is never loaded
+ * whole into the page. `onProgress` gets bytes sent and the total.
+ */
+export function httpOpenFile(file: File, o: { precision: string; dialect: string }, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const q = new URLSearchParams({ name: file.name, precision: o.precision, dialect: o.dialect });
+    xhr.open('POST', `${HTTP_FILES_PATH}?${q}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('X-Lpstudio-File', '1');
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new AppCallError('unavailable', 'lpstudio serve is not answering: is it still running?'));
+    xhr.onabort = () => reject(new AppCallError('invalid', 'cancelled'));
+    xhr.onload = () => {
+      let data: { code?: AppCallError['code']; message?: string } = {};
+      try {
+        data = JSON.parse(xhr.responseText) as typeof data;
+      } catch {
+        return reject(new AppCallError('internal', `unexpected answer (${xhr.status}) from lpstudio serve`));
+      }
+      if (xhr.status === 200) return resolve(data);
+      if (xhr.status === 401 && typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: data.message }));
+      reject(new AppCallError(data.code ?? 'internal', data.message ?? `HTTP ${xhr.status}`));
+    };
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }

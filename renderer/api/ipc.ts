@@ -4,7 +4,7 @@ import { AppCallError, type Call } from './transport.js';
 
 declare global {
   interface Window {
-    lpstudio?: { call(method: string, input: unknown): Promise<unknown> };
+    lpstudio?: { call(method: string, input: unknown): Promise<unknown>; pathForFile?(file: File): string };
   }
 }
 
@@ -20,3 +20,10 @@ export const ipcCall: Call = async (method: AppMethod, input: unknown) => {
     throw new AppCallError(err.code ?? 'internal', err.message.replace(/^Error invoking remote method '[^']+': (Error: )?/, ''));
   }
 };
+
+/** Desktop: the main process opens the dropped file from disk by its path. */
+export async function ipcOpenFile(file: File, o: { precision: string; dialect: string }): Promise<unknown> {
+  const path = window.lpstudio?.pathForFile?.(file) ?? '';
+  if (path === '') throw new AppCallError('invalid', `"${file.name}" has no path on disk (was it dragged from another app?): save it as a file first`);
+  return ipcCall('openFile', { path, ...o });
+}

@@ -2,7 +2,8 @@
 // (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AppError, dispatchCall, HTTP_PREFIX, type AppHandlers } from '../../app/contract.js';
+import { AppError, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, type AppHandlers } from '../../app/contract.js';
+import type { FileJobs } from '../../app/files/file-jobs.js';
 import { hashToken, sameDigest, type MetaStore } from '../meta.js';
 import { readBody } from '../http/body.js';
 import { HttpError } from '../http/respond.js';
@@ -21,7 +22,11 @@ export interface BrowserMode {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
 }
 
-export function createBrowserMode(meta: MetaStore, service: AppHandlers): BrowserMode {
+/** Largest file browser mode takes (it is copied to the data directory first). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024 * 1024;
+const FileQuery = z.object({ name: z.string().min(1).max(255), precision: z.enum(['ns', 'us', 'ms', 's', 'm', 'h']).default('ns'), dialect: z.enum(['influxdb2', 'influxdb1']).default('influxdb2') }).strict();
+
+export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: FileJobs): BrowserMode {
   const sessions = new Sessions();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -53,6 +58,42 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
     }
   };
 
+  /**
+   * A dropped file's bytes as the request body (streamed to disk, never held whole), its name and
+   * the options of its summary pass in the query. A custom header is required, so a page elsewhere
+   * cannot send one without a CORS preflight (which is never granted).
+   */
+  const receiveFile = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.headers['x-lpstudio-file'] !== '1') {
+      req.resume();
+      return fail(res, 'invalid', 'send a file with the header X-Lpstudio-File: 1');
+    }
+    const q = FileQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!q.success) {
+      req.resume();
+      return fail(res, 'invalid', 'name the file: ?name=FILE.lp[&precision=ns][&dialect=influxdb2]');
+    }
+    if (!FILE_TYPES.test(q.data.name)) {
+      req.resume();
+      return fail(res, 'invalid', `"${q.data.name}" is not a line-protocol file: drop a .lp, .txt or .gz file`);
+    }
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > MAX_FILE_BYTES) {
+      req.resume();
+      return json(res, 413, { code: 'invalid', message: `the file is larger than ${MAX_FILE_BYTES / 2 ** 30} GiB: use "lpstudio write FILE"` });
+    }
+    let aborted = false;
+    req.on('aborted', () => (aborted = true));
+    // A body that stops coming is cut (its partial copy is removed) rather than held forever.
+    req.setTimeout(60_000, () => req.destroy(new Error('the file stopped arriving for 60 s')));
+    try {
+      json(res, 200, await files.stage(req, q.data.name, { precision: q.data.precision, dialect: q.data.dialect, maxBytes: MAX_FILE_BYTES }));
+    } catch (e) {
+      if (aborted || req.destroyed) return; // the page went away mid-file: nothing to answer
+      throw e;
+    }
+  };
+
   return {
     sessions,
     async handle(req, res, url) {
@@ -75,6 +116,15 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers): Browse
         if (origin !== undefined && origin !== `http://${req.headers.host}`) {
           req.resume();
           json(res, 403, { code: 'unauthorized', message: 'cross-origin requests to the app API are refused' });
+          return true;
+        }
+        if (url.pathname === HTTP_FILES_PATH) {
+          if (!sessions.valid(req.headers.cookie)) {
+            req.resume();
+            fail(res, 'unauthorized', 'sign in first');
+            return true;
+          }
+          await receiveFile(req, res, url);
           return true;
         }
         if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {

@@ -1,0 +1,252 @@
+// The files a user dropped and their uploads, held by the host: each file gets a summary pass as
+// soon as it is opened, then any number of uploads (one at a time per file), each with live
+// progress, cancel, and a final report. The renderer only ever sees IDs, states and reports:
+// files are read from disk here, never passed through the renderer whole.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Dialect, Precision } from '../../lineprotocol/types.js';
+import { AppError } from '../contract.js';
+import { upload, type UploadProgress, type UploadReport, type UploadTarget } from '../upload/uploader.js';
+import { fileBytes } from './source.js';
+import { summarizeFile, type FileSummary } from './summary.js';
+
+export interface FileState {
+  fileId: string;
+  name: string;
+  size: number;
+  stage: 'summarizing' | 'ready' | 'failed';
+  /** Bytes of the file read by the summary pass so far. */
+  bytesRead: number;
+  summary?: FileSummary;
+  error?: string;
+}
+
+export interface UploadJobState {
+  uploadId: string;
+  fileId: string;
+  /** Where it goes, without secrets: e.g. `http://127.0.0.1:8086/write?db=default`. */
+  target: string;
+  state: 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+  progress: {
+    /** Bytes of the file read from disk, and its size: the bar. */
+    bytesRead: number;
+    totalBytes: number;
+    lines: number;
+    pointsWritten: number;
+    pointsPerSec: number;
+    etaSeconds?: number;
+    batchesSent: number;
+    retries: number;
+    elapsedMs: number;
+  };
+  report?: UploadReport;
+  error?: string;
+}
+
+interface FileEntry {
+  state: FileState;
+  path: string;
+  /** Copied here by the host (browser mode): deleted when discarded. */
+  staged: boolean;
+  abort: AbortController;
+}
+
+interface UploadEntry {
+  state: UploadJobState;
+  abort: AbortController;
+}
+
+/** Files kept open at once; opening another discards the oldest one that is not uploading. */
+const MAX_FILES = 8;
+const MAX_UPLOADS_KEPT = 50;
+export const FILE_ID = /^[0-9a-f-]{36}$/;
+
+export class FileJobs {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly uploads = new Map<string, UploadEntry>();
+
+  constructor(
+    /** Where browser-mode copies of dropped files go. Left over ones (a crash) are removed now. */
+    private readonly stageDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    mkdirSync(stageDir, { recursive: true, mode: 0o700 });
+    for (const f of readdirSync(stageDir)) if (FILE_ID.test(f)) rmSync(path.join(stageDir, f), { force: true });
+  }
+
+  /** A file on this machine (the desktop: a path the user dropped or picked). */
+  openPath(file: string, name: string, o: { dialect?: Dialect; precision?: Precision }): FileState {
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new AppError('invalid', `"${name}" is not a file`);
+      size = st.size;
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw new AppError('not-found', `cannot read "${name}": ${(e as Error).message}`);
+    }
+    return this.add(file, name, size, false, o);
+  }
+
+  /** A file sent to the host as a stream (browser mode): copied to the stage directory first. */
+  async stage(body: Readable, name: string, o: { dialect?: Dialect; precision?: Precision; maxBytes: number }): Promise<FileState> {
+    const id = randomUUID();
+    const file = path.join(this.stageDir, id); // never a name the client sent
+    let size = 0;
+    const limit = async function* (src: AsyncIterable<Buffer>) {
+      for await (const b of src) {
+        size += b.length;
+        if (size > o.maxBytes) throw new AppError('invalid', `the file is larger than ${o.maxBytes} bytes, the most this host takes: use "lpstudio write FILE"`);
+        yield b;
+      }
+    };
+    try {
+      await pipeline(body, limit, createWriteStream(file, { mode: 0o600 }));
+    } catch (e) {
+      rmSync(file, { force: true });
+      throw e;
+    }
+    return this.add(file, name, size, true, o, id);
+  }
+
+  private add(file: string, name: string, size: number, staged: boolean, o: { dialect?: Dialect; precision?: Precision }, id: string = randomUUID()): FileState {
+    this.evict();
+    const entry: FileEntry = { state: { fileId: id, name: name.slice(0, 255), size, stage: 'summarizing', bytesRead: 0 }, path: file, staged, abort: new AbortController() };
+    this.files.set(id, entry);
+    summarizeFile(file, { ...o, signal: entry.abort.signal, onDiskBytes: (n) => (entry.state.bytesRead = n) })
+      .then((summary) => {
+        entry.state.summary = summary;
+        entry.state.stage = 'ready';
+      })
+      .catch((e: Error) => {
+        entry.state.stage = 'failed';
+        entry.state.error = `could not read the file: ${e.message}`;
+      });
+    return { ...entry.state };
+  }
+
+  private evict(): void {
+    if (this.files.size < MAX_FILES) return;
+    for (const [id] of this.files) {
+      if (!this.busy(id)) {
+        this.discard(id);
+        if (this.files.size < MAX_FILES) return;
+      }
+    }
+  }
+
+  private busy(fileId: string): boolean {
+    for (const u of this.uploads.values()) if (u.state.fileId === fileId && (u.state.state === 'running' || u.state.state === 'cancelling')) return true;
+    return false;
+  }
+
+  private file(fileId: string): FileEntry {
+    const f = this.files.get(fileId);
+    if (f === undefined) throw new AppError('not-found', 'that file is no longer open: drop it again');
+    return f;
+  }
+
+  status(fileId: string): FileState {
+    return structuredClone(this.file(fileId).state);
+  }
+
+  discard(fileId: string): void {
+    const f = this.files.get(fileId);
+    if (f === undefined) return;
+    for (const u of this.uploads.values()) if (u.state.fileId === fileId) u.abort.abort();
+    f.abort.abort();
+    this.files.delete(fileId);
+    if (f.staged) rmSync(f.path, { force: true });
+  }
+
+  startUpload(
+    fileId: string,
+    target: UploadTarget,
+    shownTarget: string,
+    o: { batchLines: number; skipInvalid: boolean; dialect?: Dialect; gzip?: boolean; backoffMs?: number },
+  ): UploadJobState {
+    const f = this.file(fileId);
+    if (this.busy(fileId)) throw new AppError('invalid', 'this file is being uploaded already: wait for it to finish or cancel it');
+    const abort = new AbortController();
+    const started = this.now();
+    const state: UploadJobState = {
+      uploadId: randomUUID(),
+      fileId,
+      target: shownTarget,
+      state: 'running',
+      progress: { bytesRead: 0, totalBytes: f.state.size, lines: 0, pointsWritten: 0, pointsPerSec: 0, batchesSent: 0, retries: 0, elapsedMs: 0 },
+    };
+    this.uploads.set(state.uploadId, { state, abort });
+    this.trimUploads();
+    const onDisk = (n: number) => {
+      state.progress.bytesRead = n;
+    };
+    const onProgress = (p: UploadProgress) => {
+      const elapsed = this.now() - started;
+      const frac = f.state.size > 0 ? state.progress.bytesRead / f.state.size : 1;
+      state.progress = {
+        ...state.progress,
+        lines: p.lines,
+        pointsWritten: p.pointsWritten,
+        pointsPerSec: p.pointsPerSec,
+        batchesSent: p.batchesSent,
+        retries: p.retries,
+        elapsedMs: elapsed,
+        etaSeconds: frac > 0 && frac < 1 ? ((1 - frac) / frac) * (elapsed / 1000) : frac >= 1 ? 0 : undefined,
+      };
+    };
+    upload(fileBytes(f.path, onDisk, abort.signal), target, {
+      batchLines: o.batchLines,
+      skipInvalid: o.skipInvalid,
+      dialect: o.dialect,
+      precision: target.precision,
+      gzip: o.gzip ?? true,
+      backoffMs: o.backoffMs,
+      signal: abort.signal,
+      onProgress,
+    })
+      .then((report) => {
+        state.report = report;
+        state.progress.elapsedMs = this.now() - started;
+        state.progress.etaSeconds = undefined;
+        state.state = report.cancelled ? 'cancelled' : report.stopped !== undefined || report.batchesFailed > 0 ? 'failed' : 'done';
+      })
+      .catch((e: Error) => {
+        state.state = 'failed';
+        state.error = `the upload stopped: ${e.message}`;
+      });
+    return structuredClone(state);
+  }
+
+  uploadStatus(uploadId: string): UploadJobState {
+    const u = this.uploads.get(uploadId);
+    if (u === undefined) throw new AppError('not-found', 'no such upload: it may have ended long ago');
+    return structuredClone(u.state);
+  }
+
+  /** Stops sending: the batch in flight finishes, so the report says exactly what was stored. */
+  cancelUpload(uploadId: string): UploadJobState {
+    const u = this.uploads.get(uploadId);
+    if (u === undefined) throw new AppError('not-found', 'no such upload: it may have ended long ago');
+    if (u.state.state === 'running') {
+      u.state.state = 'cancelling';
+      u.abort.abort();
+    }
+    return structuredClone(u.state);
+  }
+
+  private trimUploads(): void {
+    for (const [id, u] of this.uploads) {
+      if (this.uploads.size <= MAX_UPLOADS_KEPT) return;
+      if (u.state.state !== 'running' && u.state.state !== 'cancelling') this.uploads.delete(id);
+    }
+  }
+
+  /** Cancels everything and removes staged copies (the host is shutting down). */
+  close(): void {
+    for (const id of [...this.files.keys()]) this.discard(id);
+  }
+}

@@ -1,0 +1,84 @@
+// Files come in two ways: dropped anywhere on the window, or picked with the "Upload file" button
+// (keyboard reachable). Only line-protocol files (.lp, .txt, .gz) are taken; anything else gets a
+// sentence saying what to drop instead.
+import { Button } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { FILE_TYPES } from '../../app/contract.js';
+
+type OnFile = (file: File | null, why?: string) => void;
+
+function pick(files: FileList | null | undefined, onFile: OnFile): void {
+  if (!files || files.length === 0) return;
+  if (files.length > 1) return onFile(null, 'drop one file at a time');
+  const f = files[0];
+  if (!FILE_TYPES.test(f.name)) return onFile(null, `"${f.name}" is not a line-protocol file: drop a .lp, .txt or .gz file`);
+  onFile(f);
+}
+
+const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true;
+
+/** Listens on the whole window; shows where to drop while a file is dragged over it. */
+export function FileDropOverlay(props: { onFile: OnFile }) {
+  const [over, setOver] = useState(false);
+  const onFile = useRef(props.onFile);
+  onFile.current = props.onFile;
+  useEffect(() => {
+    let depth = 0;
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      setOver(true);
+    };
+    const overFn = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault(); // allows the drop (else the browser opens the file)
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setOver(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setOver(false);
+      pick(e.dataTransfer?.files, onFile.current);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', overFn);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', overFn);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+  return over ? <div className="lp-drop-overlay">Drop a .lp, .txt or .gz file to upload it</div> : null;
+}
+
+export function FilePickButton(props: { onFile: OnFile }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept=".lp,.txt,.gz"
+        aria-label="Line-protocol file"
+        hidden
+        onChange={(e) => {
+          pick(e.currentTarget.files, props.onFile);
+          e.currentTarget.value = ''; // the same file can be picked again
+        }}
+      />
+      <Button variant="default" onClick={() => input.current?.click()}>
+        Upload file
+      </Button>
+    </>
+  );
+}
