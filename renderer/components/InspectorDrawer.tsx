@@ -1,9 +1,13 @@
 // The request inspector: the local endpoint's last requests, live (polled while open): who,
-// what, how it authenticated (never the secret), the answer, and the body with its diagnostics.
+// what, how it authenticated (never the secret), the answer, and the body in the editor's
+// highlighting with its diagnostics underlined and listed.
 import { Badge, Code, Drawer, Group, SegmentedControl, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { RequestEntry } from '../../app/contract.js';
 import { validate } from '../../lineprotocol/parse.js';
+import { parsePrecision } from '../../lineprotocol/precision.js';
+import type { Precision } from '../../lineprotocol/types.js';
+import { ReadOnlyEditor } from '../editor/ReadOnlyEditor.js';
 import { api } from '../api/index.js';
 
 const POLL_MS = 1000;
@@ -86,7 +90,7 @@ function RequestBody(props: { entry: RequestEntry }) {
       <Text fw={600} size="sm">
         Body{body.length >= 64 * 1024 ? ' (first 64 KB)' : ''}
       </Text>
-      <Code block>{body === '' ? '(empty)' : body}</Code>
+      {body === '' ? <Code block>(empty)</Code> : <ReadOnlyEditor text={body} diagnostics={diagnostics} label="Request body text" height="32vh" />}
       {diagnostics.map((d, i) => (
         <Text key={i} size="xs" c={d.severity === 'error' ? 'red' : 'orange'}>
           {d.severity} Line {d.line}, column {d.column}: {d.message}
@@ -96,6 +100,7 @@ function RequestBody(props: { entry: RequestEntry }) {
   );
 }
 
-function precisionOf(p: string | undefined): 'ns' | 'us' | 'ms' | 's' | 'm' | 'h' {
-  return p === 'us' || p === 'ms' || p === 's' || p === 'm' || p === 'h' ? p : 'ns';
+/** The request's precision as the endpoint read it (`u`, `µ`, `us` … ), ns when absent or unknown. */
+function precisionOf(p: string | undefined): Precision {
+  return (p === undefined ? undefined : parsePrecision(p)) ?? 'ns';
 }

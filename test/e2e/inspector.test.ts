@@ -42,6 +42,11 @@ describe('request inspector', () => {
     await expect.poll(async () => (await body.textContent()) ?? '').toContain('inspected,host=a v=1 1700000000');
     await page.getByRole('button', { name: /400\s*POST \/write/ }).click();
     await expect.poll(async () => (await body.textContent()) ?? '').toMatch(/error Line 1, column \d+: missing field value/);
+    // The body is in the editor's highlighting (read-only), the error underlined where it is.
+    const shown = body.getByLabel('Request body text');
+    expect(await shown.getAttribute('aria-readonly')).toBe('true');
+    await expect.poll(() => body.locator('.cm-lintRange-error, .cm-lintPoint-error').count()).toBeGreaterThan(0);
+    expect(await shown.locator('span').count()).toBeGreaterThan(1);
     await shot(page, 'inspector-400');
     await drawer.getByText('4xx', { exact: true }).click();
     await expect.poll(async () => (await list.textContent()) ?? '').not.toMatch(/204POST/);
