@@ -7,6 +7,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gzip as gzipCb } from 'node:zlib';
 import { errorLinesOf } from '../send.js';
 import { Batcher, fileLineOf, type Batch, type BatchOptions, type SkippedRecord } from './batcher.js';
+import { ByteBatcher } from './byte-batcher.js';
 
 export interface UploadTarget {
   /** Base URL, e.g. http://127.0.0.1:8086 */
@@ -144,8 +145,14 @@ function post(url: URL, agent: HttpAgent, headers: Record<string, string>, body:
   });
 }
 
-const gzipAsync = (text: string): Promise<Buffer> =>
-  new Promise((resolve, reject) => gzipCb(text, { level: 1 }, (e, out) => (e ? reject(e) : resolve(out))));
+const gzipAsync = (data: string | Uint8Array): Promise<Buffer> =>
+  new Promise((resolve, reject) => gzipCb(data, { level: 1 }, (e, out) => (e ? reject(e) : resolve(out))));
+
+/** A batch's bytes: as read (byte batcher) or encoded from its text. */
+const bytesOf = (b: Batch): Buffer => {
+  const raw = (b as Batch & { bytes?: Uint8Array }).bytes;
+  return raw !== undefined ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : Buffer.from(b.text);
+};
 
 function headers(t: UploadTarget, gzip: boolean): Record<string, string> {
   const h: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
@@ -271,11 +278,16 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
   const concurrency = o.concurrency === 2 ? 2 : 1;
   const inFlight = new Set<Promise<void>>();
   const queue: { b: Batch; body: Promise<Buffer> }[] = [];
-  const batcher = new Batcher(o, (b) => {
-    const body = gzip ? gzipAsync(b.text) : Promise.resolve(Buffer.from(b.text));
+  const onBatch = (b: Batch) => {
+    const body = gzip ? gzipAsync(bytesOf(b)) : Promise.resolve(bytesOf(b));
     body.catch(() => {}); // awaited in sendBatch
     queue.push({ b, body });
-  });
+  };
+  // Nothing to leave out: cut batches from the bytes without parsing (the server validates).
+  // Leaving invalid lines out needs the engine's verdict on each record.
+  const fast = !o.skipInvalid && o.dialect !== 'reference';
+  const batcher = fast ? new ByteBatcher(o, onBatch) : new Batcher(o, onBatch);
+  const encoder = new TextEncoder();
   const stopped = () => o.signal?.aborted === true || fatal !== undefined;
   const drain = async () => {
     while (queue.length > 0 && !stopped()) {
@@ -292,15 +304,16 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
   for await (const chunk of source) {
     if (o.signal?.aborted || fatal !== undefined) break;
     bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (batcher instanceof ByteBatcher) batcher.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
     // A multi-byte character split across chunks is decoded whole.
-    batcher.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    else batcher.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     records = batcher.recordsSeen;
     linesRead = batcher.linesSeen;
     await drain();
   }
   if (!o.signal?.aborted && fatal === undefined) {
     const tail = decoder.decode();
-    if (tail !== '') batcher.push(tail);
+    if (tail !== '' && batcher instanceof Batcher) batcher.push(tail);
     const totals = batcher.end();
     records = totals.records;
     linesRead = totals.lines;
