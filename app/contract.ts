@@ -253,6 +253,52 @@ export const UploadState = z.object({
 });
 export type UploadState = z.infer<typeof UploadState>;
 
+/** IDs of the endpoint's buckets, tokens, mappings and v1 users: 16 hex digits. */
+const MetaId = z.string().regex(/^[0-9a-f]{16}$/, 'an ID is 16 hexadecimal digits');
+/** A db, rp, username or description: InfluxDB's limits, and no control characters. */
+const metaText = (what: string) =>
+  z
+    .string()
+    .min(1, `give ${what}`)
+    .max(255, `${what} is longer than 255 characters: shorten it`)
+    .regex(/^[^\x00-\x1f\x7f]*$/, `${what} contains a control character: remove it`);
+
+/** A DBRP mapping; virtual ones are implied by a bucket's name (their ID is the bucket's) and cannot be deleted. */
+export const DbrpOut = z.object({
+  id: z.string(),
+  db: z.string(),
+  rp: z.string(),
+  bucketId: z.string(),
+  bucketName: z.string(),
+  default: z.boolean(),
+  virtual: z.boolean().optional(),
+});
+export type DbrpOut = z.infer<typeof DbrpOut>;
+/** An API token as stored, never its secret nor its hash: bucket IDs it reads and writes, or `*` for all. */
+export const TokenOut = z.object({
+  id: z.string(),
+  description: z.string(),
+  read: z.union([z.literal('*'), z.array(z.string())]),
+  write: z.union([z.literal('*'), z.array(z.string())]),
+  /** The app's own token (browser mode writes with it): not deletable. */
+  app: z.boolean(),
+});
+export type TokenOut = z.infer<typeof TokenOut>;
+/** A bucket an authorization names; no name when the bucket was deleted since. */
+const BucketRef = z.object({ id: z.string(), name: z.string().optional() });
+/** A v1 user (v1 authorization), never its password hash. */
+export const V1UserOut = z.object({ id: z.string(), username: z.string(), read: z.array(BucketRef), write: z.array(BucketRef) });
+export type V1UserOut = z.infer<typeof V1UserOut>;
+/** How `lpstudio serve` runs: its flags, read-only (changed by restarting with other flags). */
+export const EndpointSettings = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  maxBodyBytes: z.number().int(),
+  autoCreateBuckets: z.boolean(),
+  dataDir: z.string(),
+});
+export type EndpointSettings = z.infer<typeof EndpointSettings>;
+
 const FileId = z.string().regex(/^[0-9a-f-]{36}$/);
 const UploadId = z.string().regex(/^[0-9a-f-]{36}$/);
 const Dialect = z.enum(['influxdb2', 'influxdb1']);
@@ -297,6 +343,34 @@ export const appApi = {
     output: BucketSummary,
   },
   deleteBucket: { input: z.object({ bucketId: z.string().regex(/^[0-9a-f]{16}$/) }).strict(), output: z.object({}) },
+  /** DBRP mappings (db + rp → bucket for /write and /query), the virtual ones included. */
+  listDbrps: { input: z.object({}).strict(), output: z.array(DbrpOut) },
+  createDbrp: {
+    input: z.object({ db: metaText('a database name'), rp: metaText('a retention policy'), bucketId: MetaId, default: z.boolean().optional() }).strict(),
+    output: DbrpOut,
+  },
+  deleteDbrp: { input: z.object({ id: MetaId }).strict(), output: z.object({}) },
+  /** API tokens; a new token's secret is in createToken's answer only. */
+  listTokens: { input: z.object({}).strict(), output: z.array(TokenOut) },
+  createToken: {
+    input: z.object({ description: metaText('a description'), write: z.union([z.literal('all'), MetaId]) }).strict(),
+    output: z.object({ id: z.string(), description: z.string(), token: z.string() }),
+  },
+  deleteToken: { input: z.object({ id: MetaId }).strict(), output: z.object({}) },
+  /** v1 users: username and password for 1.x clients (u/p, Basic). */
+  listV1Users: { input: z.object({}).strict(), output: z.array(V1UserOut) },
+  createV1User: {
+    input: z
+      .object({
+        username: metaText('a username').regex(/^[^:]*$/, 'the username contains ":": choose a name without one'),
+        password: z.string().min(1, 'give a password').max(1024, 'the password is longer than 1024 characters: shorten it'),
+        writeBucketId: MetaId,
+      })
+      .strict(),
+    output: V1UserOut,
+  },
+  deleteV1User: { input: z.object({ id: MetaId }).strict(), output: z.object({}) },
+  endpointSettings: { input: z.object({}).strict(), output: EndpointSettings },
   /** A measurement's points (optionally a time range) as line protocol, oldest first, up to 32 MiB. */
   exportLineProtocol: {
     input: z

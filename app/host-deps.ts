@@ -2,7 +2,7 @@
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
 import type { FileJobs } from './files/file-jobs.js';
-import type { EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut } from './contract.js';
+import type { DbrpOut, EndpointSettings, EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut, TokenOut, V1UserOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
 export interface ProfileStore {
@@ -38,6 +38,21 @@ export interface LocalData {
   exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): { text: string; points: number; truncated: boolean };
   /** Newest first. */
   read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): StoredPointOut[];
+  // Access management. Each throws AppError('invalid') with the reason for a refused change and
+  // AppError('not-found') for an ID that is gone.
+  dbrps(): DbrpOut[];
+  createDbrp(m: { db: string; rp: string; bucketId: string; default: boolean }): DbrpOut;
+  deleteDbrp(id: string): void;
+  /** Never a token's secret nor its hash. */
+  tokens(): TokenOut[];
+  /** `all`: an operator token (every bucket); else read and write on that bucket. The secret is in this answer only. */
+  createToken(description: string, write: 'all' | string): { id: string; description: string; token: string };
+  deleteToken(id: string): void;
+  v1Users(): V1UserOut[];
+  createV1User(username: string, password: string, writeBucketId: string): V1UserOut;
+  deleteV1User(id: string): void;
+  /** The `lpstudio serve` flags it runs with. */
+  settings(): EndpointSettings;
 }
 
 export interface AppHostDeps {

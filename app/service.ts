@@ -150,6 +150,42 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       localData().deleteBucket(bucketId);
       return {};
     },
+    async listDbrps() {
+      return localData().dbrps();
+    },
+    async createDbrp(m) {
+      knownBucket(m.bucketId);
+      return localData().createDbrp({ ...m, default: m.default ?? false });
+    },
+    async deleteDbrp({ id }) {
+      localData().deleteDbrp(id);
+      return {};
+    },
+    async listTokens() {
+      return localData().tokens();
+    },
+    async createToken({ description, write }) {
+      if (write !== 'all') knownBucket(write);
+      return localData().createToken(description, write);
+    },
+    async deleteToken({ id }) {
+      localData().deleteToken(id);
+      return {};
+    },
+    async listV1Users() {
+      return localData().v1Users();
+    },
+    async createV1User({ username, password, writeBucketId }) {
+      knownBucket(writeBucketId);
+      return localData().createV1User(username, password, writeBucketId);
+    },
+    async deleteV1User({ id }) {
+      localData().deleteV1User(id);
+      return {};
+    },
+    async endpointSettings() {
+      return localData().settings();
+    },
     async exportLineProtocol(q) {
       knownBucket(q.bucketId);
       return localData().exportText(q, 32 * 1024 * 1024);

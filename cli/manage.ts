@@ -1,6 +1,6 @@
 // Management like the influx CLI: buckets, v1 authorizations, DBRP mappings.
 // Works on the data directory directly; a running server picks the changes up within a second.
-import { createBucket, deleteBucket, formatRetention, hashPassword, MetaError, MetaStore, newId, parseRetention } from '../server/meta.js';
+import { createBucket, createDbrp, createV1Auth, deleteBucket, formatRetention, MetaError, MetaStore, parseRetention } from '../server/meta.js';
 import type { BucketInfo } from '../server/store/api.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
@@ -96,12 +96,7 @@ export async function v1Command(argv: readonly string[]): Promise<number> {
     const write = flags.has('write-bucket') ? [bucketOf(meta, orgId, flags.get('write-bucket')!).id] : [];
     const read = flags.has('read-bucket') ? [bucketOf(meta, orgId, flags.get('read-bucket')!).id] : [];
     if (write.length + read.length === 0) throw new UsageError('give --write-bucket and/or --read-bucket');
-    const id = meta.update((s) => {
-      if (s.v1auths.some((a) => a.username === username)) throw new MetaError(`a v1 authorization for "${username}" already exists`);
-      const auth = { id: newId(), username, passwordHash: hashPassword(password), orgId, read, write };
-      s.v1auths.push(auth);
-      return auth.id;
-    });
+    const { id } = createV1Auth(meta, { orgId, username, password, read, write });
     out.write(table([['ID', 'Username', 'Permissions'], [id, username, [...write.map((b) => `write:${b}`), ...read.map((b) => `read:${b}`)].join(',')]]));
     return 0;
   }
@@ -115,15 +110,7 @@ export async function v1Command(argv: readonly string[]): Promise<number> {
     const ref = flags.get('bucket') ?? flags.get('bucket-id');
     if (db === undefined || rp === undefined || ref === undefined) throw new UsageError('--db, --rp and --bucket are required');
     const bucket = bucketOf(meta, orgId, ref);
-    const m = meta.update((s) => {
-      if (s.dbrps.some((x) => x.orgId === orgId && x.db === db && x.rp === rp)) throw new MetaError(`a mapping for db "${db}" rp "${rp}" already exists`);
-      const first = !s.dbrps.some((x) => x.orgId === orgId && x.db === db);
-      const isDefault = flags.has('default') || first;
-      if (isDefault) for (const x of s.dbrps) if (x.orgId === orgId && x.db === db) x.default = false;
-      const mapping = { id: newId(), orgId, db, rp, bucketId: bucket.id, default: isDefault };
-      s.dbrps.push(mapping);
-      return mapping;
-    });
+    const m = createDbrp(meta, { orgId, db, rp, bucketId: bucket.id, default: flags.has('default') });
     out.write(table([['ID', 'Database', 'Bucket ID', 'Retention Policy', 'Default', 'Organization ID'], [m.id, m.db, m.bucketId, m.rp, String(m.default), m.orgId]]));
     return 0;
   }

@@ -11,8 +11,26 @@ import { FileProfileStore } from '../app/file-profiles.js';
 import { createBrowserMode, type BrowserMode } from './browser/routes.js';
 import { localDatabases } from './browser/databases.js';
 import { serializePoint } from '../lineprotocol/serialize.js';
-import { createBucket, deleteBucket, hashToken, MetaError, newId, newToken, parseRetention } from './meta.js';
-import { AppError } from '../app/contract.js';
+import {
+  APP_TOKEN_DESCRIPTION,
+  createBucket,
+  createDbrp,
+  createToken,
+  createV1Auth,
+  deleteBucket,
+  deleteDbrp,
+  deleteToken,
+  deleteV1Auth,
+  hashToken,
+  MetaError,
+  MetaNotFoundError,
+  newId,
+  newToken,
+  parseRetention,
+} from './meta.js';
+import { AppError, type EndpointSettings } from '../app/contract.js';
+import type { LocalData } from '../app/host-deps.js';
+import { mappings } from './http/dbrp.js';
 import { FileJobs } from '../app/files/file-jobs.js';
 
 export interface EndpointOptions {
@@ -46,8 +64,6 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-const APP_TOKEN_DESCRIPTION = 'Line Protocol Studio app';
-
 export const DEFAULT_MAX_BODY = 50 * 1024 * 1024;
 export const DEFAULT_ORG = 'lpstudio';
 export const DEFAULT_BUCKET = 'default';
@@ -75,6 +91,8 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   // The request inspector's log: the InfluxDB API's requests only (not the UI's own calls).
   const inspected: RequestLogEntry[] = [];
   const INSPECTOR_SIZE = 500;
+  const host = o.host ?? '127.0.0.1';
+  let listeningPort = o.port ?? 8086;
   let browser: BrowserMode | undefined;
   let files: FileJobs | undefined;
   if (o.ui !== false) {
@@ -140,6 +158,13 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
             }
             return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
           },
+          ...accessData(meta, () => ({
+            host,
+            port: listeningPort,
+            maxBodyBytes: o.maxBody ?? DEFAULT_MAX_BODY,
+            autoCreateBuckets: o.autoCreateBuckets ?? false,
+            dataDir: path.resolve(o.dataDir),
+          })),
         },
       },
     });
@@ -174,12 +199,12 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     syncBuckets().catch((e) => log(`bucket sync failed: ${(e as Error).message}`));
   }, 1000);
   syncTimer.unref();
-  const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port ?? 8086, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
@@ -202,5 +227,63 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       clearTimeout(cut);
       await store.close();
     },
+  };
+}
+
+/** Meta's refusals as the app API's errors: a missing record is not-found, anything else invalid. */
+function asApp<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof MetaNotFoundError) throw new AppError('not-found', e.message);
+    if (e instanceof MetaError) throw new AppError('invalid', e.message);
+    throw e;
+  }
+}
+
+type AccessData = Pick<LocalData, 'dbrps' | 'createDbrp' | 'deleteDbrp' | 'tokens' | 'createToken' | 'deleteToken' | 'v1Users' | 'createV1User' | 'deleteV1User' | 'settings'>;
+
+/** The data browser's access management: DBRP mappings, tokens and v1 users of the first org, on the same rules as the CLI. */
+function accessData(meta: MetaStore, settings: () => EndpointSettings): AccessData {
+  const orgId = () => meta.get().orgs[0].id;
+  const bucketName = (id: string) => meta.get().buckets.find((b) => b.id === id)?.name;
+  const refs = (ids: string[]) => ids.map((id) => ({ id, name: bucketName(id) }));
+  const v1User = (a: { id: string; username: string; read: string[]; write: string[] }) => ({ id: a.id, username: a.username, read: refs(a.read), write: refs(a.write) });
+  return {
+    dbrps: () => {
+      const s = meta.get();
+      const physical = s.dbrps.filter((m) => m.orgId === orgId()).map((m) => ({ id: m.id, db: m.db, rp: m.rp, bucketId: m.bucketId, bucketName: bucketName(m.bucketId) ?? '', default: m.default }));
+      // Virtual mappings carry their bucket's ID, as InfluxDB lists them.
+      const virtual = mappings(s, orgId())
+        .filter((m) => m.virtual)
+        .map((m) => ({ id: m.bucketId, db: m.db, rp: m.rp, bucketId: m.bucketId, bucketName: bucketName(m.bucketId) ?? '', default: m.default, virtual: true }));
+      return [...physical, ...virtual].sort((a, b) => a.db.localeCompare(b.db) || a.rp.localeCompare(b.rp));
+    },
+    createDbrp: (m) =>
+      asApp(() => {
+        const d = createDbrp(meta, { orgId: orgId(), ...m });
+        return { id: d.id, db: d.db, rp: d.rp, bucketId: d.bucketId, bucketName: bucketName(d.bucketId) ?? '', default: d.default };
+      }),
+    deleteDbrp: (id) =>
+      asApp(() => {
+        const s = meta.get();
+        const virtual = s.dbrps.some((m) => m.id === id) ? undefined : mappings(s, orgId()).find((m) => m.virtual && m.bucketId === id);
+        if (virtual !== undefined) {
+          throw new MetaError(`db "${virtual.db}" rp "${virtual.rp}" comes from the name of bucket "${bucketName(id)}" (a virtual mapping): it goes away with the bucket, or map that db and rp elsewhere to override it`);
+        }
+        deleteDbrp(meta, id);
+      }),
+    tokens: () => meta.get().tokens.map((t) => ({ id: t.id, description: t.description, read: t.read, write: t.write, app: t.description === APP_TOKEN_DESCRIPTION })),
+    createToken: (description, write) =>
+      asApp(() => {
+        const grant = write === 'all' ? '*' : [write];
+        const { record, token } = createToken(meta, { orgId: orgId(), description, read: grant, write: grant });
+        return { id: record.id, description: record.description, token };
+      }),
+    deleteToken: (id) => asApp(() => deleteToken(meta, id)),
+    v1Users: () => meta.get().v1auths.map(v1User),
+    createV1User: (username, password, writeBucketId) => asApp(() => v1User(createV1Auth(meta, { orgId: orgId(), username, password, read: [], write: [writeBucketId] }))),
+    deleteV1User: (id) => asApp(() => deleteV1Auth(meta, id)),
+    settings,
   };
 }

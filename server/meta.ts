@@ -310,3 +310,124 @@ export function checkBucketName(name: string): void {
   if (Buffer.byteLength(name) > 255) throw new MetaError('bucket name is longer than 255 bytes');
   if (/["\\\x00-\x1f]/.test(name)) throw new MetaError(`bucket name "${name}" contains a quote, backslash or control character`);
 }
+
+/** A MetaError for a record that does not exist (hosts answer it as "not found"). */
+export class MetaNotFoundError extends MetaError {}
+
+/** The token the app itself writes with in browser mode: replaced at every start, never deleted by hand. */
+export const APP_TOKEN_DESCRIPTION = 'Line Protocol Studio app';
+
+/** Database, retention policy, usernames and descriptions: not blank, at most 255 bytes, no control characters. */
+function checkText(what: string, value: string): void {
+  if (value.trim() === '') throw new MetaError(`${what} must not be empty`);
+  if (Buffer.byteLength(value) > 255) throw new MetaError(`${what} is longer than 255 bytes: shorten it`);
+  if (/[\x00-\x1f\x7f]/.test(value)) throw new MetaError(`${what} contains a control character: remove it`);
+}
+
+/** Grants name buckets of the org that exist. */
+function checkBuckets(s: MetaState, orgId: string, ids: '*' | string[]): void {
+  if (ids === '*') return;
+  for (const id of ids) if (!s.buckets.some((b) => b.id === id && b.orgId === orgId)) throw new MetaNotFoundError(`bucket "${id}" not found`);
+}
+
+export interface DbrpInput {
+  orgId: string;
+  db: string;
+  rp: string;
+  bucketId: string;
+  /** Make it the db's default (the first mapping of a db is its default anyway). */
+  default?: boolean;
+}
+
+/** Creates a DBRP mapping with InfluxDB's rules: one per db and rp in an org, exactly one default per db. */
+export function createDbrp(meta: MetaStore, o: DbrpInput): Dbrp {
+  checkText('the database name', o.db);
+  checkText('the retention policy', o.rp);
+  return meta.update((s) => {
+    checkBuckets(s, o.orgId, [o.bucketId]);
+    const sameDb = s.dbrps.filter((x) => x.orgId === o.orgId && x.db === o.db);
+    if (sameDb.some((x) => x.rp === o.rp)) throw new MetaError(`a mapping for db "${o.db}" rp "${o.rp}" already exists`);
+    const isDefault = o.default === true || sameDb.length === 0;
+    if (isDefault) for (const x of sameDb) x.default = false;
+    const mapping: Dbrp = { id: newId(), orgId: o.orgId, db: o.db, rp: o.rp, bucketId: o.bucketId, default: isDefault };
+    s.dbrps.push(mapping);
+    return mapping;
+  });
+}
+
+/** Deletes a DBRP mapping; when it was the default, the db's next mapping becomes the default (as InfluxDB does). */
+export function deleteDbrp(meta: MetaStore, id: string): Dbrp {
+  return meta.update((s) => {
+    const m = s.dbrps.find((x) => x.id === id);
+    if (m === undefined) throw new MetaNotFoundError(`no DBRP mapping with ID ${id}: it may have been deleted already`);
+    s.dbrps = s.dbrps.filter((x) => x !== m);
+    const next = s.dbrps.find((x) => x.orgId === m.orgId && x.db === m.db);
+    if (m.default && next !== undefined) next.default = true;
+    return m;
+  });
+}
+
+export interface V1AuthInput {
+  orgId: string;
+  username: string;
+  password: string;
+  read: string[];
+  write: string[];
+}
+
+/** A v1 authorization (`influx v1 auth create`): a unique username, its password stored hashed. */
+export function createV1Auth(meta: MetaStore, o: V1AuthInput): V1Auth {
+  checkText('the username', o.username);
+  // Basic auth splits user:password at the first colon, so such a name could never sign in that way.
+  if (o.username.includes(':')) throw new MetaError(`the username "${o.username}" contains ":": choose a name without one`);
+  if (o.password === '') throw new MetaError('the password must not be empty');
+  return meta.update((s) => {
+    if (s.v1auths.some((a) => a.username === o.username)) throw new MetaError(`a v1 authorization for "${o.username}" already exists`);
+    checkBuckets(s, o.orgId, [...o.read, ...o.write]);
+    const auth: V1Auth = { id: newId(), username: o.username, passwordHash: hashPassword(o.password), orgId: o.orgId, read: o.read, write: o.write };
+    s.v1auths.push(auth);
+    return auth;
+  });
+}
+
+export function deleteV1Auth(meta: MetaStore, id: string): void {
+  meta.update((s) => {
+    if (!s.v1auths.some((a) => a.id === id)) throw new MetaNotFoundError(`no v1 user with ID ${id}: it may have been deleted already`);
+    s.v1auths = s.v1auths.filter((a) => a.id !== id);
+  });
+}
+
+/** An operator token signs in to the UI and manages the endpoint: write access to every bucket (not the app's own). */
+function isOperatorToken(t: TokenRecord): boolean {
+  return t.write === '*' && t.description !== APP_TOKEN_DESCRIPTION;
+}
+
+/** Creates an API token; the token in clear is returned here only (just its hash is stored). */
+export function createToken(meta: MetaStore, o: { orgId: string; description: string; read: '*' | string[]; write: '*' | string[] }): { record: TokenRecord; token: string } {
+  checkText('the description', o.description);
+  if (o.description === APP_TOKEN_DESCRIPTION) throw new MetaError(`"${APP_TOKEN_DESCRIPTION}" is the description of the app's own token: choose another`);
+  const token = newToken();
+  const record = meta.update((s) => {
+    checkBuckets(s, o.orgId, o.read);
+    checkBuckets(s, o.orgId, o.write);
+    const r: TokenRecord = { id: newId(), description: o.description, orgId: o.orgId, hash: hashToken(token), read: o.read, write: o.write };
+    s.tokens.push(r);
+    return r;
+  });
+  return { record, token };
+}
+
+/** Deletes an API token, but never the app's own nor the last operator token (nobody could sign in or manage the endpoint). */
+export function deleteToken(meta: MetaStore, id: string): void {
+  meta.update((s) => {
+    const t = s.tokens.find((x) => x.id === id);
+    if (t === undefined) throw new MetaNotFoundError(`no token with ID ${id}: it may have been deleted already`);
+    if (t.description === APP_TOKEN_DESCRIPTION) {
+      throw new MetaError('this is the token the app itself writes with while "lpstudio serve" runs (a new one replaces it at every start): it cannot be deleted');
+    }
+    if (isOperatorToken(t) && !s.tokens.some((x) => x !== t && isOperatorToken(x))) {
+      throw new MetaError('this is the last operator token: without one nobody can sign in or manage this endpoint; create another token with access to all buckets first');
+    }
+    s.tokens = s.tokens.filter((x) => x !== t);
+  });
+}

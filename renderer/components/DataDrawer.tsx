@@ -1,10 +1,15 @@
 // The data browser: the endpoint's buckets, measurements (series, tag keys, field keys with
-// types) and a table of points, newest first, paged.
-import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+// types) and a table of points, newest first, paged; and in other tabs, who may write where
+// (DBRP mappings, tokens, v1 users) and the endpoint's settings.
+import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { StoredPointOut } from '../../app/contract.js';
 import { api } from '../api/index.js';
+import { DbrpPanel } from './DbrpPanel.js';
+import { EndpointSettingsPanel } from './EndpointSettingsPanel.js';
 import { PointsChart } from './PointsChart.js';
+import { TokensPanel } from './TokensPanel.js';
+import { V1UsersPanel } from './V1UsersPanel.js';
 
 const PAGE = 100;
 
@@ -89,89 +94,113 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const tagKeys = m?.tagKeys ?? [];
   return (
     <Drawer opened={props.opened} onClose={props.onClose} title="Data" position="right" size="100%">
-      <Stack>
-        {error && <Alert color="red">{error}</Alert>}
-        <Group>
-          <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
-          <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
-          {bucketId !== null &&
-            (confirmDelete ? (
-              <Group gap="xs" align="flex-end">
-                <Text size="sm">Delete this bucket and all its points?</Text>
-                <Button color="red" onClick={() => void remove(bucketId)}>
-                  Yes, delete the bucket
-                </Button>
-                <Button variant="default" onClick={() => setConfirmDelete(false)}>
-                  Cancel
+      {/* Only the open tab is mounted: each management tab loads its lists when shown. */}
+      <Tabs defaultValue="points" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="points">Points</Tabs.Tab>
+          <Tabs.Tab value="dbrps">DBRP mappings</Tabs.Tab>
+          <Tabs.Tab value="tokens">Tokens</Tabs.Tab>
+          <Tabs.Tab value="v1users">v1 users</Tabs.Tab>
+          <Tabs.Tab value="settings">Endpoint settings</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="points">
+          <Stack>
+            {error && <Alert color="red">{error}</Alert>}
+            <Group>
+              <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
+              <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
+              {bucketId !== null &&
+                (confirmDelete ? (
+                  <Group gap="xs" align="flex-end">
+                    <Text size="sm">Delete this bucket and all its points?</Text>
+                    <Button color="red" onClick={() => void remove(bucketId)}>
+                      Yes, delete the bucket
+                    </Button>
+                    <Button variant="default" onClick={() => setConfirmDelete(false)}>
+                      Cancel
+                    </Button>
+                  </Group>
+                ) : (
+                  <Button color="red" variant="subtle" onClick={() => setConfirmDelete(true)} style={{ alignSelf: 'flex-end' }}>
+                    Delete bucket
+                  </Button>
+                ))}
+            </Group>
+            <Group align="flex-end" gap="xs">
+              <TextInput label="New bucket" placeholder="name" value={newName} onChange={(e) => setNewName(e.currentTarget.value)} w={200} />
+              <TextInput label="Retention" placeholder="infinite, or e.g. 30d" value={newRetention} onChange={(e) => setNewRetention(e.currentTarget.value)} w={180} />
+              <Button variant="light" disabled={newName.trim() === ''} onClick={() => void create()}>
+                Create bucket
+              </Button>
+            </Group>
+            {m && bucketId !== null && (
+              <Group>
+                <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement).catch(fail)}>
+                  Export as line protocol
                 </Button>
               </Group>
-            ) : (
-              <Button color="red" variant="subtle" onClick={() => setConfirmDelete(true)} style={{ alignSelf: 'flex-end' }}>
-                Delete bucket
-              </Button>
-            ))}
-        </Group>
-        <Group align="flex-end" gap="xs">
-          <TextInput label="New bucket" placeholder="name" value={newName} onChange={(e) => setNewName(e.currentTarget.value)} w={200} />
-          <TextInput label="Retention" placeholder="infinite, or e.g. 30d" value={newRetention} onChange={(e) => setNewRetention(e.currentTarget.value)} w={180} />
-          <Button variant="light" disabled={newName.trim() === ''} onClick={() => void create()}>
-            Create bucket
-          </Button>
-        </Group>
-        {m && bucketId !== null && (
-          <Group>
-            <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement).catch(fail)}>
-              Export as line protocol
-            </Button>
-          </Group>
-        )}
-        {m && (
-          <Group gap="xs" aria-label="Measurement schema">
-            <Text size="sm">{m.series} series ·</Text>
-            {m.fields.map((f) => (
-              <Badge key={f.key} variant="light">
-                {f.key}: {f.type}
-              </Badge>
-            ))}
-          </Group>
-        )}
-        {measurement === null && <Text c="dimmed">This bucket has no data yet.</Text>}
-        {points.length > 0 && <PointsChart points={points} />}
-        {points.length > 0 && (
-          <Table striped aria-label="Points" fz="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>time (UTC)</Table.Th>
-                {tagKeys.map((k) => (
-                  <Table.Th key={`t:${k}`}>{k}</Table.Th>
+            )}
+            {m && (
+              <Group gap="xs" aria-label="Measurement schema">
+                <Text size="sm">{m.series} series ·</Text>
+                {m.fields.map((f) => (
+                  <Badge key={f.key} variant="light">
+                    {f.key}: {f.type}
+                  </Badge>
                 ))}
-                {fieldKeys.map((k) => (
-                  <Table.Th key={`f:${k}`}>{k}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {points.map((p) => (
-                <Table.Tr key={`${p.series} ${p.time}`}>
-                  <Table.Td ff="monospace">{isoNs(p.time)}</Table.Td>
-                  {tagKeys.map((k) => (
-                    <Table.Td key={`t:${k}`}>{p.tags.find((t) => t.key === k)?.value ?? ''}</Table.Td>
+              </Group>
+            )}
+            {measurement === null && <Text c="dimmed">This bucket has no data yet.</Text>}
+            {points.length > 0 && <PointsChart points={points} />}
+            {points.length > 0 && (
+              <Table striped aria-label="Points" fz="xs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>time (UTC)</Table.Th>
+                    {tagKeys.map((k) => (
+                      <Table.Th key={`t:${k}`}>{k}</Table.Th>
+                    ))}
+                    {fieldKeys.map((k) => (
+                      <Table.Th key={`f:${k}`}>{k}</Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {points.map((p) => (
+                    <Table.Tr key={`${p.series} ${p.time}`}>
+                      <Table.Td ff="monospace">{isoNs(p.time)}</Table.Td>
+                      {tagKeys.map((k) => (
+                        <Table.Td key={`t:${k}`}>{p.tags.find((t) => t.key === k)?.value ?? ''}</Table.Td>
+                      ))}
+                      {fieldKeys.map((k) => {
+                        const f = p.fields.find((x) => x.key === k);
+                        return <Table.Td key={`f:${k}`}>{f === undefined ? '' : f.type === 'int' ? `${f.value}i` : f.type === 'uint' ? `${f.value}u` : String(f.value)}</Table.Td>;
+                      })}
+                    </Table.Tr>
                   ))}
-                  {fieldKeys.map((k) => {
-                    const f = p.fields.find((x) => x.key === k);
-                    return <Table.Td key={`f:${k}`}>{f === undefined ? '' : f.type === 'int' ? `${f.value}i` : f.type === 'uint' ? `${f.value}u` : String(f.value)}</Table.Td>;
-                  })}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        {more && (
-          <Button variant="light" onClick={() => load(points.length)}>
-            Load older points
-          </Button>
-        )}
-      </Stack>
+                </Table.Tbody>
+              </Table>
+            )}
+            {more && (
+              <Button variant="light" onClick={() => load(points.length)}>
+                Load older points
+              </Button>
+            )}
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="dbrps">
+          <DbrpPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="tokens">
+          <TokensPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="v1users">
+          <V1UsersPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings">
+          <EndpointSettingsPanel />
+        </Tabs.Panel>
+      </Tabs>
     </Drawer>
   );
 }

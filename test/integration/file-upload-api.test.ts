@@ -17,7 +17,7 @@ async function call(method: string, input: unknown): Promise<{ status: number; b
 }
 
 async function sendFile(name: string, body: Uint8Array | string, headers: Record<string, string> = { 'X-Lpstudio-File': '1' }, query = ''): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/app-api/files?name=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', Cookie: cookie, ...headers }, body });
+  const res = await fetch(`${app.url}/app-api/files?name=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', Cookie: cookie, ...headers }, body: body as BodyInit });
   return { status: res.status, body: await res.json() };
 }
 

@@ -7,7 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { authenticate, v1Credentials, v2Credentials } from '../../server/http/auth.js';
 import { findMapping, mappings } from '../../server/http/dbrp.js';
 import { HttpError } from '../../server/http/respond.js';
-import { hashPassword, MetaError, MetaStore, newId, parseRetention, setup } from '../../server/meta.js';
+import {
+  APP_TOKEN_DESCRIPTION,
+  createBucket,
+  createDbrp,
+  createToken,
+  createV1Auth,
+  deleteDbrp,
+  deleteToken,
+  deleteV1Auth,
+  hashPassword,
+  hashToken,
+  MetaError,
+  MetaNotFoundError,
+  MetaStore,
+  newId,
+  parseRetention,
+  setup,
+} from '../../server/meta.js';
 
 function freshMeta() {
   const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-meta-'));
@@ -130,5 +147,66 @@ describe('DBRP resolution (InfluxDB 2.x virtual and physical mappings)', () => {
     expect(findMapping(m, orgId, 'telegraf', '')?.bucketId).toBe(other);
     expect(mappings(m, orgId).filter((x) => x.db === 'telegraf')).toHaveLength(1);
     expect(bucketId).not.toBe(other);
+  });
+});
+
+describe('access management (shared by the CLI and the data browser)', () => {
+  const refused = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof MetaError) return e;
+      throw e;
+    }
+    throw new Error('expected a MetaError');
+  };
+
+  it('keeps one default mapping per db: the first, or one made default; deleting the default hands it on', () => {
+    const { meta, orgId, bucketId } = freshMeta();
+    const other = createBucket(meta, orgId, 'other', 0).id;
+    const a = createDbrp(meta, { orgId, db: 'legacy', rp: 'a', bucketId });
+    const b = createDbrp(meta, { orgId, db: 'legacy', rp: 'b', bucketId: other });
+    expect([a.default, b.default]).toEqual([true, false]);
+    const c = createDbrp(meta, { orgId, db: 'legacy', rp: 'c', bucketId, default: true });
+    const defaults = () => meta.get().dbrps.filter((m) => m.db === 'legacy' && m.default).map((m) => m.rp);
+    expect(c.default).toBe(true);
+    expect(defaults()).toEqual(['c']);
+    expect(findMapping(meta.get(), orgId, 'legacy', '')?.bucketId).toBe(bucketId);
+    deleteDbrp(meta, c.id);
+    expect(defaults()).toHaveLength(1);
+    expect(refused(() => createDbrp(meta, { orgId, db: 'legacy', rp: 'a', bucketId })).message).toBe('a mapping for db "legacy" rp "a" already exists');
+    expect(refused(() => createDbrp(meta, { orgId, db: ' ', rp: 'a', bucketId })).message).toBe('the database name must not be empty');
+    expect(refused(() => createDbrp(meta, { orgId, db: 'x', rp: 'a', bucketId: '0000000000000000' }))).toBeInstanceOf(MetaNotFoundError);
+    expect(refused(() => deleteDbrp(meta, c.id))).toBeInstanceOf(MetaNotFoundError);
+  });
+
+  it('stores v1 passwords and tokens hashed only, and refuses what could never sign in', () => {
+    const { meta, orgId, bucketId } = freshMeta();
+    const auth = createV1Auth(meta, { orgId, username: 'writer', password: 'pw-123', read: [], write: [bucketId] });
+    expect(readFileSync(meta.file, 'utf8')).not.toContain('pw-123');
+    expect(auth.passwordHash).toMatch(/^scrypt\$/);
+    expect(refused(() => createV1Auth(meta, { orgId, username: 'writer', password: 'x', read: [], write: [bucketId] })).message).toBe('a v1 authorization for "writer" already exists');
+    expect(refused(() => createV1Auth(meta, { orgId, username: 'a:b', password: 'x', read: [], write: [bucketId] })).message).toBe('the username "a:b" contains ":": choose a name without one');
+    expect(refused(() => createV1Auth(meta, { orgId, username: 'c', password: '', read: [], write: [bucketId] })).message).toBe('the password must not be empty');
+    deleteV1Auth(meta, auth.id);
+    expect(meta.get().v1auths).toEqual([]);
+
+    const { record, token } = createToken(meta, { orgId, description: 'ci', read: [bucketId], write: [bucketId] });
+    expect(record.hash).toBe(hashToken(token));
+    expect(readFileSync(meta.file, 'utf8')).not.toContain(token);
+    expect(refused(() => createToken(meta, { orgId, description: APP_TOKEN_DESCRIPTION, read: '*', write: '*' })).message).toContain("the app's own token: choose another");
+    expect(refused(() => createToken(meta, { orgId, description: 'x', read: ['0000000000000000'], write: [] }))).toBeInstanceOf(MetaNotFoundError);
+  });
+
+  it('never deletes the app token nor the last operator token', () => {
+    const { meta, orgId } = freshMeta();
+    meta.update((s) => s.tokens.push({ id: newId(), description: APP_TOKEN_DESCRIPTION, orgId, hash: hashToken('app-token-0123456789'), read: '*', write: '*' }));
+    const [operator, appToken] = meta.get().tokens;
+    expect(refused(() => deleteToken(meta, appToken.id)).message).toContain('the token the app itself writes with');
+    expect(refused(() => deleteToken(meta, operator.id)).message).toContain('this is the last operator token');
+    const second = createToken(meta, { orgId, description: 'ops', read: '*', write: '*' }).record;
+    deleteToken(meta, operator.id);
+    expect(meta.get().tokens.map((t) => t.id)).toEqual([appToken.id, second.id]);
+    expect(refused(() => deleteToken(meta, operator.id))).toBeInstanceOf(MetaNotFoundError);
   });
 });
