@@ -2,7 +2,7 @@
 // file ×3) to a fresh embedded endpoint (dist/server/host.js, as `lpstudio serve` runs it): MB/s,
 // points/s and the uploader's peak RSS (GNU time). The peer, in the same run, is `lpload` (Go,
 // ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
-// with as many workers as our uploader has requests in flight (1), so both are limited by the
+// with as many workers as our uploader has requests in flight (2, its default), so both are limited by the
 // same server. LPSTUDIO_BENCH_UPLOAD_FILE swaps in a smaller file while iterating.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -75,12 +75,12 @@ export async function uploadSection() {
   } finally {
     await ep.stop();
   }
-  // ---- peer: lpload -workers 1 -batch 5000 (plain text on the wire) ----
+  // ---- peer: lpload -workers 2 -batch 5000 (plain text on the wire) ----
   let peer;
   ep = await startEndpoint();
   try {
-    log('lpload -workers 1 -batch 5000 (peer) …');
-    const m = await measureChild(path.join(peersDir, 'lpload'), ['-url', `${ep.url}/write?db=default`, '-file', file, '-workers', '1', '-batch', '5000', '-token', TOKEN], { keepStdout: true });
+    log('lpload -workers 2 -batch 5000 (peer) …');
+    const m = await measureChild(path.join(peersDir, 'lpload'), ['-url', `${ep.url}/write?db=default`, '-file', file, '-workers', '2', '-batch', '5000', '-token', TOKEN], { keepStdout: true });
     const r = /lines=(\d+) batches=(\d+) failed=(\d+) seconds=([\d.]+) points_per_s=(\d+)/.exec(m.stdout);
     if (m.code !== 0 || r === null) throw new Error(`lpload exited ${m.code}: ${m.stdout.trim()} ${m.stderr.trim().slice(-1500)}`);
     peer = { seconds: m.seconds, points: Number(r[1]) - Number(r[3]) * 5000, failed: Number(r[3]), peakRssBytes: m.peakRssBytes, line: m.stdout.trim() };
@@ -92,12 +92,12 @@ export async function uploadSection() {
   const mbps = (x) => MB(bytes) / x.seconds;
   rows.push(
     row('lpstudio write (gzip): throughput', {
-      ours: mbps(ours), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 1 (no gzip)', digits: 1,
+      ours: mbps(ours), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 2 (no gzip)', digits: 1,
       target: { text: '≥ 50 MB/s', pass: mbps(ours) >= 50 },
       note: `${ours.seconds.toFixed(1)} s wall, ${ours.points.toLocaleString('en')} points in ${ours.batches} batches, ${Math.round(ours.points / ours.seconds).toLocaleString('en')} points/s`,
     }),
     row('lpstudio write --no-gzip: throughput', {
-      ours: mbps(plain), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 1', digits: 1,
+      ours: mbps(plain), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 2', digits: 1,
       note: `${plain.seconds.toFixed(1)} s wall, ${plain.points.toLocaleString('en')} points; peer ${peer.points.toLocaleString('en')} points, ${peer.failed} failed batches`,
     }),
     row('lpstudio write (gzip): uploader peak RSS', {
@@ -111,7 +111,7 @@ export async function uploadSection() {
     raw,
     notes: [
       `input: ${file} (${(bytes / 1e9).toFixed(3)} GB)`,
-      'each run against its own fresh embedded endpoint (dist/server/host.js, fsync per write), token auth, /write?db=default, 5000-line batches, one request in flight',
+      'each run against its own fresh embedded endpoint (dist/server/host.js, fsync per write), token auth, /write?db=default, 5000-line batches, two requests in flight',
       'wall times and peak RSS from GNU time around the client process only (the endpoint is a separate process)',
     ],
   };

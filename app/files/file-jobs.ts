@@ -204,6 +204,7 @@ export class FileJobs {
       dialect: o.dialect,
       precision: target.precision,
       gzip: o.gzip ?? true,
+      concurrency: 2, // as `lpstudio write`: one batch parsed while the other is fsynced
       backoffMs: o.backoffMs,
       signal: abort.signal,
       onProgress,

@@ -47,6 +47,7 @@ beforeAll(async () => {
     ['bucket', 'create', '--name', 'f'],
     ['bucket', 'create', '--name', 'g'],
     ['bucket', 'create', '--name', 'h'],
+    ['bucket', 'create', '--name', 'k'],
     ['v1', 'auth', 'create', '--username', 'loader', '--password', 'loader-pass', '--write-bucket', 'c'],
   ]);
   srv = await startServer({ dataDir: r.dataDir, token: r.token });
@@ -75,7 +76,7 @@ describe('lpstudio write', () => {
     expect(r.stdout).toContain('3 batches not written:');
     const v2 = await cli([file, '--url', srv.url, '--org', 'lpstudio', '--bucket', 'd', '--skip-invalid'], { LPSTUDIO_TOKEN: srv.token });
     expect(v2.stdout).toContain(`done: ${(N - 3).toLocaleString('en')} points written`);
-    const bad = await cli([file, '--url', srv.url, '--db', 'a', '--token', 'not-a-token-0123456789']);
+    const bad = await cli([file, '--url', srv.url, '--db', 'a', '--token', 'not-a-token-0123456789', '--concurrency', '1']);
     expect(bad.stdout).toContain('stopped after the server answered 401 Unauthorized: nothing more was sent');
     expect(bad.stdout).toContain('1 batches not written');
     const usage = await cli([file, '--url', srv.url]);
@@ -106,7 +107,7 @@ describe('lpstudio write', () => {
     });
     await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', () => r()));
     const fwdUrl = `http://127.0.0.1:${(fwd.address() as AddressInfo).port}`;
-    const real = spawn(process.execPath, [LPSTUDIO_BIN, 'write', file, '--url', fwdUrl, '--db', 'h', '--token', srv.token, '--skip-invalid'], { stdio: 'pipe' });
+    const real = spawn(process.execPath, [LPSTUDIO_BIN, 'write', file, '--url', fwdUrl, '--db', 'h', '--token', srv.token, '--skip-invalid', '--concurrency', '1'], { stdio: 'pipe' });
     interrupt = () => real.kill('SIGINT');
     let stdout = '';
     let stderr = '';
@@ -119,9 +120,35 @@ describe('lpstudio write', () => {
     fwd.close();
     expect(code).toBe(1);
     expect(n).toBe(3);
-    expect(stderr).toContain('cancelling: the batch in flight finishes, nothing more is sent');
+    expect(stderr).toContain('cancelling: the batches in flight finish, nothing more is sent');
     expect(stdout).toContain('cancelled: 15,000 points written in 3 batches');
     expect(stdout).toContain('acknowledged by the server (stored; not to be sent again):\n  batches 1-3: file lines 1-15002\n');
+  });
+
+  it('keeps two requests in flight by default, one with --concurrency 1', async () => {
+    const peak = async (extra: string[]) => {
+      let now = 0;
+      let max = 0;
+      const fwd = createServer((req, res) => {
+        max = Math.max(max, ++now);
+        const up = request(new URL(req.url!, srv.url), { method: req.method, headers: req.headers }, (r) => {
+          // Held a moment, so a second request has the time to start if the uploader sends one.
+          setTimeout(() => {
+            now--;
+            res.writeHead(r.statusCode!, r.headers);
+            r.pipe(res);
+          }, 30);
+        });
+        req.pipe(up);
+      });
+      await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', () => r()));
+      const r = await cli([file, '--url', `http://127.0.0.1:${(fwd.address() as AddressInfo).port}`, '--db', 'k', '--token', srv.token, '--skip-invalid', ...extra]);
+      fwd.close();
+      expect(r.stdout).toContain(`done: ${(N - 3).toLocaleString('en')} points written in 10 batches`);
+      return max;
+    };
+    expect(await peak([])).toBe(2);
+    expect(await peak(['--concurrency', '1'])).toBe(1);
   });
 
   it('reads .gz files', async () => {
