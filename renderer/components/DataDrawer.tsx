@@ -8,6 +8,7 @@ import { api } from '../api/index.js';
 import { DbrpPanel } from './DbrpPanel.js';
 import { EndpointSettingsPanel } from './EndpointSettingsPanel.js';
 import { PointsChart } from './PointsChart.js';
+import { parseTimeInput } from './time-range.js';
 import { TokensPanel } from './TokensPanel.js';
 import { V1UsersPanel } from './V1UsersPanel.js';
 
@@ -28,6 +29,16 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const [newRetention, setNewRetention] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [reload, setReload] = useState(0);
+  const [fromText, setFromText] = useState('');
+  const [untilText, setUntilText] = useState('');
+  const from = parseTimeInput(fromText);
+  const until = parseTimeInput(untilText);
+  /** The range the table, chart and export use: applied once both inputs are valid. */
+  const [range, setRange] = useState<{ start?: string; stop?: string }>({});
+  useEffect(() => {
+    if (from instanceof Error || until instanceof Error) return;
+    setRange((r) => (r.start === from && r.stop === until ? r : { start: from, stop: until }));
+  }, [from, until]);
 
   const create = () =>
     api
@@ -77,7 +88,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const load = (offset: number) => {
     if (bucketId === null || measurement === null) return;
     api
-      .readPoints({ bucketId, measurement, limit: PAGE, offset })
+      .readPoints({ bucketId, measurement, limit: PAGE, offset, ...range })
       .then((r) => {
         setPoints((cur) => (offset === 0 ? r.points : [...cur, ...r.points]));
         setMore(r.more);
@@ -87,7 +98,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   useEffect(() => {
     if (props.opened) load(0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.opened, bucketId, measurement]);
+  }, [props.opened, bucketId, measurement, range]);
 
   const m = measurements.find((x) => x.measurement === measurement);
   const fieldKeys = m?.fields.map((f) => f.key) ?? [];
@@ -133,9 +144,13 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
                 Create bucket
               </Button>
             </Group>
+            <Group align="flex-start" gap="xs">
+              <TextInput label="From" placeholder="earliest" value={fromText} onChange={(e) => setFromText(e.currentTarget.value)} error={from instanceof Error ? from.message : undefined} w={260} />
+              <TextInput label="Until" description="not included" placeholder="latest" value={untilText} onChange={(e) => setUntilText(e.currentTarget.value)} error={until instanceof Error ? until.message : undefined} w={260} />
+            </Group>
             {m && bucketId !== null && (
               <Group>
-                <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement).catch(fail)}>
+                <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement, range).catch(fail)}>
                   Export as line protocol
                 </Button>
               </Group>
@@ -205,9 +220,9 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   );
 }
 
-/** Downloads a measurement's points as a .lp file (the host serializes them with the engine's serializer). */
-async function exportMeasurement(bucketId: string, measurement: string): Promise<void> {
-  const r = await api.exportLineProtocol({ bucketId, measurement });
+/** Downloads a measurement's points in the range as a .lp file (serialized by the host with the engine's serializer). */
+async function exportMeasurement(bucketId: string, measurement: string, range: { start?: string; stop?: string }): Promise<void> {
+  const r = await api.exportLineProtocol({ bucketId, measurement, ...range });
   const url = URL.createObjectURL(new Blob([r.text], { type: 'text/plain' }));
   const a = document.createElement('a');
   a.href = url;

@@ -60,6 +60,21 @@ describe('data browser', () => {
     // Stored fields come back sorted by key, as from InfluxDB.
     const key = (p: { series: string; time: string; fields: { key: string }[] }) => `${p.series} ${p.time} ${JSON.stringify([...p.fields].sort((a, b) => a.key.localeCompare(b.key)))}`;
     expect(parse(text).points.map(key).sort()).toEqual(parse(lines.join('\n'), { precision: 's' }).points.map(key).sort());
+
+    // A time range narrows the table, the chart and the export (Until not included).
+    await drawer.getByLabel('From').fill('22:15');
+    await expect.poll(async () => (await drawer.getByText('use a date like 2023-11-14T22:13:20Z (or 2023-11-14)').count())).toBe(1);
+    await drawer.getByLabel('From').fill('2023-11-14T22:15:00Z');
+    await drawer.getByLabel('Until').fill('2023-11-14T22:15:10.000000001Z');
+    await expect.poll(() => rows.count()).toBe(11);
+    expect(await rows.first().locator('td').first().textContent()).toBe('2023-11-14T22:15:10.000000000Z');
+    expect(await rows.last().locator('td').first().textContent()).toBe('2023-11-14T22:15:00.000000000Z');
+    const [ranged] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: 'Export as line protocol' }).click()]);
+    const rangedText = readFileSync((await ranged.path())!, 'utf8');
+    expect(parse(rangedText).points.map(key).sort()).toEqual(parse(lines.slice(100, 111).join('\n'), { precision: 's' }).points.map(key).sort());
+    await drawer.getByLabel('From').fill('');
+    await drawer.getByLabel('Until').fill('');
+    await expect.poll(() => rows.count()).toBe(100);
   });
 
   it('creates a bucket (with a clear error for a bad retention), writes to it, and deletes it', async () => {

@@ -1,0 +1,16 @@
+// The data browser's time range: RFC 3339 dates as people type them (the table shows the same
+// form), to the exact nanosecond strings the app API takes. Blank means unbounded.
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** ns since the epoch as a decimal string; undefined for blank; an Error saying what to type otherwise. */
+export function parseTimeInput(raw: string): string | undefined | Error {
+  const s = raw.trim();
+  if (s === '') return undefined;
+  const m = RFC3339.exec(s);
+  if (m === null) return new Error('use a date like 2023-11-14T22:13:20Z (or 2023-11-14)');
+  const [, date, hm = '00:00', sec = '00', frac = '', zone = 'Z'] = m;
+  const ms = Date.parse(`${date}T${hm}:${sec}${zone}`);
+  if (Number.isNaN(ms)) return new Error(`"${s}" is not a real date`);
+  return (BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0') || '0')).toString();
+}
