@@ -44,8 +44,7 @@ export function skipInfluxWhitespace(text: string, i: number, end: number): numb
  * only counts after the first space and while more '=' than ',' have been seen, so an
  * unbalanced quote swallows the following lines.
  */
-export function influxRecordEnd(text: string, pos: number): number {
-  const len = text.length;
+export function influxRecordEnd(text: string, pos: number, len: number = text.length): number {
   let i = pos;
   let quoted = false;
   let fields = false;
