@@ -103,9 +103,13 @@ export class FileJobs {
         yield b;
       }
     };
+    const out = createWriteStream(file, { mode: 0o600 });
     try {
-      await pipeline(body, limit, createWriteStream(file, { mode: 0o600 }));
+      await pipeline(body, limit, out);
     } catch (e) {
+      // The file is opened asynchronously: remove it only once the stream has closed, or a late
+      // open would leave a partial copy behind.
+      await new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve())));
       rmSync(file, { force: true });
       throw e;
     }
