@@ -22,38 +22,68 @@ export interface LocalEndpoint {
   token(): string | undefined;
   /** Its databases: buckets and DBRP mappings, as db + retention policies. */
   databases(): Promise<{ db: string; rps: string[] }[]>;
-  /** Its stored data, where the host can read it (browser mode); absent in the desktop for now. */
+  /** Its stored data: in process (browser mode) or in the endpoint's process (the desktop). */
   data?: LocalData;
-  /** Its last requests (at most 500), oldest first; empty where the host does not keep them. */
-  requests?(): readonly RequestEntry[];
+  /** Its last requests (at most REQUEST_LOG_SIZE), oldest first; empty where the host does not keep them. */
+  requests?(): readonly RequestEntry[] | Promise<readonly RequestEntry[]>;
 }
 
+/** Requests the inspector keeps. */
+export const REQUEST_LOG_SIZE = 500;
+
+/** Answered now, or later when the data lives in another process. */
+type Maybe<T> = T | Promise<T>;
+
 export interface LocalData {
-  buckets(): { id: string; name: string; retentionSeconds: number }[];
-  measurements(bucketId: string): { measurement: string; series: number; tagKeys: string[]; fields: { key: string; type: 'float' | 'int' | 'uint' | 'string' | 'bool' }[] }[];
+  buckets(): Maybe<{ id: string; name: string; retentionSeconds: number }[]>;
+  measurements(bucketId: string): Maybe<{ measurement: string; series: number; tagKeys: string[]; fields: { key: string; type: 'float' | 'int' | 'uint' | 'string' | 'bool' }[] }[]>;
   /** Throws AppError('invalid') with the reason when the name or retention is refused. */
-  createBucket(name: string, retention: string): { id: string; name: string; retentionSeconds: number };
-  deleteBucket(bucketId: string): void;
+  createBucket(name: string, retention: string): Maybe<{ id: string; name: string; retentionSeconds: number }>;
+  deleteBucket(bucketId: string): Maybe<void>;
   /** Line protocol of a measurement's points, oldest first, stopping before `maxChars`. */
-  exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): { text: string; points: number; truncated: boolean };
+  exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): Maybe<{ text: string; points: number; truncated: boolean }>;
   /** Newest first. */
-  read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): StoredPointOut[];
+  read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): Maybe<StoredPointOut[]>;
   // Access management. Each throws AppError('invalid') with the reason for a refused change and
   // AppError('not-found') for an ID that is gone.
-  dbrps(): DbrpOut[];
-  createDbrp(m: { db: string; rp: string; bucketId: string; default: boolean }): DbrpOut;
-  deleteDbrp(id: string): void;
+  dbrps(): Maybe<DbrpOut[]>;
+  createDbrp(m: { db: string; rp: string; bucketId: string; default: boolean }): Maybe<DbrpOut>;
+  deleteDbrp(id: string): Maybe<void>;
   /** Never a token's secret nor its hash. */
-  tokens(): TokenOut[];
+  tokens(): Maybe<TokenOut[]>;
   /** `all`: an operator token (every bucket); else read and write on that bucket. The secret is in this answer only. */
-  createToken(description: string, write: 'all' | string): { id: string; description: string; token: string };
-  deleteToken(id: string): void;
-  v1Users(): V1UserOut[];
-  createV1User(username: string, password: string, writeBucketId: string): V1UserOut;
-  deleteV1User(id: string): void;
+  createToken(description: string, write: 'all' | string): Maybe<{ id: string; description: string; token: string }>;
+  deleteToken(id: string): Maybe<void>;
+  v1Users(): Maybe<V1UserOut[]>;
+  createV1User(username: string, password: string, writeBucketId: string): Maybe<V1UserOut>;
+  deleteV1User(id: string): Maybe<void>;
   /** The `lpstudio serve` flags it runs with. */
-  settings(): EndpointSettings;
+  settings(): Maybe<EndpointSettings>;
 }
+
+/** Every LocalData method by name: what the endpoint process lets another process call. */
+export const LOCAL_DATA_METHODS = [
+  'buckets',
+  'measurements',
+  'createBucket',
+  'deleteBucket',
+  'exportText',
+  'read',
+  'dbrps',
+  'createDbrp',
+  'deleteDbrp',
+  'tokens',
+  'createToken',
+  'deleteToken',
+  'v1Users',
+  'createV1User',
+  'deleteV1User',
+  'settings',
+] as const satisfies readonly (keyof LocalData)[];
+export type LocalDataMethod = (typeof LOCAL_DATA_METHODS)[number];
+// A method added to LocalData but not to the list fails to compile here, naming it.
+type None<T extends never> = T;
+export type UnlistedDataMethods = None<Exclude<keyof LocalData, LocalDataMethod>>;
 
 export interface AppHostDeps {
   /** Dropped files and their uploads; created in <dataDir>/uploads when not given. */

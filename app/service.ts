@@ -43,8 +43,8 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     if (deps.endpoint.data === undefined) throw new AppError('unavailable', 'the data browser is available in browser mode (lpstudio serve) for now');
     return deps.endpoint.data;
   };
-  const knownBucket = (id: string) => {
-    if (!localData().buckets().some((b) => b.id === id)) throw new AppError('not-found', `no bucket with ID ${id}: it may have been deleted`);
+  const knownBucket = async (id: string) => {
+    if (!(await localData().buckets()).some((b) => b.id === id)) throw new AppError('not-found', `no bucket with ID ${id}: it may have been deleted`);
   };
 
   const secretOf = async (p: Profile): Promise<string | undefined> => (p.builtin ? deps.endpoint.token() : deps.profiles.secret(p.id));
@@ -133,65 +133,65 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       return localData().buckets();
     },
     async describeMeasurements({ bucketId }) {
-      knownBucket(bucketId);
+      await knownBucket(bucketId);
       return localData().measurements(bucketId);
     },
     async readPoints(q) {
-      knownBucket(q.bucketId);
+      await knownBucket(q.bucketId);
       // One more than asked tells whether there is a next page.
-      const points = localData().read({ ...q, limit: q.limit + 1 });
+      const points = await localData().read({ ...q, limit: q.limit + 1 });
       return { points: points.slice(0, q.limit), more: points.length > q.limit };
     },
     async createBucket({ name, retention }) {
       return localData().createBucket(name, retention ?? '0');
     },
     async deleteBucket({ bucketId }) {
-      knownBucket(bucketId);
-      localData().deleteBucket(bucketId);
+      await knownBucket(bucketId);
+      await localData().deleteBucket(bucketId);
       return {};
     },
     async listDbrps() {
       return localData().dbrps();
     },
     async createDbrp(m) {
-      knownBucket(m.bucketId);
+      await knownBucket(m.bucketId);
       return localData().createDbrp({ ...m, default: m.default ?? false });
     },
     async deleteDbrp({ id }) {
-      localData().deleteDbrp(id);
+      await localData().deleteDbrp(id);
       return {};
     },
     async listTokens() {
       return localData().tokens();
     },
     async createToken({ description, write }) {
-      if (write !== 'all') knownBucket(write);
+      if (write !== 'all') await knownBucket(write);
       return localData().createToken(description, write);
     },
     async deleteToken({ id }) {
-      localData().deleteToken(id);
+      await localData().deleteToken(id);
       return {};
     },
     async listV1Users() {
       return localData().v1Users();
     },
     async createV1User({ username, password, writeBucketId }) {
-      knownBucket(writeBucketId);
+      await knownBucket(writeBucketId);
       return localData().createV1User(username, password, writeBucketId);
     },
     async deleteV1User({ id }) {
-      localData().deleteV1User(id);
+      await localData().deleteV1User(id);
       return {};
     },
     async endpointSettings() {
       return localData().settings();
     },
     async exportLineProtocol(q) {
-      knownBucket(q.bucketId);
+      await knownBucket(q.bucketId);
       return localData().exportText(q, 32 * 1024 * 1024);
     },
     async listRequests({ status, afterId }) {
-      const all = deps.endpoint.requests?.() ?? [];
+      const all = (await deps.endpoint.requests?.()) ?? [];
       const cls = status === undefined || status === 'all' ? 0 : Number(status[0]);
       const out = [];
       for (let i = all.length - 1; i >= 0; i--) {

@@ -1,8 +1,11 @@
 // Keeps the embedded endpoint running in its own process (Electron's utilityProcess; a Node
 // fork in tests): starts it with the control protocol of server/control.ts, restarts it with
-// backoff when it dies, and reports its state for the window and the tray. No electron import.
+// backoff when it dies, and reports its state for the window and the tray. It also gives the
+// app service the endpoint's data (calls answered by that process) and its request log. No
+// electron import.
 import type { ControlReply } from '../server/control.js';
-import type { EndpointStatus } from '../app/contract.js';
+import { AppError, RequestEntry, type EndpointStatus } from '../app/contract.js';
+import { LOCAL_DATA_METHODS, REQUEST_LOG_SIZE, type LocalData, type LocalDataMethod } from '../app/host-deps.js';
 
 /** The child process as the supervisor needs it (utilityProcess and ChildProcess both fit). */
 export interface EndpointChild {
@@ -24,7 +27,12 @@ export interface SupervisorOptions {
   backoffMs?: number[];
   /** After running this long, a crash restarts from the first delay again (ms, default 60 s). */
   stableMs?: number;
+  /** How long a data call may take before it is given up (ms, default 60 s: a 32 MiB export). */
+  dataTimeoutMs?: number;
 }
+
+/** LocalData as answered by another process: every method is asynchronous. */
+export type RemoteLocalData = { [M in LocalDataMethod]: (...a: Parameters<LocalData[M]>) => Promise<Awaited<ReturnType<LocalData[M]>>> };
 
 export class EndpointSupervisor {
   private child: EndpointChild | null = null;
@@ -38,6 +46,11 @@ export class EndpointSupervisor {
   private wanted = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly pending = new Map<number, (r: ControlReply) => void>();
+  private readonly log: RequestEntry[] = [];
+  private nextRequestId = 1;
+
+  /** The endpoint's data for the app service: each call goes to the endpoint's process. */
+  readonly data: RemoteLocalData = Object.fromEntries(LOCAL_DATA_METHODS.map((m) => [m, (...args: unknown[]) => this.callData(m, args as never)])) as RemoteLocalData;
 
   constructor(private readonly o: SupervisorOptions) {}
 
@@ -72,15 +85,60 @@ export class EndpointSupervisor {
     this.set({ state: 'stopped' });
   }
 
+  /**
+   * Calls a LocalData method in the endpoint's process. Rejects with the AppError it threw there
+   * (same code and sentence), or 'unavailable' when the endpoint is not running.
+   */
+  async callData<M extends LocalDataMethod>(method: M, args: Parameters<LocalData[M]>): Promise<Awaited<ReturnType<LocalData[M]>>> {
+    // The window opens while the endpoint starts: a call then waits for it rather than failing.
+    if (this.launching !== null) await this.launching;
+    const c = this.child;
+    if (c === null || this.status_.state !== 'running') {
+      const why = this.status_.state === 'error' && this.status_.error ? ` (${this.status_.error})` : '';
+      throw new AppError('unavailable', `the endpoint is not running${why}: start it from the tray menu (Start endpoint), then try again`);
+    }
+    const r = await this.call(c, { type: 'data', method, args }, this.o.dataTimeoutMs ?? 60_000);
+    if (r.type === 'reply' && r.ok) return r.value as Awaited<ReturnType<LocalData[M]>>;
+    if (r.type === 'reply') throw new AppError(r.code ?? 'unavailable', r.error);
+    throw new AppError('internal', 'the endpoint answered a data call with something else');
+  }
+
+  /**
+   * The request inspector's log, oldest first, at most REQUEST_LOG_SIZE: kept here from the
+   * endpoint's request events, so it survives a restart; numbered here, so IDs keep growing
+   * across restarts (the inspector asks for what came after the last ID it has).
+   */
+  requests(): readonly RequestEntry[] {
+    return this.log;
+  }
+
+  private record(m: ControlReply & { type: 'request' }): void {
+    if (m.inspected !== true) return;
+    const e = RequestEntry.safeParse(m.entry);
+    if (!e.success) return;
+    this.log.push({ ...e.data, id: this.nextRequestId++ });
+    if (this.log.length > REQUEST_LOG_SIZE) this.log.splice(0, this.log.length - REQUEST_LOG_SIZE);
+  }
+
   private set(s: EndpointStatus): void {
     this.status_ = s;
     this.o.onStatus?.(s);
   }
 
-  private call(c: EndpointChild, msg: Record<string, unknown>): Promise<ControlReply> {
+  private call(c: EndpointChild, msg: Record<string, unknown>, timeoutMs?: number): Promise<ControlReply> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.pending.delete(id);
+              resolve({ type: 'reply', id, ok: false, state: 'error', code: 'unavailable', error: `the endpoint did not answer within ${timeoutMs / 1000} s: it may be busy; try again` });
+            }, timeoutMs);
+      this.pending.set(id, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
       c.postMessage({ ...msg, id });
     });
   }
@@ -102,12 +160,16 @@ export class EndpointSupervisor {
       if (r?.type === 'reply' && typeof r.id === 'number') {
         this.pending.get(r.id)?.(r);
         this.pending.delete(r.id);
+      } else if (r?.type === 'request') {
+        this.record(r);
       }
     });
     c.onExit((code) => {
       if (this.child !== c) return;
       this.child = null;
-      for (const [id, resolve] of this.pending) resolve({ type: 'reply', id, ok: false, state: 'error', error: `the endpoint process exited (${code})` });
+      for (const [id, resolve] of this.pending) {
+        resolve({ type: 'reply', id, ok: false, state: 'error', code: 'unavailable', error: `the endpoint's process exited (code ${code}) before answering: try again once the endpoint runs` });
+      }
       this.pending.clear();
       if (!this.wanted) {
         this.set({ state: 'stopped' });

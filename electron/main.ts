@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
 import { localDatabases } from '../server/browser/databases.js';
-import { hashToken, MetaStore, newId, newToken } from '../server/meta.js';
+import { DESKTOP_TOKEN_DESCRIPTION, hashToken, MetaStore, newId, newToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security.js';
@@ -23,7 +23,6 @@ declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string | undefined;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DESKTOP_TOKEN = 'Line Protocol Studio desktop';
 const DEV_URL = (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined) || process.env.VITE_DEV_SERVER_URL || undefined;
 const APP_ORIGIN = DEV_URL ? new URL(DEV_URL).origin : 'file://';
 const RENDERER_NAME = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
@@ -66,8 +65,8 @@ if (!app.requestSingleInstanceLock()) {
       if (token !== undefined || meta.get().orgs.length === 0) return;
       const t = newToken();
       meta.update((s) => {
-        s.tokens = s.tokens.filter((x) => x.description !== DESKTOP_TOKEN);
-        s.tokens.push({ id: newId(), description: DESKTOP_TOKEN, orgId: s.orgs[0].id, hash: hashToken(t), read: '*', write: '*' });
+        s.tokens = s.tokens.filter((x) => x.description !== DESKTOP_TOKEN_DESCRIPTION);
+        s.tokens.push({ id: newId(), description: DESKTOP_TOKEN_DESCRIPTION, orgId: s.orgs[0].id, hash: hashToken(t), read: '*', write: '*' });
       });
       token = t;
     };
@@ -124,7 +123,14 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
       profiles: vault,
-      endpoint: { status: () => supervisor.status(), token: () => token, databases: async () => localDatabases(meta.get()) },
+      endpoint: {
+        status: () => supervisor.status(),
+        token: () => token,
+        databases: async () => localDatabases(meta.get()),
+        // The data browser and the request inspector: answered by the endpoint's process.
+        data: supervisor.data,
+        requests: () => supervisor.requests(),
+      },
     });
 
     // Deny every permission request; no navigation away; no new windows.

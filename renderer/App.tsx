@@ -189,11 +189,9 @@ export function App() {
               {info.endpoint.url ? ` at ${info.endpoint.url}` : ''}
             </Text>
           )}
-          {info?.mode === 'browser' && (
-            <Button variant="default" onClick={() => setDataOpen(true)}>
-              Data
-            </Button>
-          )}
+          <Button variant="default" onClick={() => setDataOpen(true)}>
+            Data
+          </Button>
           <FilePickButton onFile={onFile} />
           <Button variant="default" onClick={() => setInspectorOpen(true)}>
             Inspector

@@ -3,34 +3,15 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEndpointServer, type RequestLogEntry } from './http/app.js';
-import { MetaStore, setup, type SetupResult } from './meta.js';
+import { APP_TOKEN_DESCRIPTION, hashToken, MetaStore, newId, newToken, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
 import { createAppService } from '../app/service.js';
 import { FileProfileStore } from '../app/file-profiles.js';
 import { createBrowserMode, type BrowserMode } from './browser/routes.js';
 import { localDatabases } from './browser/databases.js';
-import { serializePoint } from '../lineprotocol/serialize.js';
-import {
-  APP_TOKEN_DESCRIPTION,
-  createBucket,
-  createDbrp,
-  createToken,
-  createV1Auth,
-  deleteBucket,
-  deleteDbrp,
-  deleteToken,
-  deleteV1Auth,
-  hashToken,
-  MetaError,
-  MetaNotFoundError,
-  newId,
-  newToken,
-  parseRetention,
-} from './meta.js';
-import { AppError, type EndpointSettings } from '../app/contract.js';
-import type { LocalData } from '../app/host-deps.js';
-import { mappings } from './http/dbrp.js';
+import { createLocalData, type SyncLocalData } from './local-data.js';
+import { REQUEST_LOG_SIZE } from '../app/host-deps.js';
 import { FileJobs } from '../app/files/file-jobs.js';
 
 export interface EndpointOptions {
@@ -44,7 +25,8 @@ export interface EndpointOptions {
   maxConcurrent?: number;
   bodyIdleMs?: number;
   log?: (msg: string) => void;
-  onRequest?: (entry: RequestLogEntry) => void;
+  /** Every request; `inspected` when it is one of the request inspector's (the InfluxDB API's, not the UI's). */
+  onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
   /** Serve the UI and the app API (browser mode). Default true. */
   ui?: boolean;
   version?: string;
@@ -61,6 +43,10 @@ export interface Endpoint {
   stats(): StoreStats & { requests: number };
   /** The browser mode, when the UI is served. */
   browser?: BrowserMode;
+  /** The data browser's view of the stored data (browser mode's, and the desktop's through the control protocol). */
+  data: SyncLocalData;
+  /** The request inspector's log: the last requests of the InfluxDB API (not the UI's own), oldest first. */
+  requests(): readonly RequestLogEntry[];
   close(): Promise<void>;
 }
 
@@ -90,11 +76,22 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   let url = '';
   // The request inspector's log: the InfluxDB API's requests only (not the UI's own calls).
   const inspected: RequestLogEntry[] = [];
-  const INSPECTOR_SIZE = 500;
   const host = o.host ?? '127.0.0.1';
   let listeningPort = o.port ?? 8086;
   let browser: BrowserMode | undefined;
   let files: FileJobs | undefined;
+  const data = createLocalData({
+    meta,
+    store,
+    syncBuckets,
+    settings: () => ({
+      host,
+      port: listeningPort,
+      maxBodyBytes: o.maxBody ?? DEFAULT_MAX_BODY,
+      autoCreateBuckets: o.autoCreateBuckets ?? false,
+      dataDir: path.resolve(o.dataDir),
+    }),
+  });
   if (o.ui !== false) {
     // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
     const appToken = newToken();
@@ -114,58 +111,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
         token: () => appToken,
         databases: async () => localDatabases(meta.get()),
         requests: () => inspected,
-        data: {
-          buckets: () => meta.get().buckets.map((b) => ({ id: b.id, name: b.name, retentionSeconds: b.retentionSeconds })),
-          measurements: (bucketId) =>
-            store.measurements(bucketId).map((m) => ({
-              measurement: m,
-              series: store.series(bucketId, m).length,
-              tagKeys: store.tagKeys(bucketId, m),
-              fields: store.fieldKeys(bucketId, m),
-            })),
-          read: (q) => store.read({ ...q, descending: true }),
-          createBucket: (name, retention) => {
-            let seconds: number;
-            try {
-              seconds = parseRetention(retention);
-            } catch (e) {
-              throw new AppError('invalid', (e as Error).message);
-            }
-            try {
-              const b = createBucket(meta, meta.get().orgs[0].id, name, seconds);
-              return { id: b.id, name: b.name, retentionSeconds: b.retentionSeconds };
-            } catch (e) {
-              if (e instanceof MetaError) throw new AppError('invalid', e.message);
-              throw e;
-            }
-          },
-          deleteBucket: (bucketId) => {
-            deleteBucket(meta, bucketId);
-            void syncBuckets();
-          },
-          exportText: (q, maxChars) => {
-            const lines: string[] = [];
-            let chars = 0;
-            let truncated = false;
-            for (const p of store.read({ ...q })) {
-              const line = serializePoint({ measurement: p.measurement, tags: p.tags, fields: p.fields, time: p.time });
-              if (chars + line.length + 1 > maxChars) {
-                truncated = true;
-                break;
-              }
-              lines.push(line);
-              chars += line.length + 1;
-            }
-            return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
-          },
-          ...accessData(meta, () => ({
-            host,
-            port: listeningPort,
-            maxBodyBytes: o.maxBody ?? DEFAULT_MAX_BODY,
-            autoCreateBuckets: o.autoCreateBuckets ?? false,
-            dataDir: path.resolve(o.dataDir),
-          })),
-        },
+        data,
       },
     });
     browser = createBrowserMode(meta, service, files);
@@ -187,11 +133,12 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     maxConcurrent: o.maxConcurrent ?? 256,
     onRequest: (e) => {
       requests++;
-      if (!e.path.startsWith('/app-api/') && !e.path.startsWith('/assets/') && e.path !== '/' && e.path !== '/index.html') {
+      const inspect = !e.path.startsWith('/app-api/') && !e.path.startsWith('/assets/') && e.path !== '/' && e.path !== '/index.html';
+      if (inspect) {
         inspected.push(e);
-        if (inspected.length > INSPECTOR_SIZE) inspected.splice(0, inspected.length - INSPECTOR_SIZE);
+        if (inspected.length > REQUEST_LOG_SIZE) inspected.splice(0, inspected.length - REQUEST_LOG_SIZE);
       }
-      o.onRequest?.(e);
+      o.onRequest?.(e, inspect);
     },
   });
   const syncTimer = setInterval(() => {
@@ -214,6 +161,8 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     onboarding,
     meta,
     store,
+    data,
+    requests: () => inspected,
     stats: () => ({ ...store.stats(), requests }),
     close: async () => {
       clearInterval(syncTimer);
@@ -227,63 +176,5 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       clearTimeout(cut);
       await store.close();
     },
-  };
-}
-
-/** Meta's refusals as the app API's errors: a missing record is not-found, anything else invalid. */
-function asApp<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof MetaNotFoundError) throw new AppError('not-found', e.message);
-    if (e instanceof MetaError) throw new AppError('invalid', e.message);
-    throw e;
-  }
-}
-
-type AccessData = Pick<LocalData, 'dbrps' | 'createDbrp' | 'deleteDbrp' | 'tokens' | 'createToken' | 'deleteToken' | 'v1Users' | 'createV1User' | 'deleteV1User' | 'settings'>;
-
-/** The data browser's access management: DBRP mappings, tokens and v1 users of the first org, on the same rules as the CLI. */
-function accessData(meta: MetaStore, settings: () => EndpointSettings): AccessData {
-  const orgId = () => meta.get().orgs[0].id;
-  const bucketName = (id: string) => meta.get().buckets.find((b) => b.id === id)?.name;
-  const refs = (ids: string[]) => ids.map((id) => ({ id, name: bucketName(id) }));
-  const v1User = (a: { id: string; username: string; read: string[]; write: string[] }) => ({ id: a.id, username: a.username, read: refs(a.read), write: refs(a.write) });
-  return {
-    dbrps: () => {
-      const s = meta.get();
-      const physical = s.dbrps.filter((m) => m.orgId === orgId()).map((m) => ({ id: m.id, db: m.db, rp: m.rp, bucketId: m.bucketId, bucketName: bucketName(m.bucketId) ?? '', default: m.default }));
-      // Virtual mappings carry their bucket's ID, as InfluxDB lists them.
-      const virtual = mappings(s, orgId())
-        .filter((m) => m.virtual)
-        .map((m) => ({ id: m.bucketId, db: m.db, rp: m.rp, bucketId: m.bucketId, bucketName: bucketName(m.bucketId) ?? '', default: m.default, virtual: true }));
-      return [...physical, ...virtual].sort((a, b) => a.db.localeCompare(b.db) || a.rp.localeCompare(b.rp));
-    },
-    createDbrp: (m) =>
-      asApp(() => {
-        const d = createDbrp(meta, { orgId: orgId(), ...m });
-        return { id: d.id, db: d.db, rp: d.rp, bucketId: d.bucketId, bucketName: bucketName(d.bucketId) ?? '', default: d.default };
-      }),
-    deleteDbrp: (id) =>
-      asApp(() => {
-        const s = meta.get();
-        const virtual = s.dbrps.some((m) => m.id === id) ? undefined : mappings(s, orgId()).find((m) => m.virtual && m.bucketId === id);
-        if (virtual !== undefined) {
-          throw new MetaError(`db "${virtual.db}" rp "${virtual.rp}" comes from the name of bucket "${bucketName(id)}" (a virtual mapping): it goes away with the bucket, or map that db and rp elsewhere to override it`);
-        }
-        deleteDbrp(meta, id);
-      }),
-    tokens: () => meta.get().tokens.map((t) => ({ id: t.id, description: t.description, read: t.read, write: t.write, app: t.description === APP_TOKEN_DESCRIPTION })),
-    createToken: (description, write) =>
-      asApp(() => {
-        const grant = write === 'all' ? '*' : [write];
-        const { record, token } = createToken(meta, { orgId: orgId(), description, read: grant, write: grant });
-        return { id: record.id, description: record.description, token };
-      }),
-    deleteToken: (id) => asApp(() => deleteToken(meta, id)),
-    v1Users: () => meta.get().v1auths.map(v1User),
-    createV1User: (username, password, writeBucketId) => asApp(() => v1User(createV1Auth(meta, { orgId: orgId(), username, password, read: [], write: [writeBucketId] }))),
-    deleteV1User: (id) => asApp(() => deleteV1Auth(meta, id)),
-    settings,
   };
 }

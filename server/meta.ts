@@ -316,6 +316,12 @@ export class MetaNotFoundError extends MetaError {}
 
 /** The token the app itself writes with in browser mode: replaced at every start, never deleted by hand. */
 export const APP_TOKEN_DESCRIPTION = 'Line Protocol Studio app';
+/** The desktop app's own token (its main process writes with it to the endpoint it runs). */
+export const DESKTOP_TOKEN_DESCRIPTION = 'Line Protocol Studio desktop';
+/** A token the app mints for itself at every start: not the user's to delete or imitate. */
+export function isAppToken(t: { description: string }): boolean {
+  return t.description === APP_TOKEN_DESCRIPTION || t.description === DESKTOP_TOKEN_DESCRIPTION;
+}
 
 /** Database, retention policy, usernames and descriptions: not blank, at most 255 bytes, no control characters. */
 function checkText(what: string, value: string): void {
@@ -399,13 +405,13 @@ export function deleteV1Auth(meta: MetaStore, id: string): void {
 
 /** An operator token signs in to the UI and manages the endpoint: write access to every bucket (not the app's own). */
 function isOperatorToken(t: TokenRecord): boolean {
-  return t.write === '*' && t.description !== APP_TOKEN_DESCRIPTION;
+  return t.write === '*' && !isAppToken(t);
 }
 
 /** Creates an API token; the token in clear is returned here only (just its hash is stored). */
 export function createToken(meta: MetaStore, o: { orgId: string; description: string; read: '*' | string[]; write: '*' | string[] }): { record: TokenRecord; token: string } {
   checkText('the description', o.description);
-  if (o.description === APP_TOKEN_DESCRIPTION) throw new MetaError(`"${APP_TOKEN_DESCRIPTION}" is the description of the app's own token: choose another`);
+  if (isAppToken(o)) throw new MetaError(`"${o.description}" is the description of the app's own token: choose another`);
   const token = newToken();
   const record = meta.update((s) => {
     checkBuckets(s, o.orgId, o.read);
@@ -422,8 +428,8 @@ export function deleteToken(meta: MetaStore, id: string): void {
   meta.update((s) => {
     const t = s.tokens.find((x) => x.id === id);
     if (t === undefined) throw new MetaNotFoundError(`no token with ID ${id}: it may have been deleted already`);
-    if (t.description === APP_TOKEN_DESCRIPTION) {
-      throw new MetaError('this is the token the app itself writes with while "lpstudio serve" runs (a new one replaces it at every start): it cannot be deleted');
+    if (isAppToken(t)) {
+      throw new MetaError('this is the token the app itself writes with while its endpoint runs (a new one replaces it at every start): it cannot be deleted');
     }
     if (isOperatorToken(t) && !s.tokens.some((x) => x !== t && isOperatorToken(x))) {
       throw new MetaError('this is the last operator token: without one nobody can sign in or manage this endpoint; create another token with access to all buckets first');

@@ -1,13 +1,18 @@
 // The desktop's endpoint supervisor with a real endpoint process (a Node fork of
 // dist/server/host.js, speaking the same messages as Electron's utilityProcess): it starts the
-// endpoint, restarts it after the process is killed, and stops it.
+// endpoint, restarts it after the process is killed, and stops it; the data browser and the
+// request inspector through it, as electron/main.ts wires them into the app service.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../app/contract.js';
+import { createAppService } from '../../app/service.js';
 import { EndpointSupervisor, type EndpointChild } from '../../electron/endpoint-supervisor.js';
+import { parse } from '../../lineprotocol/parse.js';
+import { startEndpoint } from '../../server/endpoint.js';
 import { repoRoot } from '../support/shared.js';
 
 const children: ChildProcess[] = [];
@@ -22,6 +27,17 @@ function spawnHost(): EndpointChild {
     onExit: (fn) => c.on('exit', (code) => fn(code)),
     kill: () => c.kill(),
   };
+}
+
+/** The AppError `f` throws or rejects with. */
+async function refusal(f: () => unknown): Promise<AppError> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error('expected a refusal');
 }
 
 async function ping(url: string): Promise<number> {
@@ -84,5 +100,77 @@ describe('endpoint supervisor', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('answers the data browser and the request inspector from the endpoint process', async () => {
+    const sup = new EndpointSupervisor({ spawn: spawnHost, dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-')), port: 0 });
+    // Asked while it starts: the call waits for the endpoint instead of failing.
+    const [started, early] = await Promise.all([sup.start(), sup.data.buckets()]);
+    expect(started.state).toBe('running');
+    const url = started.url!;
+    expect(early.map((b) => b.name)).toContain('default');
+    try {
+      const bucket = (await sup.data.buckets()).find((b) => b.name === 'default')!;
+      const { token } = await sup.data.createToken('supervisor test', 'all');
+      const body = ['cpu,host=a usage=1.5,count=3i,ok=true,note="x y" 1700000000000000000', 'cpu,host=b usage=2.5,count=4i,ok=false,note="z" 1700000000000000001', ''].join('\n');
+      const write = await fetch(`${url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body });
+      expect(write.status).toBe(204);
+
+      const [m] = await sup.data.measurements(bucket.id);
+      expect({ ...m, fields: [...m.fields].sort((a, b) => a.key.localeCompare(b.key)) }).toEqual({
+        measurement: 'cpu',
+        series: 2,
+        tagKeys: ['host'],
+        fields: [
+          { key: 'count', type: 'int' },
+          { key: 'note', type: 'string' },
+          { key: 'ok', type: 'bool' },
+          { key: 'usage', type: 'float' },
+        ],
+      });
+
+      const points = await sup.data.read({ bucketId: bucket.id, measurement: 'cpu', limit: 10, offset: 0 });
+      expect(points.map((p) => [p.time, p.tags])).toEqual([
+        ['1700000000000000001', [{ key: 'host', value: 'b' }]],
+        ['1700000000000000000', [{ key: 'host', value: 'a' }]],
+      ]);
+
+      const exported = await sup.data.exportText({ bucketId: bucket.id, measurement: 'cpu' }, 1024 * 1024);
+      expect(exported).toMatchObject({ points: 2, truncated: false });
+      const back = parse(exported.text);
+      expect(back.errors).toEqual([]);
+      expect(back.points.map((p) => [p.series, p.time, p.fields.find((f) => f.key === 'note')?.value])).toEqual([
+        ['cpu,host=a', '1700000000000000000', 'x y'],
+        ['cpu,host=b', '1700000000000000001', 'z'],
+      ]);
+
+      // A refusal in the endpoint process arrives as the same AppError browser mode gives.
+      const browser = await startEndpoint({ dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-browser-')), port: 0, log: () => {} });
+      const expected = await refusal(() => browser.data.createBucket('later', 'forever')).finally(() => browser.close());
+      expect(expected).toMatchObject({ code: 'invalid', message: expect.stringMatching(/^invalid retention "forever"/) });
+      const refused = await refusal(() => sup.data.createBucket('later', 'forever'));
+      expect([refused.code, refused.message]).toEqual([expected.code, expected.message]);
+      await expect(sup.data.deleteToken('0123456789abcdef')).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/^no token with ID 0123456789abcdef/) });
+
+      await expect.poll(() => sup.requests().find((e) => e.path === '/write')?.status, { timeout: 5000 }).toBe(204);
+      expect(sup.requests().find((e) => e.path === '/write')).toMatchObject({ method: 'POST', db: 'default', points: 2, lines: 2 });
+
+      // The app service as electron/main.ts creates it: the same answers through the app API.
+      const service = createAppService({
+        mode: 'desktop',
+        version: '0.0.0',
+        dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-app-')),
+        profiles: { protection: async () => ({ protected: true, backend: 'test' }), list: () => [], save: async () => Promise.reject(new Error('unused')), remove: () => {}, secret: async () => undefined },
+        endpoint: { status: () => sup.status(), token: () => token, databases: async () => [], data: sup.data, requests: () => sup.requests() },
+      });
+      expect((await service.listBuckets({})).map((b) => b.name)).toContain('default');
+      expect(await service.readPoints({ bucketId: bucket.id, measurement: 'cpu', limit: 1, offset: 0 })).toMatchObject({ points: [{ time: '1700000000000000001' }], more: true });
+      await expect(service.createBucket({ name: 'later', retention: 'forever' })).rejects.toMatchObject({ code: 'invalid', message: expected.message });
+      await expect(service.describeMeasurements({ bucketId: '0123456789abcdef' })).rejects.toMatchObject({ code: 'not-found' });
+      expect((await service.listRequests({ status: '2xx' })).find((e) => e.path === '/write')).toMatchObject({ status: 204 });
+    } finally {
+      await sup.stop();
+    }
+    await expect(sup.data.buckets()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^the endpoint is not running: start it/) });
   });
 });

@@ -145,7 +145,7 @@ describe('access management over the app API', () => {
     const appToken = tokens.find((t) => t.app)!;
     expect(await call('deleteToken', { id: appToken.id })).toEqual({
       status: 400,
-      body: { code: 'invalid', message: 'this is the token the app itself writes with while "lpstudio serve" runs (a new one replaces it at every start): it cannot be deleted' },
+      body: { code: 'invalid', message: 'this is the token the app itself writes with while its endpoint runs (a new one replaces it at every start): it cannot be deleted' },
     });
     const operator = tokens.find((t) => t.description === "admin's Token")!;
     expect(await call('deleteToken', { id: operator.id })).toEqual({

@@ -9,6 +9,7 @@ import { findMapping, mappings } from '../../server/http/dbrp.js';
 import { HttpError } from '../../server/http/respond.js';
 import {
   APP_TOKEN_DESCRIPTION,
+  DESKTOP_TOKEN_DESCRIPTION,
   createBucket,
   createDbrp,
   createToken,
@@ -201,12 +202,15 @@ describe('access management (shared by the CLI and the data browser)', () => {
   it('never deletes the app token nor the last operator token', () => {
     const { meta, orgId } = freshMeta();
     meta.update((s) => s.tokens.push({ id: newId(), description: APP_TOKEN_DESCRIPTION, orgId, hash: hashToken('app-token-0123456789'), read: '*', write: '*' }));
-    const [operator, appToken] = meta.get().tokens;
+    meta.update((s) => s.tokens.push({ id: newId(), description: DESKTOP_TOKEN_DESCRIPTION, orgId, hash: hashToken('desktop-token-0123456789'), read: '*', write: '*' }));
+    const [operator, appToken, desktopToken] = meta.get().tokens;
     expect(refused(() => deleteToken(meta, appToken.id)).message).toContain('the token the app itself writes with');
+    expect(refused(() => deleteToken(meta, desktopToken.id)).message).toContain('the token the app itself writes with');
+    expect(refused(() => createToken(meta, { orgId, description: DESKTOP_TOKEN_DESCRIPTION, read: '*', write: '*' })).message).toContain("the app's own token: choose another");
     expect(refused(() => deleteToken(meta, operator.id)).message).toContain('this is the last operator token');
     const second = createToken(meta, { orgId, description: 'ops', read: '*', write: '*' }).record;
     deleteToken(meta, operator.id);
-    expect(meta.get().tokens.map((t) => t.id)).toEqual([appToken.id, second.id]);
+    expect(meta.get().tokens.map((t) => t.id)).toEqual([appToken.id, desktopToken.id, second.id]);
     expect(refused(() => deleteToken(meta, operator.id))).toBeInstanceOf(MetaNotFoundError);
   });
 });
