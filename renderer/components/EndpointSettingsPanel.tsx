@@ -3,7 +3,7 @@
 import { Button, Checkbox, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { EndpointSettings } from '../../app/contract.js';
-import { api } from '../api/index.js';
+import { api, mode } from '../api/index.js';
 import { copyText, ErrorAlert, useLoad } from './AccessPanel.js';
 
 /** A word as a POSIX shell reads it back unchanged. */
@@ -56,10 +56,17 @@ export function EndpointSettingsPanel() {
           ))}
         </Table.Tbody>
       </Table>
-      <Text size="sm">
-        These are flags of lpstudio serve. To change one, stop the server and start it again with the command below (the data directory stays the same, so buckets, tokens and
-        mappings are kept).
-      </Text>
+      {mode === 'desktop' ? (
+        <Text size="sm">
+          The desktop app runs its endpoint with these settings; changing them here is not possible yet. To run the same endpoint with other settings, quit the app (or stop the
+          endpoint from the tray) and start it standalone with the command below: the data directory is the same, so buckets, tokens and mappings are kept.
+        </Text>
+      ) : (
+        <Text size="sm">
+          These are flags of lpstudio serve. To change one, stop the server and start it again with the command below (the data directory stays the same, so buckets, tokens and
+          mappings are kept).
+        </Text>
+      )}
       <Group align="flex-end" gap="xs">
         <TextInput label="New host" value={host} onChange={(e) => setHost(e.currentTarget.value)} w={160} />
         <TextInput label="New port" value={port} onChange={(e) => setPort(e.currentTarget.value)} w={100} />
