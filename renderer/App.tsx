@@ -51,6 +51,8 @@ export function App() {
   const [loadError, setLoadError] = useState<string>();
   const [droppedFile, setDroppedFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string>();
+  const [uploading, setUploading] = useState(false);
+  const busy = uploading ? 'An upload is running: wait for it or cancel it, then drop the next file' : undefined;
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
   const replayed = useRef<HistoryEntry | null>(null);
@@ -258,8 +260,8 @@ export function App() {
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
-      <FileDropOverlay onFile={onFile} />
-      <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} />
+      <FileDropOverlay onFile={onFile} busy={busy} />
+      <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
       <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />

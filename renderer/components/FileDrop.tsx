@@ -18,10 +18,12 @@ function pick(files: FileList | null | undefined, onFile: OnFile): void {
 const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true;
 
 /** Listens on the whole window; shows where to drop while a file is dragged over it. */
-export function FileDropOverlay(props: { onFile: OnFile }) {
+export function FileDropOverlay(props: { onFile: OnFile; /** Why a drop is not taken now (shown while dragging). */ busy?: string }) {
   const [over, setOver] = useState(false);
   const onFile = useRef(props.onFile);
   onFile.current = props.onFile;
+  const busy = useRef(props.busy);
+  busy.current = props.busy;
   useEffect(() => {
     let depth = 0;
     const enter = (e: DragEvent) => {
@@ -45,7 +47,7 @@ export function FileDropOverlay(props: { onFile: OnFile }) {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      pick(e.dataTransfer?.files, onFile.current);
+      if (busy.current === undefined) pick(e.dataTransfer?.files, onFile.current);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', overFn);
@@ -58,7 +60,7 @@ export function FileDropOverlay(props: { onFile: OnFile }) {
       window.removeEventListener('drop', drop);
     };
   }, []);
-  return over ? <div className="lp-drop-overlay">Drop a .lp, .txt or .gz file to upload it</div> : null;
+  return over ? <div className="lp-drop-overlay">{props.busy ?? 'Drop a .lp, .txt or .gz file to upload it'}</div> : null;
 }
 
 export function FilePickButton(props: { onFile: OnFile }) {

@@ -23,7 +23,7 @@ export const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const secs = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function FileUploadModal(props: { file: File | null; target: () => UploadTargetChoice; onClose: () => void }) {
+export function FileUploadModal(props: { file: File | null; target: () => UploadTargetChoice; onClose: () => void; onBusy?: (busy: boolean) => void }) {
   const [sent, setSent] = useState(0);
   const [state, setState] = useState<FileState>();
   const [upload, setUpload] = useState<UploadState>();
@@ -100,12 +100,15 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
   };
 
   const running = upload !== undefined && (upload.state === 'running' || upload.state === 'cancelling');
+  const onBusy = props.onBusy;
+  useEffect(() => onBusy?.(running), [running, onBusy]);
   const file = props.file;
   const summary = state?.summary;
   const batchOk = typeof batchLines === 'number' && Number.isInteger(batchLines) && batchLines >= 1 && batchLines <= 1_000_000;
 
   return (
-    <Modal opened={file !== null} onClose={props.onClose} title={file ? `Upload ${file.name}` : 'Upload'} size="80rem" closeOnClickOutside={!running}>
+    // Closing while an upload runs cancels it first (the batches in flight finish), then the report shows.
+    <Modal opened={file !== null} onClose={running ? () => void cancel() : props.onClose} title={file ? `Upload ${file.name}` : 'Upload'} size="80rem" closeOnClickOutside={!running}>
       {file && (
         <Stack gap="sm">
           {error && (
