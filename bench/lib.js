@@ -67,27 +67,27 @@ function sizeOf(file) {
 // ---------------------------------------------------------------- input files (cached)
 
 /**
- * The 1M-line TSBS cpu-only file, generated once into the cache and reused while its size matches
+ * A TSBS cpu-only file (1M lines unless told), generated once into the cache and reused while its size matches
  * the size recorded when it was made by the same generator script.
  */
-export function ensureTsbs() {
+export function ensureTsbs(lines = TSBS_LINES) {
   mkdirSync(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, `tsbs-cpu-${TSBS_LINES}.lp`);
+  const file = path.join(cacheDir, `tsbs-cpu-${lines}.lp`);
   const gen = path.join(shared, 'bench/gen-tsbs-cpu.py');
   const genHash = sha1File(gen);
   const meta = readMeta(file);
-  if (meta !== null && meta.genHash === genHash && meta.lines === TSBS_LINES && sizeOf(file) === meta.bytes && meta.bytes > 0) return file;
-  log(`generating ${file} (${TSBS_LINES.toLocaleString('en')} lines, ~350 MB) …`);
+  if (meta !== null && meta.genHash === genHash && meta.lines === lines && sizeOf(file) === meta.bytes && meta.bytes > 0) return file;
+  log(`generating ${file} (${lines.toLocaleString('en')} lines, ~${Math.round(lines * 350e-6)} MB) …`);
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
-    const r = spawnSync('python3', [gen, String(TSBS_LINES)], { stdio: ['ignore', fd, 'inherit'] });
+    const r = spawnSync('python3', [gen, String(lines)], { stdio: ['ignore', fd, 'inherit'] });
     if (r.status !== 0) throw new Error(`gen-tsbs-cpu.py failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, file);
-  writeFileSync(`${file}.meta.json`, JSON.stringify({ lines: TSBS_LINES, bytes: sizeOf(file), genHash }) + '\n');
+  writeFileSync(`${file}.meta.json`, JSON.stringify({ lines, bytes: sizeOf(file), genHash }) + '\n');
   return file;
 }
 

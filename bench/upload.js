@@ -1,5 +1,6 @@
-// Section "upload": `lpstudio write` as a child process uploading the ~1 GB TSBS file (the 1M-line
-// file ×3) to a fresh embedded endpoint (dist/server/host.js, as `lpstudio serve` runs it): MB/s,
+// Section "upload": `lpstudio write` as a child process uploading a ~1 GB TSBS file (3M lines from
+// ../shared's generator: 3M distinct points, as a real file has; copies of the 1M-line file would
+// make two thirds of the writes overwrites) to a fresh embedded endpoint (dist/server/host.js, as `lpstudio serve` runs it): MB/s,
 // points/s and the uploader's peak RSS (GNU time). The peer, in the same run, is `lpload` (Go,
 // ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
 // with as many workers as our uploader has requests in flight (2, its default), so both are limited by the
@@ -8,7 +9,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBig, ensurePeers, log, MB, measureChild, root, row } from './lib.js';
+import { ensurePeers, ensureTsbs, log, MB, measureChild, root, row, TSBS_LINES } from './lib.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -44,7 +45,7 @@ async function startEndpoint() {
 }
 
 export async function uploadSection() {
-  const file = process.env.LPSTUDIO_BENCH_UPLOAD_FILE ?? ensureBig();
+  const file = process.env.LPSTUDIO_BENCH_UPLOAD_FILE ?? ensureTsbs(3 * TSBS_LINES);
   const bytes = statSync(file).size;
   const peersDir = ensurePeers();
   const cli = path.join(root, 'bin/lpstudio.js');
