@@ -9,7 +9,7 @@ import { openBytes } from './input.js';
 
 export const WRITE_USAGE = `usage: lpstudio write [FILE...|-] --url URL (--db DB [--rp RP] | --org ORG --bucket B)
                      [--precision ns|us|ms|s|m|h] [--token T | --username U --password P [--query-auth]]
-                     [--batch 5000] [--concurrency 1|2] [--skip-invalid] [--no-gzip]
+                     [--batch 5000] [--concurrency 1-4] [--skip-invalid] [--no-gzip]
 Uploads line protocol (files, .gz files, or standard input) to InfluxDB 1.x (/write: --db) or
 2.x/Cloud (/api/v2/write: --org and --bucket) or this app's endpoint, in batches of whole
 records, gzipped, retrying 429/503/network errors with backoff; two requests in flight by
@@ -48,7 +48,7 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000) throw new UsageError('--batch must be a whole number of lines, 1 to 1000000');
   // Two in flight: the server parses one batch while the other is fsynced (~1.3x on our endpoint).
   const rawConcurrency = flags.get('concurrency') ?? '2';
-  if (rawConcurrency !== '1' && rawConcurrency !== '2') throw new UsageError(`--concurrency must be 1 or 2, not "${rawConcurrency}"`);
+  if (!/^[1-4]$/.test(rawConcurrency)) throw new UsageError(`--concurrency must be 1, 2, 3 or 4, not "${rawConcurrency}"`);
   if (flags.has('token') && flags.has('username')) throw new UsageError('give either --token or --username/--password, not both');
   const token = flags.get('token') ?? (flags.has('username') ? undefined : process.env.LPSTUDIO_TOKEN);
   let auth: UploadTarget['auth'] = { kind: 'none' };
@@ -96,7 +96,7 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
   const isGz = files.some((f) => f.endsWith('.gz'));
   const report = await upload(source(), target, {
     batchLines: batch,
-    concurrency: rawConcurrency === '2' ? 2 : 1,
+    concurrency: Number(rawConcurrency) as 1 | 2 | 3 | 4,
     skipInvalid: flags.has('skip-invalid'),
     gzip: !flags.has('no-gzip'),
     precision,

@@ -24,8 +24,8 @@ export interface UploadTarget {
 
 export interface UploadOptions extends BatchOptions {
   gzip?: boolean;
-  /** Requests in flight at once: 1 (default) or 2. */
-  concurrency?: 1 | 2;
+  /** Requests in flight at once, 1 to 4 (default 1). */
+  concurrency?: 1 | 2 | 3 | 4;
   /** Attempts per batch (default 5). */
   maxAttempts?: number;
   /** First retry delay, ms (doubles, with jitter; default 500). */
@@ -275,7 +275,7 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
 
   // Up to `concurrency` batches in flight while the next is cut and compressed (zlib's thread
   // pool): memory is bounded by (concurrency + 2) batches, and the reader waits for the network.
-  const concurrency = o.concurrency === 2 ? 2 : 1;
+  const concurrency = Math.min(4, Math.max(1, Math.floor(o.concurrency ?? 1)));
   const inFlight = new Set<Promise<void>>();
   const queue: { b: Batch; body: Promise<Buffer> }[] = [];
   const onBatch = (b: Batch) => {

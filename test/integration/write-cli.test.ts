@@ -82,9 +82,9 @@ describe('lpstudio write', () => {
     const usage = await cli([file, '--url', srv.url]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('name the target: --db DB (1.x /write) or --org ORG --bucket B (2.x)');
-    const conc = await cli([file, '--url', srv.url, '--db', 'a', '--concurrency', '3']);
+    const conc = await cli([file, '--url', srv.url, '--db', 'a', '--concurrency', '5']);
     expect(conc.code).toBe(2);
-    expect(conc.stderr).toContain('--concurrency must be 1 or 2, not "3"');
+    expect(conc.stderr).toContain('--concurrency must be 1, 2, 3 or 4, not "5"');
   });
 
   it('Ctrl+C: the batch in flight finishes, nothing more is sent, the report says exactly what was stored', async () => {
