@@ -194,7 +194,7 @@ export function App() {
           <Button variant="default" onClick={() => setDataOpen(true)}>
             Data
           </Button>
-          <FilePickButton onFile={onFile} />
+          <FilePickButton onFile={onFile} modKey={MOD_KEY} disabled={modalOpen} />
           <Button variant="default" onClick={() => setInspectorOpen(true)}>
             Inspector
           </Button>

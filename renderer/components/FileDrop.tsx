@@ -63,8 +63,20 @@ export function FileDropOverlay(props: { onFile: OnFile; /** Why a drop is not t
   return over ? <div className="lp-drop-overlay">{props.busy ?? 'Drop a .lp, .txt or .gz file to upload it'}</div> : null;
 }
 
-export function FilePickButton(props: { onFile: OnFile }) {
+/** The "Upload file" button; Ctrl+O (Cmd+O) opens the same picker unless a dialog is open. */
+export function FilePickButton(props: { onFile: OnFile; modKey: string; disabled?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
+  const disabled = useRef(props.disabled);
+  disabled.current = props.disabled;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() !== 'o' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.defaultPrevented || disabled.current) return;
+      e.preventDefault(); // not the browser's own "open file"
+      input.current?.click();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <>
       <input
@@ -78,7 +90,7 @@ export function FilePickButton(props: { onFile: OnFile }) {
           e.currentTarget.value = ''; // the same file can be picked again
         }}
       />
-      <Button variant="default" onClick={() => input.current?.click()}>
+      <Button variant="default" onClick={() => input.current?.click()} title={`Upload a .lp, .txt or .gz file (${props.modKey}+O), or drop one anywhere`}>
         Upload file
       </Button>
     </>

@@ -19,7 +19,9 @@ export interface UploadTargetChoice {
 }
 
 const n = (v: number) => v.toLocaleString('en');
-export const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+/** A size as people read it: 512 bytes, 12.3 KB, 200.0 MB, 1.05 GB. */
+export const mb = (b: number) => (b < 1e3 ? `${b} bytes` : b < 1e6 ? `${(b / 1e3).toFixed(1)} KB` : b < 1e9 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e9).toFixed(2)} GB`);
+const plural = (v: number, one: string, many: string) => `${n(v)} ${v === 1 ? one : many}`;
 const secs = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -246,14 +248,15 @@ function UploadProgress({ upload, onCancel }: { upload: UploadState; onCancel: (
 
 function Report({ upload }: { upload: UploadState }) {
   const r = upload.report!;
-  const head = r.cancelled ? 'Cancelled' : upload.state === 'done' && r.linesRejectedCount === 0 && r.skippedCount === 0 ? 'Done' : 'Finished with problems';
+  const clean = upload.state === 'done' && r.linesRejectedCount === 0 && r.skippedCount === 0;
+  const head = r.cancelled ? 'Cancelled' : clean ? 'Done' : 'Finished with problems';
   return (
     <section aria-label="Upload report">
-    <Alert color={upload.state === 'done' && r.linesRejectedCount === 0 ? 'green' : 'orange'} title={head}>
+    <Alert color={clean ? 'green' : 'orange'} title={head}>
       <Stack gap={2}>
         <Text size="sm">
-          {n(r.pointsWritten)} points written in {n(r.batchesSent)} batches ({(r.durationMs / 1000).toFixed(1)} s)
-          {r.batchesRetried > 0 ? `; ${n(r.batchesRetried)} batches needed retries` : '; no batch needed a retry'}
+          {plural(r.pointsWritten, 'point', 'points')} written in {plural(r.batchesSent, 'batch', 'batches')} ({(r.durationMs / 1000).toFixed(1)} s)
+          {r.batchesRetried > 0 ? `; ${plural(r.batchesRetried, 'batch', 'batches')} needed retries` : '; no batch needed a retry'}
         </Text>
         {r.cancelled && (
           <Text size="sm">
@@ -264,13 +267,13 @@ function Report({ upload }: { upload: UploadState }) {
         )}
         {r.skippedCount > 0 && (
           <Text size="sm">
-            {n(r.skippedCount)} invalid lines skipped: {r.skipped.slice(0, 5).map((s) => `line ${s.line}:${s.column}`).join(', ')}
+            {plural(r.skippedCount, 'invalid line', 'invalid lines')} skipped: {r.skipped.slice(0, 5).map((s) => `line ${s.line}:${s.column}`).join(', ')}
             {r.skippedCount > 5 ? ', …' : ''}
           </Text>
         )}
         {r.linesRejectedCount > 0 && (
           <>
-            <Text size="sm">{n(r.linesRejectedCount)} lines rejected by the server:</Text>
+            <Text size="sm">{plural(r.linesRejectedCount, 'line', 'lines')} rejected by the server:</Text>
             <ul aria-label="Rejected lines" className="lp-problem-list">
               {r.linesRejected.map((l, i) => (
                 <li key={i}>

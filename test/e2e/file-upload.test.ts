@@ -2,7 +2,7 @@
 // serve` in Chromium: the summary, the first lines read-only, an upload with the progress bar
 // moving, a cancel half-way that leaves exactly the acknowledged lines stored, an upload again
 // and its final report. The store is read back through the app API after each step.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Browser, Page } from 'playwright-core';
@@ -161,4 +161,41 @@ describe('file upload', () => {
     expect(await store.newest()).toBe(timeOf(lines));
     await shot(page, 'file-report');
   }, 400_000);
+
+  it('picks a file with Ctrl+O, lists its bad lines, and uploads the rest with "skip invalid lines"', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const small = path.join(path.dirname(file), 'mixed.txt');
+    const text = ['mixed,k=a v=1i 1700000000000000000', 'mixed,k=b v=2i 1700000001000000000', 'mixed,k=c v=oops 1700000002000000000', 'mixed,k=d v=4i 1700000003000000000', 'mixed v=5i 1700000004000000000 trailing', 'mixed,k=e v=6i 1700000005000000000'].join('\n') + '\n';
+    writeFileSync(small, text);
+    await page.getByLabel('Line protocol').click();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('ControlOrMeta+O')]);
+    await chooser.setFiles(small);
+    const dialog = page.getByRole('dialog', { name: 'Upload mixed.txt' });
+    const summary = dialog.getByRole('table', { name: 'File summary' });
+    await summary.waitFor();
+    expect(await summary.locator('tr', { has: page.getByRole('rowheader', { name: 'Errors', exact: true }) }).locator('td').textContent()).toBe('2');
+    const problems = dialog.getByRole('list', { name: 'File problems' });
+    expect(await problems.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^line 3:\d+: error: /),
+      expect.stringMatching(/^line 5:\d+: error: /),
+    ]);
+    // The preview underlines the bad lines where they are.
+    await expect.poll(() => dialog.getByLabel('File preview').locator('..').locator('.cm-lintRange-error, .cm-lintPoint-error').count()).toBeGreaterThanOrEqual(2);
+
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    const report = dialog.getByLabel('Upload report');
+    await expect.poll(async () => (await report.textContent()) ?? '').toMatch(/^Finished with problems/);
+    const refused = (await report.textContent()) ?? '';
+    expect(refused).toContain('0 points written in 1 batch (');
+    expect(refused).toContain('batch 1 (lines 1-6): 400');
+    expect(refused).toContain('tick “Skip invalid lines” and upload again');
+
+    await dialog.getByLabel('Skip the 2 invalid lines').check();
+    await dialog.getByRole('button', { name: 'Upload again' }).click();
+    await expect.poll(async () => (await report.textContent()) ?? '').toContain('4 points written in 1 batch (');
+    const skipped = (await report.textContent()) ?? '';
+    expect(skipped).toMatch(/2 invalid lines skipped: line 3:\d+, line 5:\d+/);
+    await shot(page, 'file-skip-invalid');
+  });
 });
