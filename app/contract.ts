@@ -371,6 +371,16 @@ export const appApi = {
   },
   deleteV1User: { input: z.object({ id: MetaId }).strict(), output: z.object({}) },
   endpointSettings: { input: z.object({}).strict(), output: EndpointSettings },
+  /** Changes the body limit or bucket auto-creation at once, until the endpoint restarts (its flags then apply again). */
+  updateEndpointSettings: {
+    input: z
+      .object({
+        maxBodyBytes: z.number().int().min(1024, 'the body limit must be at least 1024 bytes').max(2 ** 31 - 1, 'the body limit must be under 2 GiB').optional(),
+        autoCreateBuckets: z.boolean().optional(),
+      })
+      .strict(),
+    output: EndpointSettings,
+  },
   /** A measurement's points (optionally a time range) as line protocol, oldest first, up to 32 MiB. */
   exportLineProtocol: {
     input: z

@@ -59,6 +59,8 @@ export interface LocalData {
   deleteV1User(id: string): Maybe<void>;
   /** The `lpstudio serve` flags it runs with. */
   settings(): Maybe<EndpointSettings>;
+  /** Changes what can change while it runs (body limit, bucket auto-creation), until it restarts. */
+  updateSettings(s: { maxBodyBytes?: number; autoCreateBuckets?: boolean }): Maybe<EndpointSettings>;
 }
 
 /** Every LocalData method by name: what the endpoint process lets another process call. */
@@ -79,6 +81,7 @@ export const LOCAL_DATA_METHODS = [
   'createV1User',
   'deleteV1User',
   'settings',
+  'updateSettings',
 ] as const satisfies readonly (keyof LocalData)[];
 export type LocalDataMethod = (typeof LOCAL_DATA_METHODS)[number];
 // A method added to LocalData but not to the list fails to compile here, naming it.

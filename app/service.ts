@@ -183,6 +183,9 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       await localData().deleteV1User(id);
       return {};
     },
+    async updateEndpointSettings(s) {
+      return localData().updateSettings(s);
+    },
     async endpointSettings() {
       return localData().settings();
     },

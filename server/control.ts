@@ -29,6 +29,7 @@ export const DataArgs = {
   createV1User: z.tuple([appApi.createV1User.input.shape.username, appApi.createV1User.input.shape.password, appApi.createV1User.input.shape.writeBucketId]),
   deleteV1User: z.tuple([appApi.deleteV1User.input.shape.id]),
   settings: none,
+  updateSettings: z.tuple([appApi.updateEndpointSettings.input]),
 } satisfies { [M in LocalDataMethod]: z.ZodType<Parameters<LocalData[M]>> };
 
 export const ControlRequest = z.discriminatedUnion('type', [

@@ -80,6 +80,8 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   let listeningPort = o.port ?? 8086;
   let browser: BrowserMode | undefined;
   let files: FileJobs | undefined;
+  // What may change while it runs: read by the request handlers on every request.
+  const live = { maxBody: o.maxBody ?? DEFAULT_MAX_BODY, autoCreateBuckets: o.autoCreateBuckets ?? false };
   const data = createLocalData({
     meta,
     store,
@@ -87,10 +89,14 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     settings: () => ({
       host,
       port: listeningPort,
-      maxBodyBytes: o.maxBody ?? DEFAULT_MAX_BODY,
-      autoCreateBuckets: o.autoCreateBuckets ?? false,
+      maxBodyBytes: live.maxBody,
+      autoCreateBuckets: live.autoCreateBuckets,
       dataDir: path.resolve(o.dataDir),
     }),
+    updateSettings: (s) => {
+      if (s.maxBodyBytes !== undefined) live.maxBody = s.maxBodyBytes;
+      if (s.autoCreateBuckets !== undefined) live.autoCreateBuckets = s.autoCreateBuckets;
+    },
   });
   if (o.ui !== false) {
     // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
@@ -120,9 +126,13 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
     browser,
     meta,
     store,
-    maxBody: o.maxBody ?? DEFAULT_MAX_BODY,
+    get maxBody() {
+      return live.maxBody;
+    },
     bodyIdleMs: o.bodyIdleMs ?? 30_000,
-    autoCreateBuckets: o.autoCreateBuckets ?? false,
+    get autoCreateBuckets() {
+      return live.autoCreateBuckets;
+    },
     ensureBucketData: async (id) => {
       if (known.has(id)) return;
       const b = meta.get().buckets.find((x) => x.id === id);

@@ -30,12 +30,14 @@ export interface LocalDataOptions {
   syncBuckets: () => Promise<void>;
   /** The flags the endpoint runs with (its port is known once it listens). */
   settings: () => EndpointSettings;
+  /** Applies a change of the live settings (the endpoint reads them on every request). */
+  updateSettings: (s: { maxBodyBytes?: number; autoCreateBuckets?: boolean }) => void;
 }
 
 /** Synchronous methods: what the endpoint process answers without waiting. */
 export type SyncLocalData = { [M in keyof LocalData]: (...a: Parameters<LocalData[M]>) => Awaited<ReturnType<LocalData[M]>> };
 
-export function createLocalData({ meta, store, syncBuckets, settings }: LocalDataOptions): SyncLocalData {
+export function createLocalData({ meta, store, syncBuckets, settings, updateSettings }: LocalDataOptions): SyncLocalData {
   return {
     buckets: () => meta.get().buckets.map((b) => ({ id: b.id, name: b.name, retentionSeconds: b.retentionSeconds })),
     measurements: (bucketId) =>
@@ -81,6 +83,10 @@ export function createLocalData({ meta, store, syncBuckets, settings }: LocalDat
       return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
     },
     ...accessData(meta, settings),
+    updateSettings: (s) => {
+      updateSettings(s);
+      return settings();
+    },
   };
 }
 

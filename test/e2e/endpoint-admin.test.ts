@@ -82,6 +82,15 @@ describe('access management in the data browser', () => {
     await drawer.getByLabel('New port').fill('8087');
     await drawer.getByLabel('Auto-create buckets').check();
     await expect.poll(async () => (await command.textContent()) ?? '').toBe(`lpstudio serve --host 127.0.0.1 --port 8087 --max-body 52428800 --auto-create-buckets --data ${server.dataDir}`);
+    // Auto-creation applies at once: a write to a database nobody created lands in a new bucket.
+    const before = await fetch(`${server.url}/write?db=made-on-write`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: 'm v=1 1' });
+    expect(before.status).toBe(404);
+    await drawer.getByRole('button', { name: 'Apply now' }).click();
+    await expect.poll(async () => (await drawer.getByRole('status').textContent()) ?? '').toContain('creates buckets on write, until it restarts');
+    const table = drawer.getByRole('table', { name: 'Endpoint settings' });
+    expect(await table.textContent()).toContain('Auto-create buckets on writeyes');
+    const after = await fetch(`${server.url}/write?db=made-on-write`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: 'm v=1 1' });
+    expect(after.status).toBe(204);
     await shot(page, 'endpoint-settings');
   });
 });

@@ -203,4 +203,23 @@ describe('access management over the app API', () => {
     });
     expect((await call('endpointSettings', { port: 1 })).status).toBe(400);
   });
+
+  it('endpoint settings: the body limit and bucket auto-creation change at once, for the next requests', async () => {
+    const big = Array.from({ length: 200 }, (_, i) => `limit v=${i} ${i + 1}`).join('\n'); // ~3.5 KB
+    expect((await write('db=default', big)).status).toBe(204);
+    expect((await write('db=fresh-db', 'fresh v=1 1')).status).toBe(404);
+    const changed = await call('updateEndpointSettings', { maxBodyBytes: 2048, autoCreateBuckets: true });
+    expect(changed.body).toEqual({ host: '127.0.0.1', port: app.port, maxBodyBytes: 2048, autoCreateBuckets: true, dataDir: app.dataDir });
+    expect((await call('endpointSettings', {})).body).toMatchObject({ maxBodyBytes: 2048, autoCreateBuckets: true });
+    const refused = await write('db=default', big);
+    expect(refused.status).toBe(413);
+    expect(refused.text).toContain('the limit is 2048 bytes after decompression');
+    expect((await write('db=fresh-db', 'fresh v=1 1')).status).toBe(204);
+    expect((await call('listBuckets', {})).body.map((b: { name: string }) => b.name)).toContain('fresh-db');
+    expect((await call('updateEndpointSettings', { maxBodyBytes: 100 })).body).toEqual({ code: 'invalid', message: 'invalid input for updateEndpointSettings: maxBodyBytes: the body limit must be at least 1024 bytes' });
+    expect((await call('updateEndpointSettings', { port: 9999 })).status).toBe(400);
+    await call('updateEndpointSettings', { maxBodyBytes: 2_000_000, autoCreateBuckets: false });
+    expect((await write('db=default', big)).status).toBe(204);
+    expect((await write('db=other-new-db', 'fresh v=1 1')).status).toBe(404);
+  });
 });
