@@ -299,6 +299,8 @@ export const EndpointSettings = z.object({
 });
 export type EndpointSettings = z.infer<typeof EndpointSettings>;
 
+/** A series key as the store lists it: `measurement,tag=value,…` (InfluxDB caps a key at 64 KiB). */
+const SeriesKey = z.string().min(1).max(65536);
 const FileId = z.string().regex(/^[0-9a-f-]{36}$/);
 const UploadId = z.string().regex(/^[0-9a-f-]{36}$/);
 const Dialect = z.enum(['influxdb2', 'influxdb1']);
@@ -330,6 +332,7 @@ export const appApi = {
       .object({
         bucketId: z.string().regex(/^[0-9a-f]{16}$/),
         measurement: z.string().min(1).max(65535),
+        series: SeriesKey.optional(),
         start: z.string().regex(/^-?\d{1,19}$/).optional(),
         stop: z.string().regex(/^-?\d{1,19}$/).optional(),
         limit: z.number().int().min(1).max(1000).default(100),
@@ -337,6 +340,11 @@ export const appApi = {
       })
       .strict(),
     output: z.object({ points: z.array(StoredPointOut), more: z.boolean() }),
+  },
+  /** A measurement's series keys (the first 1000, sorted) and how many there are. */
+  listSeries: {
+    input: z.object({ bucketId: z.string().regex(/^[0-9a-f]{16}$/), measurement: z.string().min(1).max(65535) }).strict(),
+    output: z.object({ series: z.array(z.string()), total: z.number().int() }),
   },
   createBucket: {
     input: z.object({ name: z.string().min(1).max(255), retention: z.string().max(32).optional() }).strict(),
@@ -387,6 +395,7 @@ export const appApi = {
       .object({
         bucketId: z.string().regex(/^[0-9a-f]{16}$/),
         measurement: z.string().min(1).max(65535),
+        series: SeriesKey.optional(),
         start: z.string().regex(/^-?\d{1,19}$/).optional(),
         stop: z.string().regex(/^-?\d{1,19}$/).optional(),
       })

@@ -41,9 +41,11 @@ export interface LocalData {
   createBucket(name: string, retention: string): Maybe<{ id: string; name: string; retentionSeconds: number }>;
   deleteBucket(bucketId: string): Maybe<void>;
   /** Line protocol of a measurement's points, oldest first, stopping before `maxChars`. */
-  exportText(q: { bucketId: string; measurement: string; start?: string; stop?: string }, maxChars: number): Maybe<{ text: string; points: number; truncated: boolean }>;
+  exportText(q: { bucketId: string; measurement: string; series?: string; start?: string; stop?: string }, maxChars: number): Maybe<{ text: string; points: number; truncated: boolean }>;
   /** Newest first. */
-  read(q: { bucketId: string; measurement: string; start?: string; stop?: string; limit: number; offset: number }): Maybe<StoredPointOut[]>;
+  read(q: { bucketId: string; measurement: string; series?: string; start?: string; stop?: string; limit: number; offset: number }): Maybe<StoredPointOut[]>;
+  /** A measurement's series keys, sorted: the first `limit`, and how many there are. */
+  series(bucketId: string, measurement: string, limit: number): Maybe<{ series: string[]; total: number }>;
   // Access management. Each throws AppError('invalid') with the reason for a refused change and
   // AppError('not-found') for an ID that is gone.
   dbrps(): Maybe<DbrpOut[]>;
@@ -71,6 +73,7 @@ export const LOCAL_DATA_METHODS = [
   'deleteBucket',
   'exportText',
   'read',
+  'series',
   'dbrps',
   'createDbrp',
   'deleteDbrp',

@@ -142,6 +142,10 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       const points = await localData().read({ ...q, limit: q.limit + 1 });
       return { points: points.slice(0, q.limit), more: points.length > q.limit };
     },
+    async listSeries({ bucketId, measurement }) {
+      await knownBucket(bucketId);
+      return localData().series(bucketId, measurement, 1000);
+    },
     async createBucket({ name, retention }) {
       return localData().createBucket(name, retention ?? '0');
     },

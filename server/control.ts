@@ -28,6 +28,7 @@ export const DataArgs = {
   v1Users: none,
   createV1User: z.tuple([appApi.createV1User.input.shape.username, appApi.createV1User.input.shape.password, appApi.createV1User.input.shape.writeBucketId]),
   deleteV1User: z.tuple([appApi.deleteV1User.input.shape.id]),
+  series: z.tuple([bucketId, appApi.listSeries.input.shape.measurement, z.number().int().min(1).max(10_000)]),
   settings: none,
   updateSettings: z.tuple([appApi.updateEndpointSettings.input]),
 } satisfies { [M in LocalDataMethod]: z.ZodType<Parameters<LocalData[M]>> };

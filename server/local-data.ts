@@ -48,6 +48,10 @@ export function createLocalData({ meta, store, syncBuckets, settings, updateSett
         fields: store.fieldKeys(bucketId, m),
       })),
     read: (q) => store.read({ ...q, descending: true }),
+    series: (bucketId, measurement, limit) => {
+      const all = store.series(bucketId, measurement);
+      return { series: all.slice(0, limit), total: all.length };
+    },
     createBucket: (name, retention) => {
       let seconds: number;
       try {

@@ -21,6 +21,9 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const [bucketId, setBucketId] = useState<string | null>(null);
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const [measurement, setMeasurement] = useState<string | null>(null);
+  const [seriesList, setSeriesList] = useState<{ series: string[]; total: number }>({ series: [], total: 0 });
+  /** One series, or null for all of the measurement's. */
+  const [series, setSeries] = useState<string | null>(null);
   const [points, setPoints] = useState<StoredPointOut[]>([]);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string>();
@@ -88,7 +91,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const load = (offset: number) => {
     if (bucketId === null || measurement === null) return;
     api
-      .readPoints({ bucketId, measurement, limit: PAGE, offset, ...range })
+      .readPoints({ bucketId, measurement, limit: PAGE, offset, ...range, ...(series !== null ? { series } : {}) })
       .then((r) => {
         setPoints((cur) => (offset === 0 ? r.points : [...cur, ...r.points]));
         setMore(r.more);
@@ -98,7 +101,14 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   useEffect(() => {
     if (props.opened) load(0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.opened, bucketId, measurement, range]);
+  }, [props.opened, bucketId, measurement, range, series]);
+
+  useEffect(() => {
+    setSeries(null);
+    setSeriesList({ series: [], total: 0 });
+    if (!props.opened || bucketId === null || measurement === null) return;
+    api.listSeries({ bucketId, measurement }).then(setSeriesList).catch(fail);
+  }, [props.opened, bucketId, measurement]);
 
   const m = measurements.find((x) => x.measurement === measurement);
   const fieldKeys = m?.fields.map((f) => f.key) ?? [];
@@ -120,6 +130,18 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
             <Group>
               <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
               <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
+              <Select
+                label="Series"
+                placeholder={seriesList.total > 0 ? `all ${seriesList.total.toLocaleString('en')}` : 'all'}
+                description={seriesList.total > seriesList.series.length ? `the first ${seriesList.series.length.toLocaleString('en')} listed; type to search them` : undefined}
+                data={seriesList.series}
+                value={series}
+                onChange={setSeries}
+                searchable
+                clearable
+                w={360}
+                nothingFoundMessage="No such series"
+              />
               {bucketId !== null &&
                 (confirmDelete ? (
                   <Group gap="xs" align="flex-end">
@@ -150,7 +172,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
             </Group>
             {m && bucketId !== null && (
               <Group>
-                <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement, range).catch(fail)}>
+                <Button variant="light" onClick={() => void exportMeasurement(bucketId, m.measurement, { ...range, ...(series !== null ? { series } : {}) }).catch(fail)}>
                   Export as line protocol
                 </Button>
               </Group>
@@ -221,7 +243,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
 }
 
 /** Downloads a measurement's points in the range as a .lp file (serialized by the host with the engine's serializer). */
-async function exportMeasurement(bucketId: string, measurement: string, range: { start?: string; stop?: string }): Promise<void> {
+async function exportMeasurement(bucketId: string, measurement: string, range: { start?: string; stop?: string; series?: string }): Promise<void> {
   const r = await api.exportLineProtocol({ bucketId, measurement, ...range });
   const url = URL.createObjectURL(new Blob([r.text], { type: 'text/plain' }));
   const a = document.createElement('a');

@@ -52,6 +52,8 @@ export interface ReadQuery {
   stop?: string;
   /** Only series whose tags include all of these. */
   tags?: Record<string, string>;
+  /** Only this series (its key, as `series()` lists it). */
+  series?: string;
   /** Newest first (default oldest first). */
   descending?: boolean;
   limit?: number;

@@ -371,7 +371,7 @@ class FileBucketStore implements BucketStore {
         if (out.length >= limit) break;
         if (stopB !== undefined && stopB <= this.gm.startNs(g.index)) continue;
         if (startB !== undefined && startB >= this.gm.endNs(g.index)) continue;
-        const n = this.groupPoints(g, q.measurement, tags, start, stop, reader, desc, skip, limit - out.length, out);
+        const n = this.groupPoints(g, q.measurement, tags, q.series, start, stop, reader, desc, skip, limit - out.length, out);
         skip = Math.max(0, skip - n);
       }
     } finally {
@@ -390,6 +390,7 @@ class FileBucketStore implements BucketStore {
     g: ShardGroup,
     measurement: string,
     tags: [string, string][],
+    only: string | undefined,
     start: string | undefined,
     stop: string | undefined,
     reader: BlockReader,
@@ -401,7 +402,8 @@ class FileBucketStore implements BucketStore {
     const series = g.byMeasurement.get(measurement);
     if (series === undefined) return 0;
     const infos: SeriesInfo[] = [];
-    for (const info of series.values()) if (tags.every(([k, v]) => info.tags.some((t) => t.key === k && t.value === v))) infos.push(info);
+    const candidates = only === undefined ? series.values() : [series.get(only)].filter((x): x is SeriesInfo => x !== undefined);
+    for (const info of candidates) if (tags.every(([k, v]) => info.tags.some((t) => t.key === k && t.value === v))) infos.push(info);
     infos.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // ties in time go by series key
     // Rows still in memtables, gathered once per memtable for all series asked.
     const memSources: Raw[][] = infos.map(() => []);

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from '../../lineprotocol/parse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { launchBrowser, shot, signIn } from './support/browser.js';
+import { choose, launchBrowser, shot, signIn } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -75,6 +75,14 @@ describe('data browser', () => {
     await drawer.getByLabel('From').fill('');
     await drawer.getByLabel('Until').fill('');
     await expect.poll(() => rows.count()).toBe(100);
+
+    // One series: the table and the export hold only its points.
+    await choose(page, 'Series', 'weather,city=oslo');
+    await expect.poll(() => rows.count()).toBe(75);
+    expect(new Set(await rows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['oslo']));
+    const [one] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: 'Export as line protocol' }).click()]);
+    const oneText = readFileSync((await one.path())!, 'utf8');
+    expect(parse(oneText).points.map(key).sort()).toEqual(parse(lines.filter((l) => l.includes('city=oslo')).join('\n'), { precision: 's' }).points.map(key).sort());
   });
 
   it('creates a bucket (with a clear error for a bad retention), writes to it, and deletes it', async () => {

@@ -134,6 +134,10 @@ describe('endpoint supervisor', () => {
         ['1700000000000000001', [{ key: 'host', value: 'b' }]],
         ['1700000000000000000', [{ key: 'host', value: 'a' }]],
       ]);
+      expect(await sup.data.series(bucket.id, 'cpu', 1000)).toEqual({ series: ['cpu,host=a', 'cpu,host=b'], total: 2 });
+      expect(await sup.data.series(bucket.id, 'cpu', 1)).toEqual({ series: ['cpu,host=a'], total: 2 });
+      const one = await sup.data.read({ bucketId: bucket.id, measurement: 'cpu', series: 'cpu,host=b', limit: 10, offset: 0 });
+      expect(one.map((p) => p.time)).toEqual(['1700000000000000001']);
 
       const exported = await sup.data.exportText({ bucketId: bucket.id, measurement: 'cpu' }, 1024 * 1024);
       expect(exported).toMatchObject({ points: 2, truncated: false });
