@@ -4,7 +4,7 @@ import { AppCallError, type Call } from './transport.js';
 
 declare global {
   interface Window {
-    lpstudio?: { call(method: string, input: unknown): Promise<unknown>; pathForFile?(file: File): string };
+    lpstudio?: { call(method: string, input: unknown): Promise<unknown>; openFile?(file: File, options: { precision: string; dialect: string }): Promise<unknown> };
   }
 }
 
@@ -21,9 +21,12 @@ export const ipcCall: Call = async (method: AppMethod, input: unknown) => {
   }
 };
 
-/** Desktop: the main process opens the dropped file from disk by its path. */
+/** Desktop: the preload hands the main process the dropped or picked file's path; it reads the file. */
 export async function ipcOpenFile(file: File, o: { precision: string; dialect: string }): Promise<unknown> {
-  const path = window.lpstudio?.pathForFile?.(file) ?? '';
-  if (path === '') throw new AppCallError('invalid', `"${file.name}" has no path on disk (was it dragged from another app?): save it as a file first`);
-  return ipcCall('openFile', { path, ...o });
+  try {
+    return await window.lpstudio!.openFile!(file, o);
+  } catch (e) {
+    const err = e as Error & { code?: AppCallError['code'] };
+    throw new AppCallError(err.code ?? 'internal', err.message.replace(/^Error invoking remote method '[^']+': (Error: )?/, ''));
+  }
 }
