@@ -1,7 +1,7 @@
 // What a host (Electron's main process, or `lpstudio serve`'s browser mode) gives the app
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
-import type { FileJobs } from './files/file-jobs.js';
+import type { FileJobsApi } from './files/file-jobs.js';
 import type { DbrpOut, EndpointSettings, EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut, TokenOut, V1UserOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
@@ -92,8 +92,11 @@ type None<T extends never> = T;
 export type UnlistedDataMethods = None<Exclude<keyof LocalData, LocalDataMethod>>;
 
 export interface AppHostDeps {
-  /** Dropped files and their uploads; created in <dataDir>/uploads when not given. */
-  files?: FileJobs;
+  /**
+   * Dropped files and their uploads; created in <dataDir>/uploads when not given. The desktop
+   * gives the endpoint process's (so summaries and uploads stay off Electron's main thread).
+   */
+  files?: FileJobsApi;
   mode: 'desktop' | 'browser';
   version: string;
   profiles: ProfileStore;

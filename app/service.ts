@@ -213,13 +213,13 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       const name = path.basename(file);
       if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
       if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
-      return files.openPath(file, name, { precision, dialect });
+      return await files.openPath(file, name, { precision, dialect });
     },
     async fileStatus({ fileId }) {
-      return files.status(fileId);
+      return await files.status(fileId);
     },
     async discardFile({ fileId }) {
-      files.discard(fileId);
+      await files.discard(fileId);
       return {};
     },
     async startUpload(r) {
@@ -233,13 +233,13 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
             ? { kind: t.auth, username: t.username ?? '', password: t.secret ?? '' }
             : { kind: 'none' };
       const ut: UploadTarget = { url: t.baseUrl, api: usesV2(t.kind) ? 'v2' : 'v1', db: t.db, rp: t.rp, org: t.org, bucket: t.bucket, precision: t.precision, auth };
-      return files.startUpload(r.fileId, ut, shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
+      return await files.startUpload(r.fileId, ut, shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
     },
     async uploadStatus({ uploadId }) {
-      return files.uploadStatus(uploadId);
+      return await files.uploadStatus(uploadId);
     },
     async cancelUpload({ uploadId }) {
-      return files.cancelUpload(uploadId);
+      return await files.cancelUpload(uploadId);
     },
     async clearHistory() {
       history.clear();

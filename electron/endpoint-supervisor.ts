@@ -1,10 +1,12 @@
 // Keeps the embedded endpoint running in its own process (Electron's utilityProcess; a Node
 // fork in tests): starts it with the control protocol of server/control.ts, restarts it with
 // backoff when it dies, and reports its state for the window and the tray. It also gives the
-// app service the endpoint's data (calls answered by that process) and its request log. No
+// app service the endpoint's data and the dropped files' jobs (calls answered by that process,
+// so summaries and uploads never run on Electron's main thread) and its request log. No
 // electron import.
 import type { ControlReply } from '../server/control.js';
 import { AppError, RequestEntry, type EndpointStatus } from '../app/contract.js';
+import { FILE_JOBS_METHODS, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
 import { LOCAL_DATA_METHODS, REQUEST_LOG_SIZE, type LocalData, type LocalDataMethod } from '../app/host-deps.js';
 
 /** The child process as the supervisor needs it (utilityProcess and ChildProcess both fit). */
@@ -27,12 +29,14 @@ export interface SupervisorOptions {
   backoffMs?: number[];
   /** After running this long, a crash restarts from the first delay again (ms, default 60 s). */
   stableMs?: number;
-  /** How long a data call may take before it is given up (ms, default 60 s: a 32 MiB export). */
+  /** How long a data or files call may take before it is given up (ms, default 60 s: a 32 MiB export). */
   dataTimeoutMs?: number;
 }
 
 /** LocalData as answered by another process: every method is asynchronous. */
 export type RemoteLocalData = { [M in LocalDataMethod]: (...a: Parameters<LocalData[M]>) => Promise<Awaited<ReturnType<LocalData[M]>>> };
+/** FileJobsApi as answered by another process: every method is asynchronous. */
+export type RemoteFileJobs = { [M in FileJobsMethod]: (...a: Parameters<FileJobsApi[M]>) => Promise<Awaited<ReturnType<FileJobsApi[M]>>> };
 
 export class EndpointSupervisor {
   private child: EndpointChild | null = null;
@@ -51,6 +55,11 @@ export class EndpointSupervisor {
 
   /** The endpoint's data for the app service: each call goes to the endpoint's process. */
   readonly data: RemoteLocalData = Object.fromEntries(LOCAL_DATA_METHODS.map((m) => [m, (...args: unknown[]) => this.callData(m, args as never)])) as RemoteLocalData;
+  /**
+   * The dropped files and their uploads for the app service: opened, summarized and uploaded in
+   * the endpoint's process. An upload target's secret goes there over the private parent port.
+   */
+  readonly files: RemoteFileJobs = Object.fromEntries(FILE_JOBS_METHODS.map((m) => [m, (...args: unknown[]) => this.callFiles(m, args as never)])) as RemoteFileJobs;
 
   constructor(private readonly o: SupervisorOptions) {}
 
@@ -90,17 +99,30 @@ export class EndpointSupervisor {
    * (same code and sentence), or 'unavailable' when the endpoint is not running.
    */
   async callData<M extends LocalDataMethod>(method: M, args: Parameters<LocalData[M]>): Promise<Awaited<ReturnType<LocalData[M]>>> {
+    return (await this.relay('data', method, args, 'start it from the tray menu (Start endpoint), then try again')) as Awaited<ReturnType<LocalData[M]>>;
+  }
+
+  /**
+   * Calls a FileJobsApi method in the endpoint's process, as callData does. The files live there:
+   * a restarted endpoint has forgotten them (the file is then 'not-found': drop it again).
+   */
+  async callFiles<M extends FileJobsMethod>(method: M, args: Parameters<FileJobsApi[M]>): Promise<Awaited<ReturnType<FileJobsApi[M]>>> {
+    return (await this.relay('files', method, args, 'start the endpoint from the tray to open files (they are read and uploaded in its process)')) as Awaited<ReturnType<FileJobsApi[M]>>;
+  }
+
+  /** A call answered by the endpoint's process: its value, or the AppError it refused with. */
+  private async relay(type: 'data' | 'files', method: string, args: unknown[], whenStopped: string): Promise<unknown> {
     // The window opens while the endpoint starts: a call then waits for it rather than failing.
     if (this.launching !== null) await this.launching;
     const c = this.child;
     if (c === null || this.status_.state !== 'running') {
       const why = this.status_.state === 'error' && this.status_.error ? ` (${this.status_.error})` : '';
-      throw new AppError('unavailable', `the endpoint is not running${why}: start it from the tray menu (Start endpoint), then try again`);
+      throw new AppError('unavailable', `the endpoint is not running${why}: ${whenStopped}`);
     }
-    const r = await this.call(c, { type: 'data', method, args }, this.o.dataTimeoutMs ?? 60_000);
-    if (r.type === 'reply' && r.ok) return r.value as Awaited<ReturnType<LocalData[M]>>;
+    const r = await this.call(c, { type, method, args }, this.o.dataTimeoutMs ?? 60_000);
+    if (r.type === 'reply' && r.ok) return r.value;
     if (r.type === 'reply') throw new AppError(r.code ?? 'unavailable', r.error);
-    throw new AppError('internal', 'the endpoint answered a data call with something else');
+    throw new AppError('internal', `the endpoint answered a ${type} call with something else`);
   }
 
   /**

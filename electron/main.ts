@@ -123,6 +123,8 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
       profiles: vault,
+      // Dropped files are summarized and uploaded in the endpoint's process, not on this thread.
+      files: supervisor.files,
       endpoint: {
         status: () => supervisor.status(),
         token: () => token,

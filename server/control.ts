@@ -1,11 +1,14 @@
 // The endpoint's message-based control interface, for hosting it in another process (the
-// desktop app's utilityProcess, or a Node child process): start, stop, status, stats, and the
-// data browser's LocalData methods. Every incoming message is untrusted and validated; replies
-// carry the request's id.
+// desktop app's utilityProcess, or a Node child process): start, stop, status, stats, the data
+// browser's LocalData methods, and the dropped files' jobs (FileJobsApi: summaries and uploads
+// run here, off Electron's main thread). Every incoming message is untrusted and validated;
+// replies carry the request's id.
+import path from 'node:path';
 import { z } from 'zod';
 import { startEndpoint, type Endpoint } from './endpoint.js';
 import type { RequestLogEntry } from './http/app.js';
-import { AppError, appApi, type AppErrorBody } from '../app/contract.js';
+import { AppError, appApi, FILE_TYPES, Precision, SendRequest, type AppErrorBody } from '../app/contract.js';
+import { FILE_JOBS_METHODS, FileJobs, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
 import { LOCAL_DATA_METHODS, type LocalData, type LocalDataMethod } from '../app/host-deps.js';
 
 const bucketId = appApi.deleteBucket.input.shape.bucketId;
@@ -33,6 +36,63 @@ export const DataArgs = {
   updateSettings: z.tuple([appApi.updateEndpointSettings.input]),
 } satisfies { [M in LocalDataMethod]: z.ZodType<Parameters<LocalData[M]>> };
 
+const fileId = appApi.fileStatus.input.shape.fileId;
+const uploadId = appApi.uploadStatus.input.shape.uploadId;
+const dialect = appApi.openFile.input.shape.dialect.unwrap().optional();
+/** A file the user dropped or picked, by its absolute path, of a type the app opens. */
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'the path contains a NUL character')
+  .refine((p) => path.isAbsolute(p), 'give the file by its absolute path')
+  .refine((p) => FILE_TYPES.test(p), 'not a line-protocol file: open a .lp, .txt or .gz file');
+const Secret = z.string().max(4096);
+const Credentials = { username: z.string().max(255), password: Secret };
+/** Where an upload goes, with its secret (it comes from the desktop's main process, never from the window). */
+const UploadTargetArg = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'the URL must be http:// or https://'),
+    api: z.enum(['v1', 'v2']),
+    db: SendRequest.shape.db,
+    rp: SendRequest.shape.rp,
+    org: SendRequest.shape.org,
+    bucket: SendRequest.shape.bucket,
+    precision: Precision.optional(),
+    auth: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }).strict(),
+      z.object({ kind: z.literal('token'), token: Secret }).strict(),
+      z.object({ kind: z.literal('basic'), ...Credentials }).strict(),
+      z.object({ kind: z.literal('query'), ...Credentials }).strict(),
+    ]),
+  })
+  .strict();
+/** Each FileJobsApi method's arguments (exact arity: no extra arguments, no extra keys). */
+export const FilesArgs = {
+  openPath: z.tuple([filePath, z.string().min(1).max(1024), z.object({ dialect, precision: Precision.optional() }).strict()]),
+  status: z.tuple([fileId]),
+  discard: z.tuple([fileId]),
+  startUpload: z.tuple([
+    fileId,
+    UploadTargetArg,
+    z.string().max(8192),
+    z
+      .object({
+        batchLines: z.number().int().min(1).max(1_000_000),
+        skipInvalid: z.boolean(),
+        dialect,
+        gzip: z.boolean().optional(),
+        backoffMs: z.number().int().min(0).max(60_000).optional(),
+      })
+      .strict(),
+  ]),
+  uploadStatus: z.tuple([uploadId]),
+  cancelUpload: z.tuple([uploadId]),
+} satisfies { [M in FileJobsMethod]: z.ZodType<Parameters<FileJobsApi[M]>> };
+
 export const ControlRequest = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
@@ -51,6 +111,8 @@ export const ControlRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stats'), id: z.number().int() }),
   // Arguments are checked per method (DataArgs) once the method is known.
   z.object({ type: z.literal('data'), id: z.number().int(), method: z.enum(LOCAL_DATA_METHODS), args: z.array(z.unknown()).max(4) }),
+  // Likewise, FilesArgs.
+  z.object({ type: z.literal('files'), id: z.number().int(), method: z.enum(FILE_JOBS_METHODS), args: z.array(z.unknown()).max(4) }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 
@@ -71,6 +133,10 @@ export class EndpointController {
   private endpoint: Endpoint | null = null;
   private state: EndpointState = 'stopped';
   private lastError = '';
+  /** The running endpoint's data directory: where the file jobs keep their directory. */
+  private dataDir = '';
+  /** Dropped files and their uploads (the desktop's), made on first use; closed on stop. */
+  private files: FileJobs | null = null;
 
   constructor(private readonly port: ControlPort) {}
 
@@ -86,6 +152,7 @@ export class EndpointController {
     const msg = parsed.data;
     // A data call's failure is its own: it never changes the endpoint's state.
     if (msg.type === 'data') return this.data(msg.id, msg.method, msg.args);
+    if (msg.type === 'files') return this.fileJobs(msg.id, msg.method, msg.args);
     try {
       switch (msg.type) {
         case 'start': {
@@ -100,10 +167,14 @@ export class EndpointController {
             onRequest: (entry, inspected) => this.port.post({ type: 'request', entry, inspected }),
           });
           this.state = 'running';
+          this.dataDir = msg.options.dataDir;
           this.port.post({ type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint.url, token: this.endpoint.onboarding?.token });
           return;
         }
         case 'stop': {
+          // Files go first: their uploads are cancelled before the endpoint they may write to closes.
+          this.files?.close();
+          this.files = null;
           const e = this.endpoint;
           if (e !== null) {
             this.state = 'stopping';
@@ -134,23 +205,39 @@ export class EndpointController {
   }
 
   private data(id: number, method: LocalDataMethod, raw: unknown[]): void {
-    const fail = (code: AppErrorBody['code'], error: string) => this.port.post({ type: 'reply', id, ok: false, state: this.state, code, error });
     const e = this.endpoint;
-    if (e === null || this.state !== 'running') return fail('unavailable', 'the endpoint is not running: start it, then try again');
-    const args = DataArgs[method].safeParse(raw);
+    if (e === null || this.state !== 'running') return this.fail(id, 'unavailable', 'the endpoint is not running: start it, then try again');
+    this.answer(id, 'data', method, DataArgs[method], raw, (args) => (e.data[method] as (...a: unknown[]) => unknown)(...args));
+  }
+
+  private fileJobs(id: number, method: FileJobsMethod, raw: unknown[]): void {
+    if (this.endpoint === null || this.state !== 'running') return this.fail(id, 'unavailable', 'the endpoint is not running: start it, then open the file again');
+    this.answer(id, 'files', method, FilesArgs[method], raw, (args) => {
+      this.files ??= new FileJobs(path.join(this.dataDir, 'app-uploads'));
+      return (this.files[method] as (...a: unknown[]) => unknown)(...args);
+    });
+  }
+
+  private fail(id: number, code: AppErrorBody['code'], error: string): void {
+    this.port.post({ type: 'reply', id, ok: false, state: this.state, code, error });
+  }
+
+  /** Validates a call's arguments, makes it, and replies with its value or its AppError (code and sentence). */
+  private answer(id: number, kind: string, method: string, schema: z.ZodType<unknown[]>, raw: unknown[], call: (args: unknown[]) => unknown): void {
+    const args = schema.safeParse(raw);
     if (!args.success) {
+      // Only zod's sentence and the argument's position: never the value (an upload target's secret).
       const i = args.error.issues[0];
       const where = i?.path.length ? `${i.path.join('.')}: ` : '';
-      return fail('invalid', `invalid arguments for ${method}: ${where}${i?.message}`);
+      return this.fail(id, 'invalid', `invalid arguments for ${method}: ${where}${i?.message}`);
     }
     try {
-      const value = (e.data[method] as (...a: unknown[]) => unknown)(...args.data);
-      this.port.post({ type: 'reply', id, ok: true, state: this.state, value });
+      this.port.post({ type: 'reply', id, ok: true, state: this.state, value: call(args.data) });
     } catch (err) {
-      if (err instanceof AppError) return fail(err.code, err.message);
+      if (err instanceof AppError) return this.fail(id, err.code, err.message);
       // Unexpected: the details go to the log, not to the window.
-      process.stderr.write(`data ${method} failed: ${(err as Error)?.stack ?? String(err)}\n`);
-      fail('internal', `the endpoint failed to answer ${method}; see its log`);
+      process.stderr.write(`${kind} ${method} failed: ${(err as Error)?.stack ?? String(err)}\n`);
+      this.fail(id, 'internal', `the endpoint failed to answer ${method}; see its log`);
     }
   }
 }

@@ -64,7 +64,29 @@ const MAX_FILES = 8;
 const MAX_UPLOADS_KEPT = 50;
 export const FILE_ID = /^[0-9a-f-]{36}$/;
 
-export class FileJobs {
+/** Answered now, or later when the jobs run in another process (the desktop's endpoint process). */
+type Maybe<T> = T | Promise<T>;
+type OpenOptions = { dialect?: Dialect; precision?: Precision };
+export type UploadJobOptions = { batchLines: number; skipInvalid: boolean; dialect?: Dialect; gzip?: boolean; backoffMs?: number };
+
+/** What the app service needs of the file jobs: FileJobs in process, or a proxy to another process. */
+export interface FileJobsApi {
+  openPath(file: string, name: string, o: OpenOptions): Maybe<FileState>;
+  status(fileId: string): Maybe<FileState>;
+  discard(fileId: string): Maybe<void>;
+  startUpload(fileId: string, target: UploadTarget, shownTarget: string, o: UploadJobOptions): Maybe<UploadJobState>;
+  uploadStatus(uploadId: string): Maybe<UploadJobState>;
+  cancelUpload(uploadId: string): Maybe<UploadJobState>;
+}
+
+/** Every FileJobsApi method by name: what the endpoint process lets another process call. */
+export const FILE_JOBS_METHODS = ['openPath', 'status', 'discard', 'startUpload', 'uploadStatus', 'cancelUpload'] as const satisfies readonly (keyof FileJobsApi)[];
+export type FileJobsMethod = (typeof FILE_JOBS_METHODS)[number];
+// A method added to FileJobsApi but not to the list fails to compile here, naming it.
+type None<T extends never> = T;
+export type UnlistedFileJobsMethods = None<Exclude<keyof FileJobsApi, FileJobsMethod>>;
+
+export class FileJobs implements FileJobsApi {
   private readonly files = new Map<string, FileEntry>();
   private readonly uploads = new Map<string, UploadEntry>();
 
@@ -78,7 +100,7 @@ export class FileJobs {
   }
 
   /** A file on this machine (the desktop: a path the user dropped or picked). */
-  openPath(file: string, name: string, o: { dialect?: Dialect; precision?: Precision }): FileState {
+  openPath(file: string, name: string, o: OpenOptions): FileState {
     let size: number;
     try {
       const st = statSync(file);
@@ -170,7 +192,7 @@ export class FileJobs {
     fileId: string,
     target: UploadTarget,
     shownTarget: string,
-    o: { batchLines: number; skipInvalid: boolean; dialect?: Dialect; gzip?: boolean; backoffMs?: number },
+    o: UploadJobOptions,
   ): UploadJobState {
     const f = this.file(fileId);
     if (this.busy(fileId)) throw new AppError('invalid', 'this file is being uploaded already: wait for it to finish or cancel it');

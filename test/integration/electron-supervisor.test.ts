@@ -1,9 +1,10 @@
 // The desktop's endpoint supervisor with a real endpoint process (a Node fork of
 // dist/server/host.js, speaking the same messages as Electron's utilityProcess): it starts the
-// endpoint, restarts it after the process is killed, and stops it; the data browser and the
-// request inspector through it, as electron/main.ts wires them into the app service.
+// endpoint, restarts it after the process is killed, and stops it; the data browser, the
+// request inspector and the dropped files' jobs (summaries and uploads in the endpoint's
+// process) through it, as electron/main.ts wires them into the app service.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -176,5 +177,60 @@ describe('endpoint supervisor', () => {
       await sup.stop();
     }
     await expect(sup.data.buckets()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^the endpoint is not running: start it/) });
+  });
+
+  it('opens, summarizes and uploads dropped files in the endpoint process', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-files-'));
+    const file = path.join(dir, 'weather.lp');
+    writeFileSync(file, 'weather,city=oslo temp=1.5 1700000000\nweather,city=rome temp=20.5 1700000001\nweather,city=oslo temp=2.5 1700000002\n');
+    const sup = new EndpointSupervisor({ spawn: spawnHost, dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-')), port: 0 });
+    await expect(sup.files.status('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'the endpoint is not running: start the endpoint from the tray to open files (they are read and uploaded in its process)',
+    });
+    const url = (await sup.start()).url!;
+    try {
+      const opened = await sup.files.openPath(file, 'weather.lp', { precision: 's' });
+      expect(opened).toMatchObject({ name: 'weather.lp', stage: 'summarizing' });
+      await expect.poll(async () => (await sup.files.status(opened.fileId)).stage, { timeout: 10_000 }).toBe('ready');
+      expect((await sup.files.status(opened.fileId)).summary).toMatchObject({ lines: 3, points: 3, errors: 0, measurements: ['weather'], minTime: '1700000000000000000' });
+
+      const { token } = await sup.data.createToken('files test', 'all');
+      const started = await sup.files.startUpload(opened.fileId, { url, api: 'v1', db: 'default', precision: 's', auth: { kind: 'token', token } }, `${url}/write?db=default`, { batchLines: 2, skipInvalid: false, backoffMs: 10 });
+      expect(started).toMatchObject({ fileId: opened.fileId, target: `${url}/write?db=default` });
+      await expect.poll(async () => (await sup.files.uploadStatus(started.uploadId)).state, { timeout: 10_000 }).toBe('done');
+      expect(await sup.files.uploadStatus(started.uploadId)).toMatchObject({ progress: { pointsWritten: 3 }, report: { pointsWritten: 3, batchesSent: 2, batchesFailed: 0 } });
+      const bucket = (await sup.data.buckets()).find((b) => b.name === 'default')!;
+      expect((await sup.data.series(bucket.id, 'weather', 10)).series).toEqual(['weather,city=oslo', 'weather,city=rome']);
+
+      // Refusals arrive as the AppErrors FileJobs throws, with their sentences.
+      await expect(sup.files.cancelUpload('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'not-found', message: 'no such upload: it may have ended long ago' });
+      await expect(sup.files.openPath(path.join(dir, 'missing.lp'), 'missing.lp', {})).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/^cannot read "missing.lp": ENOENT/) });
+      await expect(sup.files.openPath('weather.lp', 'weather.lp', {})).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/absolute path/) });
+      await sup.files.discard(opened.fileId);
+      await expect(sup.files.status(opened.fileId)).rejects.toMatchObject({ code: 'not-found', message: 'that file is no longer open: drop it again' });
+
+      // The app service as electron/main.ts creates it: openFile → fileStatus → startUpload to this app's endpoint.
+      const service = createAppService({
+        mode: 'desktop',
+        version: '0.0.0',
+        dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-app-')),
+        profiles: { protection: async () => ({ protected: true, backend: 'test' }), list: () => [], save: async () => Promise.reject(new Error('unused')), remove: () => {}, secret: async () => undefined },
+        endpoint: { status: () => sup.status(), token: () => token, databases: async () => [], data: sup.data, requests: () => sup.requests() },
+        files: sup.files,
+        uploadBackoffMs: 10,
+      });
+      const f = await service.openFile({ path: file, precision: 's', dialect: 'influxdb2' });
+      await expect.poll(async () => (await service.fileStatus({ fileId: f.fileId })).stage, { timeout: 10_000 }).toBe('ready');
+      expect((await service.fileStatus({ fileId: f.fileId })).summary).toMatchObject({ points: 3 });
+      const u = await service.startUpload({ profileId: 'local', db: 'default', precision: 's', fileId: f.fileId, batchLines: 5000, skipInvalid: false, dialect: 'influxdb2' });
+      expect(u.target).toBe(`${url}/write?db=default&precision=s`);
+      await expect.poll(async () => (await service.uploadStatus({ uploadId: u.uploadId })).state, { timeout: 10_000 }).not.toBe('running');
+      expect(await service.uploadStatus({ uploadId: u.uploadId })).toMatchObject({ state: 'done', report: { pointsWritten: 3, batchesSent: 1 } });
+      await expect(service.cancelUpload({ uploadId: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 'not-found' });
+      expect(await service.discardFile({ fileId: f.fileId })).toEqual({});
+    } finally {
+      await sup.stop();
+    }
   });
 });
