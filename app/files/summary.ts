@@ -97,7 +97,7 @@ export async function summarizeFile(
       headDone = true;
       // Whole lines only: a cut line would show an error that is not in the file.
       const lastNl = head.lastIndexOf('\n');
-      if (lastNl >= 0) head = head.slice(0, lastNl + 1);
+      head = lastNl >= 0 ? head.slice(0, lastNl + 1) : ''; // a first line over 64 KiB is not shown at all
       headLines = countLines(head);
     }
   };

@@ -135,9 +135,11 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
           {summary && (
             <>
               <Text size="sm" fw={500}>
-                First {n(summary.headLines)} lines (read-only)
+                {summary.headLines === 0 && summary.lines > 0 ? 'The first line is longer than 64 KB: no preview' : `First ${n(summary.headLines)} lines (read-only)`}
               </Text>
-              <ReadOnlyEditor text={summary.head} diagnostics={summary.diagnostics.filter((d) => d.line <= summary.headLines) as Diagnostic[]} label="File preview" height="24vh" />
+              {summary.headLines > 0 && (
+                <ReadOnlyEditor text={summary.head} diagnostics={summary.diagnostics.filter((d) => d.line <= summary.headLines) as Diagnostic[]} label="File preview" height="24vh" />
+              )}
             </>
           )}
           {summary && !running && (

@@ -41,6 +41,8 @@ describe('summarizeFile', () => {
     expect(l.head.length).toBeLessThanOrEqual(64 * 1024);
     expect(long.startsWith(l.head)).toBe(true);
     expect(l.headLines).toBe(l.head.split('\n').length - 1);
+    const huge = await summarizeFile(put('huge-line.lp', `m s="${'y'.repeat(70_000)}" 1\nm v=1 2\n`));
+    expect([huge.head, huge.headLines, huge.points]).toEqual(['', 0, 2]);
     const short = await summarizeFile(put('short.lp', 'm v=1 1\nm v=2 2'));
     expect([short.head, short.headLines, short.points]).toEqual(['m v=1 1\nm v=2 2', 2, 2]);
   });
