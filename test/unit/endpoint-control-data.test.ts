@@ -7,19 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EndpointController, type ControlReply } from '../../server/control.js';
+import { controlHarness } from '../support/control.js';
 
-const posted: ControlReply[] = [];
-const controller = new EndpointController({ post: (m) => posted.push(m) });
-let nextId = 1;
-
-async function send(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const id = nextId++;
-  await controller.handle({ ...msg, id });
-  const r = posted.find((m) => m.type === 'reply' && m.id === id);
-  if (r === undefined) throw new Error(`no reply to ${JSON.stringify(msg)}`);
-  return r as unknown as Record<string, unknown>;
-}
+const { send } = controlHarness();
 
 const data = (method: unknown, args: unknown) => send({ type: 'data', method, args });
 
