@@ -49,6 +49,8 @@ export class IncrementalValidator {
   private diagLine: number[] = [];
   private length = 0;
   private readonly opts: EngineOptions;
+  /** Units the last edit parsed again (the window it grew to): a few, unless a quote swallowed lines. */
+  lastWindow = 0;
 
   constructor(opts: ParseOptions = {}) {
     this.opts = { ...opts, crossLine: false };
@@ -96,6 +98,7 @@ export class IncrementalValidator {
       }
       this.splice(a, k - a + 1, r.units, delta);
       this.length += delta;
+      this.lastWindow = k - a + 1;
       return;
     }
   }
@@ -202,6 +205,7 @@ export class IncrementalValidator {
     let pendingDiags: Diagnostic[] | null = null;
     let pendingPoint: CheckedPoint | null = null;
     let pendingRecords = 0;
+    let lastTerminated = false;
     const parser = new LineProtocolParser(this.opts, {
       point: (p) => {
         pendingPoint = summary(p);
@@ -214,6 +218,7 @@ export class IncrementalValidator {
       },
       unit: (start, end, unitLine, newlines) => {
         const terminated = end < text.length;
+        lastTerminated = terminated;
         units.texts.push(text.slice(start, terminated ? end + 1 : end));
         units.lines.push(unitLine);
         units.newlines.push(newlines + (terminated ? 1 : 0));
@@ -225,8 +230,14 @@ export class IncrementalValidator {
         pendingPoint = null;
       },
     });
-    const consumed = parser.run(text, final, 0, line);
-    return { units, complete: consumed >= text.length };
+    // A window that ends with a newline (not escaped by a backslash before it) ends where a unit of
+    // the whole text ends, so its last record is parsed now: waiting for more text (the streaming
+    // rule for a record in the last two characters) would grow every window to the end of the
+    // document. It is complete when its last unit ended at a newline inside it (an unclosed quote
+    // that swallows the rest is not).
+    const cleanEnd = text.charCodeAt(text.length - 1) === 10 && text.charCodeAt(text.length - 2) !== 92;
+    const consumed = parser.run(text, final || cleanEnd, 0, line);
+    return { units, complete: final ? consumed >= text.length : cleanEnd ? lastTerminated : consumed >= text.length };
   }
 }
 

@@ -72,11 +72,19 @@ describe('IncrementalValidator', () => {
     v.setText(lines.join('\n') + '\n');
     const offset = lines.slice(0, 10000).join('\n').length + 1; // start of line 10001
     v.applyEdit(offset + 4, offset + 4, ' '); // "cpu, host=..." → missing tag key
+    expect(v.lastWindow).toBe(1); // that line alone, not the 10000 after it
     const diags = v.localDiagnostics();
     expect(diags).toHaveLength(1);
     expect(diags[0]).toMatchObject({ line: 10001, severity: 'error', code: 'missing-tag-key' });
     v.applyEdit(offset + 4, offset + 5, '');
+    expect(v.lastWindow).toBe(1);
     expect(v.localDiagnostics()).toHaveLength(0);
+    // Joining two lines (deleting a newline) parses the two, no more.
+    const nl = offset + lines[10000].length;
+    v.applyEdit(nl, nl + 1, ' ');
+    expect(v.lastWindow).toBe(2);
+    expect(v.localDiagnostics()).toMatchObject([{ line: 10001 }]);
+    v.applyEdit(nl, nl + 1, '\n');
     expect(v.stats().points).toBe(20000);
   });
 
