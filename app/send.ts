@@ -2,6 +2,7 @@
 // answer for the response panel: status, timing, headers, body, and the lines the server named.
 import type { AuthMethod, Precision, ProfileKind, SendResult } from './contract.js';
 import { AppError } from './contract.js';
+import type { UploadTarget } from './upload/uploader.js';
 
 export interface WriteTarget {
   kind: ProfileKind;
@@ -63,13 +64,27 @@ export function writeUrl(t: WriteTarget, mask: boolean): string {
   return `${base}${path}?${q.toString()}`;
 }
 
+/** The token of a token target; refused with a sentence when the connection has none stored. */
+function tokenOf(t: WriteTarget): string {
+  if (t.secret === undefined) throw new AppError('invalid', 'this target uses a token but none is stored: edit the connection and set one');
+  return t.secret;
+}
+
 export function authHeaders(t: WriteTarget): Record<string, string> {
-  if (t.auth === 'token') {
-    if (t.secret === undefined) throw new AppError('invalid', 'this target uses a token but none is stored: edit the connection and set one');
-    return { Authorization: `Token ${t.secret}` };
-  }
+  if (t.auth === 'token') return { Authorization: `Token ${tokenOf(t)}` };
   if (t.auth === 'basic') return { Authorization: `Basic ${Buffer.from(`${t.username ?? ''}:${t.secret ?? ''}`).toString('base64')}` };
   return {};
+}
+
+/** The same target as the uploader (app/upload) takes it, for a file upload instead of a send. */
+export function uploadTargetOf(t: WriteTarget): UploadTarget {
+  const auth: UploadTarget['auth'] =
+    t.auth === 'token'
+      ? { kind: 'token', token: tokenOf(t) }
+      : t.auth === 'basic' || t.auth === 'query'
+        ? { kind: t.auth, username: t.username ?? '', password: t.secret ?? '' }
+        : { kind: 'none' };
+  return { url: t.baseUrl, api: usesV2(t.kind) ? 'v2' : 'v1', db: t.db, rp: t.rp, org: t.org, bucket: t.bucket, precision: t.precision, auth };
 }
 
 export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fetch = fetch): Promise<SendResult> {

@@ -4,11 +4,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AppError, FILE_TYPES, type AppHandlers, type Profile, type SendRequest } from './contract.js';
 import { FileJobs } from './files/file-jobs.js';
-import type { UploadTarget } from './upload/uploader.js';
 import { curlCommand } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
-import { redact, sendWrite, usesV2, writeUrl, type WriteTarget } from './send.js';
+import { redact, sendWrite, uploadTargetOf, usesV2, writeUrl, type WriteTarget } from './send.js';
 
 export const LOCAL_PROFILE_ID = 'local';
 const EXCERPT = 4096;
@@ -225,15 +224,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async startUpload(r) {
       const { t } = await target({ ...r, body: '' }, true);
       const shown = writeUrl(t, true); // also refuses a target without db, org or bucket, or a bad precision
-      if (t.auth === 'token' && t.secret === undefined) throw new AppError('invalid', 'this target uses a token but none is stored: edit the connection and set one');
-      const auth: UploadTarget['auth'] =
-        t.auth === 'token'
-          ? { kind: 'token', token: t.secret! }
-          : t.auth === 'basic' || t.auth === 'query'
-            ? { kind: t.auth, username: t.username ?? '', password: t.secret ?? '' }
-            : { kind: 'none' };
-      const ut: UploadTarget = { url: t.baseUrl, api: usesV2(t.kind) ? 'v2' : 'v1', db: t.db, rp: t.rp, org: t.org, bucket: t.bucket, precision: t.precision, auth };
-      return await files.startUpload(r.fileId, ut, shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
+      return await files.startUpload(r.fileId, uploadTargetOf(t), shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
     },
     async uploadStatus({ uploadId }) {
       return await files.uploadStatus(uploadId);

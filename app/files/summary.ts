@@ -1,7 +1,7 @@
 // The validation pass over a dropped file, before anything is sent: lines, points, measurements,
 // time range, the first errors and warnings with their lines, and the first lines to show.
 // Streamed through the engine, so a file of any size is summarized in constant memory.
-import { LineProtocolParser } from '../../lineprotocol/parse.js';
+import { countNewlines, lineCount, LineProtocolParser } from '../../lineprotocol/parse.js';
 import type { Diagnostic, Dialect, Point, Precision } from '../../lineprotocol/types.js';
 import { fileBytes } from './source.js';
 
@@ -98,7 +98,7 @@ export async function summarizeFile(
       // Whole lines only: a cut line would show an error that is not in the file.
       const lastNl = head.lastIndexOf('\n');
       head = lastNl >= 0 ? head.slice(0, lastNl + 1) : ''; // a first line over 64 KiB is not shown at all
-      headLines = countLines(head);
+      headLines = countNewlines(head, 0, head.length);
     }
   };
   for await (const buf of fileBytes(file, o.onDiskBytes, o.signal)) {
@@ -113,7 +113,7 @@ export async function summarizeFile(
     parser.push(rest);
   }
   const stats = parser.end();
-  if (!headDone) headLines = head === '' ? 0 : countLines(head) + (head.endsWith('\n') ? 0 : 1);
+  if (!headDone) headLines = lineCount(head);
   const diagnostics = [...errors, ...warnings].sort((a, b) => a.line - b.line || a.column - b.column);
   return {
     ...stats,
@@ -127,10 +127,4 @@ export async function summarizeFile(
     head,
     headLines,
   };
-}
-
-function countLines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
 }

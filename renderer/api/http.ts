@@ -9,18 +9,27 @@ async function post(path: string, body: unknown): Promise<unknown> {
   } catch {
     throw new AppCallError('unavailable', 'lpstudio serve is not answering: is it still running?');
   }
-  const text = await res.text();
+  return answer(res.status, await res.text());
+}
+
+/** An answer of lpstudio serve: its JSON when it succeeded, else the AppCallError it carries. */
+function answer(status: number, text: string): unknown {
   let data: unknown = undefined;
   try {
     data = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new AppCallError('internal', `unexpected answer (${res.status}) from lpstudio serve`);
+    throw new AppCallError('internal', `unexpected answer (${status}) from lpstudio serve`);
   }
-  if (!res.ok) {
+  if (status < 200 || status > 299) {
     const e = data as { code?: AppCallError['code']; message?: string };
-    throw new AppCallError(e.code ?? (res.status === 401 ? 'unauthorized' : 'internal'), e.message ?? `HTTP ${res.status}`);
+    throw new AppCallError(e.code ?? (status === 401 ? 'unauthorized' : 'internal'), e.message ?? `HTTP ${status}`);
   }
   return data;
+}
+
+/** A call that found the session gone tells the app, which shows the sign-in again. */
+function noticeSignedOut(e: unknown): void {
+  if (e instanceof AppCallError && e.code === 'unauthorized' && typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: e.message }));
 }
 
 /** Fired on `window` when a call finds the session gone (server restarted, signed out elsewhere). */
@@ -30,7 +39,7 @@ export const httpCall: Call = async (method: AppMethod, input: unknown) => {
   try {
     return await post(`${HTTP_PREFIX}${method}`, input);
   } catch (e) {
-    if (e instanceof AppCallError && e.code === 'unauthorized' && typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: e.message }));
+    noticeSignedOut(e);
     throw e;
   }
 };
@@ -64,15 +73,12 @@ export function httpOpenFile(file: File, o: { precision: string; dialect: string
     xhr.onerror = () => reject(new AppCallError('unavailable', 'lpstudio serve is not answering: is it still running?'));
     xhr.onabort = () => reject(new AppCallError('invalid', 'cancelled'));
     xhr.onload = () => {
-      let data: { code?: AppCallError['code']; message?: string } = {};
       try {
-        data = JSON.parse(xhr.responseText) as typeof data;
-      } catch {
-        return reject(new AppCallError('internal', `unexpected answer (${xhr.status}) from lpstudio serve`));
+        resolve(answer(xhr.status, xhr.responseText));
+      } catch (e) {
+        noticeSignedOut(e);
+        reject(e);
       }
-      if (xhr.status === 200) return resolve(data);
-      if (xhr.status === 401 && typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: data.message }));
-      reject(new AppCallError(data.code ?? 'internal', data.message ?? `HTTP ${xhr.status}`));
     };
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(file);
