@@ -9,6 +9,7 @@ import { useEffect, useRef } from 'react';
 import type { DocumentStats } from '../../lineprotocol/incremental.js';
 import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
 import type { FromWorker, ToWorker } from '../lint/protocol.js';
+import { diagnosticRange } from './diagnostic-range.js';
 import { timestampHover } from './hover.js';
 import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
 import { QuickFixCache, type FixOptions } from './quickfix.js';
@@ -56,18 +57,9 @@ function stripAllCr(v: EditorView): void {
 }
 
 function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: FixOptions): CmDiagnostic | null {
-  const doc = view.state.doc;
-  if (d.line > doc.lines) return null;
-  const line = doc.line(d.line);
-  let from = Math.min(line.from + d.column - 1, line.to);
-  const endLine = d.endLine !== undefined && d.endLine <= doc.lines ? doc.line(d.endLine) : line;
-  const to = Math.max(from, Math.min(endLine.from + d.endColumn - 1, doc.length));
-  // A range of only a \r (CRLF lines) would be invisible under its special-character marker:
-  // underline the element it ends instead.
-  if (to > from && /^\r+$/.test(doc.sliceString(from, to))) {
-    const before = line.text.slice(0, from - line.from);
-    from = line.from + before.lastIndexOf(' ') + 1;
-  }
+  const range = diagnosticRange(view.state.doc, d);
+  if (range === null) return null;
+  const { from, to, line } = range;
   const fixes = d.code === 'server' ? [] : fixCache.get(d, line.text, opts);
   return {
     from,

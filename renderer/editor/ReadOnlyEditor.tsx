@@ -5,15 +5,12 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, highlightSpecialChars, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import type { Diagnostic } from '../../lineprotocol/types.js';
+import { diagnosticRange } from './diagnostic-range.js';
 import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
 
 function toCm(doc: EditorState['doc'], d: Diagnostic): CmDiagnostic | null {
-  if (d.line > doc.lines) return null;
-  const line = doc.line(d.line);
-  const from = Math.min(line.from + d.column - 1, line.to);
-  const endLine = d.endLine !== undefined && d.endLine <= doc.lines ? doc.line(d.endLine) : line;
-  const to = Math.max(from, Math.min(endLine.from + d.endColumn - 1, doc.length));
-  return { from, to, severity: d.severity, message: d.hint ? `${d.message}\n${d.hint}` : d.message, source: d.code };
+  const r = diagnosticRange(doc, d);
+  return r === null ? null : { from: r.from, to: r.to, severity: d.severity, message: d.hint ? `${d.message}\n${d.hint}` : d.message, source: d.code };
 }
 
 export function ReadOnlyEditor(props: { text: string; diagnostics: readonly Diagnostic[]; label: string; height?: string }) {
