@@ -301,9 +301,12 @@ export type EndpointSettings = z.infer<typeof EndpointSettings>;
 
 /** A series key as the store lists it: `measurement,tag=value,…` (InfluxDB caps a key at 64 KiB). */
 const SeriesKey = z.string().min(1).max(65536);
-const FileId = z.string().regex(/^[0-9a-f-]{36}$/);
-const UploadId = z.string().regex(/^[0-9a-f-]{36}$/);
-const Dialect = z.enum(['influxdb2', 'influxdb1']);
+/** IDs of open files and uploads (random UUIDs; a file's host copy is named by its ID). */
+export const JOB_ID = /^[0-9a-f-]{36}$/;
+const FileId = z.string().regex(JOB_ID);
+const UploadId = z.string().regex(JOB_ID);
+/** The dialects a dropped file is checked and uploaded in. */
+export const Dialect = z.enum(['influxdb2', 'influxdb1']);
 
 /** Every method: input schema, output schema. */
 export const appApi = {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dialect, Precision } from '../../lineprotocol/types.js';
-import { AppError } from '../contract.js';
+import { AppError, JOB_ID } from '../contract.js';
 import { upload, type UploadProgress, type UploadReport, type UploadTarget } from '../upload/uploader.js';
 import { fileBytes } from './source.js';
 import { summarizeFile, type FileSummary } from './summary.js';
@@ -62,7 +62,6 @@ interface UploadEntry {
 /** Files kept open at once; opening another discards the oldest one that is not uploading. */
 const MAX_FILES = 8;
 const MAX_UPLOADS_KEPT = 50;
-export const FILE_ID = /^[0-9a-f-]{36}$/;
 
 /** Answered now, or later when the jobs run in another process (the desktop's endpoint process). */
 type Maybe<T> = T | Promise<T>;
@@ -96,7 +95,7 @@ export class FileJobs implements FileJobsApi {
     private readonly now: () => number = Date.now,
   ) {
     mkdirSync(stageDir, { recursive: true, mode: 0o700 });
-    for (const f of readdirSync(stageDir)) if (FILE_ID.test(f)) rmSync(path.join(stageDir, f), { force: true });
+    for (const f of readdirSync(stageDir)) if (JOB_ID.test(f)) rmSync(path.join(stageDir, f), { force: true });
   }
 
   /** A file on this machine (the desktop: a path the user dropped or picked). */

@@ -2,7 +2,7 @@
 // (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AppError, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, type AppHandlers } from '../../app/contract.js';
+import { AppError, Dialect, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, Precision, type AppHandlers } from '../../app/contract.js';
 import type { FileJobs } from '../../app/files/file-jobs.js';
 import { hashToken, sameDigest, type MetaStore } from '../meta.js';
 import { readBody } from '../http/body.js';
@@ -24,7 +24,7 @@ export interface BrowserMode {
 
 /** Largest file browser mode takes (it is copied to the data directory first). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024 * 1024;
-const FileQuery = z.object({ name: z.string().min(1).max(255), precision: z.enum(['ns', 'us', 'ms', 's', 'm', 'h']).default('ns'), dialect: z.enum(['influxdb2', 'influxdb1']).default('influxdb2') }).strict();
+const FileQuery = z.object({ name: z.string().min(1).max(255), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2') }).strict();
 
 export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: FileJobs): BrowserMode {
   const sessions = new Sessions();
