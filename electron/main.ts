@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
 import { localDatabases } from '../server/browser/databases.js';
-import { DESKTOP_TOKEN_DESCRIPTION, hashToken, MetaStore, newId, newToken } from '../server/meta.js';
+import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security.js';
@@ -63,12 +63,7 @@ if (!app.requestSingleInstanceLock()) {
     let token: string | undefined;
     const ensureToken = () => {
       if (token !== undefined || meta.get().orgs.length === 0) return;
-      const t = newToken();
-      meta.update((s) => {
-        s.tokens = s.tokens.filter((x) => x.description !== DESKTOP_TOKEN_DESCRIPTION);
-        s.tokens.push({ id: newId(), description: DESKTOP_TOKEN_DESCRIPTION, orgId: s.orgs[0].id, hash: hashToken(t), read: '*', write: '*' });
-      });
-      token = t;
+      token = replaceAppToken(meta, DESKTOP_TOKEN_DESCRIPTION);
     };
 
     let refreshTray = () => {};

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEndpointServer, type RequestLogEntry } from './http/app.js';
-import { APP_TOKEN_DESCRIPTION, hashToken, MetaStore, newId, newToken, setup, type SetupResult } from './meta.js';
+import { APP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
 import { createAppService } from '../app/service.js';
@@ -100,11 +100,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   });
   if (o.ui !== false) {
     // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
-    const appToken = newToken();
-    meta.update((s) => {
-      s.tokens = s.tokens.filter((t) => t.description !== APP_TOKEN_DESCRIPTION);
-      s.tokens.push({ id: newId(), description: APP_TOKEN_DESCRIPTION, orgId: s.orgs[0].id, hash: hashToken(appToken), read: '*', write: '*' });
-    });
+    const appToken = replaceAppToken(meta, APP_TOKEN_DESCRIPTION);
     files = new FileJobs(path.join(o.dataDir, 'app', 'uploads'));
     const service = createAppService({
       files,

@@ -323,6 +323,20 @@ export function isAppToken(t: { description: string }): boolean {
   return t.description === APP_TOKEN_DESCRIPTION || t.description === DESKTOP_TOKEN_DESCRIPTION;
 }
 
+/**
+ * Mints the app's own token (`APP_TOKEN_DESCRIPTION` or `DESKTOP_TOKEN_DESCRIPTION`) with write
+ * access to every bucket of the first org, replacing the one of an earlier start; only its hash is
+ * stored, the token is returned to be held in memory.
+ */
+export function replaceAppToken(meta: MetaStore, description: typeof APP_TOKEN_DESCRIPTION | typeof DESKTOP_TOKEN_DESCRIPTION): string {
+  const token = newToken();
+  meta.update((s) => {
+    s.tokens = s.tokens.filter((t) => t.description !== description);
+    s.tokens.push({ id: newId(), description, orgId: s.orgs[0].id, hash: hashToken(token), read: '*', write: '*' });
+  });
+  return token;
+}
+
 /** Database, retention policy, usernames and descriptions: not blank, at most 255 bytes, no control characters. */
 function checkText(what: string, value: string): void {
   if (value.trim() === '') throw new MetaError(`${what} must not be empty`);
