@@ -85,6 +85,12 @@ export const SendRequest = z.object({
   precision: Precision,
   /** Overrides the profile's auth method for this request. */
   auth: AuthMethod.optional(),
+  /**
+   * Basic or u/p credentials typed in the composer for this request (never stored); without them
+   * a Basic or u/p override uses the connection's own username and password.
+   */
+  username: Name.optional(),
+  password: z.string().max(4096).optional(),
   /** The line protocol. Capped: bigger inputs go through file upload. */
   body: z.string().max(64 * 1024 * 1024),
 });
@@ -104,6 +110,10 @@ export const SendResult = z.object({
   error: z.string().optional(),
   /** Lines (1-based, of the body sent) the server named as bad: InfluxDB's `line` field and `unable to parse` texts. */
   errorLines: z.array(z.number().int().positive()),
+  /** The same lines, each with its own reason: refused by the parser, or dropped by storage (a partial write). */
+  lineErrors: z.array(z.object({ line: z.number().int().positive(), reason: z.string(), outcome: z.enum(['rejected', 'dropped']) })).optional(),
+  /** What the server stored, in one sentence (e.g. `4 of 6 points written; lines 2 and 5 dropped`), and the counts when known. */
+  stored: z.object({ sentence: z.string(), written: z.number().int().optional(), points: z.number().int().optional() }).optional(),
 });
 export type SendResult = z.infer<typeof SendResult>;
 

@@ -3,6 +3,7 @@
 import type { AuthMethod, Precision, ProfileKind, SendResult } from './contract.js';
 import { AppError } from './contract.js';
 import type { UploadTarget } from './upload/uploader.js';
+import { lineReasonsOf, writeOutcome } from './write-outcome.js';
 
 export interface WriteTarget {
   kind: ProfileKind;
@@ -103,6 +104,7 @@ export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fe
     const raw = await readCapped(res, READ_LIMIT);
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const text = raw.length > BODY_LIMIT ? `${raw.slice(0, BODY_LIMIT)}\n… (${raw.length - BODY_LIMIT} more characters)` : raw;
+    const outcome = writeOutcome(res.status, raw, body, t.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2');
     return {
       ...base,
       status: res.status,
@@ -110,11 +112,14 @@ export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fe
       durationMs,
       headers: [...res.headers.entries()],
       body: text,
-      errorLines: errorLinesOf(raw, body),
+      errorLines: outcome.lines.map((v) => v.line),
+      lineErrors: outcome.lines,
+      stored: { sentence: outcome.sentence, written: outcome.written, points: outcome.points },
     };
   } catch (e) {
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    return { ...base, status: 0, statusText: '', durationMs, headers: [], body: '', error: redact(networkError(e, t.baseUrl), t.secret) };
+    const stored = { sentence: writeOutcome(0, '', '', 'influxdb2').sentence };
+    return { ...base, status: 0, statusText: '', durationMs, headers: [], body: '', error: redact(networkError(e, t.baseUrl), t.secret), stored };
   }
 }
 
@@ -175,45 +180,8 @@ function networkError(e: unknown, baseUrl: string): string {
  * The lines of the sent body a server named as bad: the JSON `line` field (this app's endpoint;
  * the 2.x OpenAPI schema has it), and every `unable to parse '<line>': <reason>` text (1.x and
  * 2.x list every bad line that way, also inside 1.x's `partial write: …`), matched back to the
- * body. InfluxDB quotes a line from its first non-blank byte, `\r` included; a chunk swallowed by
- * an unbalanced quote spans several lines and counts as its first. Linear in body + message.
+ * body (see lineReasonsOf, which also gives each line its own reason).
  */
 export function errorLinesOf(responseBody: string, sent: string): number[] {
-  const lines = new Set<number>();
-  let message = responseBody;
-  try {
-    const j = JSON.parse(responseBody) as { line?: unknown; message?: unknown; error?: unknown };
-    if (typeof j.line === 'number' && Number.isInteger(j.line) && j.line > 0) lines.add(j.line);
-    message = typeof j.message === 'string' ? j.message : typeof j.error === 'string' ? j.error : '';
-  } catch {
-    // not JSON: scan the text as it is
-  }
-  const quoted = quotedLines(message);
-  if (quoted.size > 0) {
-    const bodyLines = sent.split('\n');
-    for (let i = 0; i < bodyLines.length; i++) {
-      const l = bodyLines[i].replace(/^[ \t\0]+/, '');
-      if (l !== '' && quoted.has(l)) lines.add(i + 1);
-    }
-  }
-  return [...lines].sort((a, b) => a - b);
-}
-
-const MARK = "unable to parse '";
-
-/**
- * Every text that may be a quoted line: for each `unable to parse '`, the text up to each `': `
- * before the next newline (the line itself may hold `': `), and the whole rest of that
- * message line (the first line of a multi-line chunk).
- */
-function quotedLines(message: string): Set<string> {
-  const out = new Set<string>();
-  for (let at = message.indexOf(MARK); at >= 0; at = message.indexOf(MARK, at + 1)) {
-    const from = at + MARK.length;
-    const nl = message.indexOf('\n', from);
-    const seg = message.slice(from, nl < 0 ? message.length : nl);
-    if (nl >= 0) out.add(seg);
-    for (let end = seg.indexOf("': "); end >= 0; end = seg.indexOf("': ", end + 1)) out.add(seg.slice(0, end));
-  }
-  return out;
+  return lineReasonsOf(responseBody, sent).map((v) => v.line);
 }

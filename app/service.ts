@@ -48,9 +48,23 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
 
   const secretOf = async (p: Profile): Promise<string | undefined> => (p.builtin ? deps.endpoint.token() : deps.profiles.secret(p.id));
 
+  /**
+   * The username and password a Basic or u/p request uses when typed in the composer. A
+   * connection that authenticates otherwise (this app's endpoint: its token) has none to fall
+   * back on: refused with a sentence rather than silently sending the token as a password.
+   */
+  const typedCredentials = async (r: SendRequest, p: Profile, auth: SendRequest['auth']): Promise<{ username: string; password: string } | undefined> => {
+    if (auth !== 'basic' && auth !== 'query') return undefined;
+    if (r.username !== undefined && r.username !== '') return { username: r.username, password: r.password ?? '' };
+    if (p.auth === 'basic' || p.auth === 'query') return undefined;
+    const whose = p.builtin ? "a v1 user's (Data, v1 users)" : "the InfluxDB user's";
+    throw new AppError('invalid', `${auth === 'basic' ? 'Basic authentication' : 'Query-string authentication'} needs a username and password: type ${whose} in the Username and Password fields next to Authentication`);
+  };
+
   const target = async (r: SendRequest, withSecret: boolean): Promise<{ p: Profile; t: WriteTarget }> => {
     const p = await profile(r.profileId);
     const auth = r.auth ?? p.auth;
+    const typed = await typedCredentials(r, p, auth);
     const t: WriteTarget = {
       kind: p.kind,
       baseUrl: p.url,
@@ -60,8 +74,8 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       bucket: r.bucket ?? p.bucket,
       precision: r.precision,
       auth,
-      username: p.username,
-      secret: withSecret && auth !== 'none' ? await secretOf(p) : undefined,
+      username: typed ? typed.username : p.username,
+      secret: !withSecret || auth === 'none' ? undefined : typed ? typed.password : await secretOf(p),
     };
     if (t.rp === '') t.rp = undefined;
     return { p, t };
@@ -122,7 +136,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       const { p, t } = await target(r, r.showSecret);
       const url = writeUrl({ ...t, secret: t.auth === 'query' ? (r.showSecret ? t.secret : 'INFLUX_PASSWORD_OR_TOKEN') : undefined }, false);
       return {
-        command: curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: p.username, secret: r.showSecret ? t.secret : undefined, body: r.body }),
+        command: curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: t.username, secret: r.showSecret ? t.secret : undefined, body: r.body }),
       };
     },
     async listHistory({ query, limit }) {

@@ -1,5 +1,5 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Autocomplete, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Autocomplete, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
@@ -14,6 +14,9 @@ import { FileUploadModal, type UploadTargetChoice } from './components/FileUploa
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
+import { SendStatusLine } from './components/SendStatusLine.js';
+import { serverMarks } from './components/send-outcome.js';
+import { SplitPane } from './components/SplitPane.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
 
@@ -38,6 +41,9 @@ export function App() {
   const [bucket, setBucket] = useState('');
   const [precision, setPrecision] = useState<Precision>('ns');
   const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
+  /** Typed for a Basic or u/p override; never stored. */
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
   const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
   const [result, setResult] = useState<SendResult>();
@@ -56,6 +62,8 @@ export function App() {
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
   const replayed = useRef<HistoryEntry | null>(null);
+  /** The composer's precision when a connection was saved: the saved target loads with it, not with its default. */
+  const keptPrecision = useRef<Precision | null>(null);
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
@@ -82,11 +90,13 @@ export function App() {
     if (!profile) return;
     const r = replayed.current;
     replayed.current = null;
+    const kept = keptPrecision.current;
+    keptPrecision.current = null;
     setDb(r ? (r.db ?? '') : (profile.db ?? ''));
     setRp(r ? (r.rp ?? '') : (profile.rp ?? ''));
     setOrg(r ? (r.org ?? '') : (profile.org ?? ''));
     setBucket(r ? (r.bucket ?? '') : (profile.bucket ?? ''));
-    setPrecision(r ? r.precision : profile.precision);
+    setPrecision(r ? r.precision : (kept ?? profile.precision));
     setAuth('profile');
     setSuggestions([]);
     api
@@ -96,11 +106,13 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [profile?.id]);
 
+  const typedAuth = auth === 'basic' || auth === 'query';
   const request = (): SendRequest => ({
     profileId,
     ...(v2 ? { org, bucket } : { db, rp: rp || undefined }),
     precision,
     auth: auth === 'profile' ? undefined : auth,
+    ...(typedAuth ? { username, password } : {}),
     body: editor.current?.text() ?? '',
   });
 
@@ -122,12 +134,11 @@ export function App() {
     try {
       const r = await api.send(request());
       setResult(r);
-      if (r.errorLines.length > 0) {
-        const message = serverMessage(r.body);
-        editor.current.markServerErrors(r.errorLines, message);
-      }
+      // Each line with its own reason; a clean answer clears the marks of the one before.
+      editor.current.markServerErrors(serverMarks(r));
     } catch (e) {
       setResult(undefined);
+      editor.current?.markServerErrors([]);
       setSendError((e as Error).message);
     } finally {
       setSending(false);
@@ -148,6 +159,10 @@ export function App() {
       replayed.current = e;
       setProfileId(e.profileId);
     }
+    // The answer shown was to another document: it and its marked lines go.
+    setResult(undefined);
+    setSendError(undefined);
+    editor.current?.markServerErrors([]);
     if (e.body !== undefined) editor.current?.setText(e.body);
     setHistoryOpen(false);
     editor.current?.focus();
@@ -181,7 +196,7 @@ export function App() {
   const pick = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
 
   return (
-    <Stack p="md" gap="sm" className="lp-app">
+    <Stack p="md" pb={48} gap="sm" className="lp-app">
       <Group justify="space-between">
         <Title order={3}>Line Protocol Studio</Title>
         <Group gap="xs">
@@ -244,6 +259,19 @@ export function App() {
         )}
         <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
         <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
+        {typedAuth && (
+          <>
+            <TextInput
+              label="Username"
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+              w={160}
+              autoComplete="username"
+              placeholder={profile?.auth === 'basic' || profile?.auth === 'query' ? "connection's" : profile?.builtin ? 'a v1 user' : ''}
+            />
+            <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} w={160} autoComplete="current-password" />
+          </>
+        )}
         <Group gap="xs">
           <Button onClick={() => void send()} loading={sending} title={`Send (${MOD_KEY}+Enter)`}>
             Send
@@ -253,12 +281,21 @@ export function App() {
           </Button>
         </Group>
       </Group>
-      <div className="lp-editor-frame">
-        <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
-        <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
-      </div>
-      <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
-      <ResponsePanel result={result} error={sendError} />
+      <SplitPane
+        label="Resize the editor and the response"
+        storageKey="lpstudio.split"
+        left={
+          <>
+            <div className="lp-editor-frame">
+              <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
+              <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
+            </div>
+            <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
+          </>
+        }
+        right={<ResponsePanel result={result} error={sendError} />}
+      />
+      <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
@@ -275,18 +312,11 @@ export function App() {
         }}
         onSaved={(p) => {
           setConnection(null);
+          // The saved target loads with the composer's precision (not its default), like every other setting the user chose.
+          if (p.id !== profileId) keptPrecision.current = precision;
           void loadProfiles().then(() => setProfileId(p.id));
         }}
       />
     </Stack>
   );
-}
-
-function serverMessage(body: string): string {
-  try {
-    const j = JSON.parse(body) as { message?: string; error?: string };
-    return (j.message ?? j.error ?? body).split('\n')[0];
-  } catch {
-    return body.split('\n')[0];
-  }
 }

@@ -5,7 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gzip as gzipCb } from 'node:zlib';
-import { errorLinesOf } from '../send.js';
+import { droppedLinesOf, lineReasonsOf } from '../write-outcome.js';
 import { Batcher, fileLineOf, type Batch, type BatchOptions, type SkippedRecord } from './batcher.js';
 import { ByteBatcher } from './byte-batcher.js';
 
@@ -175,6 +175,7 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
   const target_ = new URL(uploadUrl(target));
   const agent = target_.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
   const gzip = o.gzip ?? true;
+  const dialect = o.dialect === 'influxdb1' ? 'influxdb1' : 'influxdb2';
   const url = uploadUrl(target);
   const report: UploadReport = { pointsWritten: 0, batchesSent: 0, batchesRetried: 0, batchesFailed: 0, linesRejected: [], linesRejectedCount: 0, skipped: [], skippedCount: 0, cancelled: false, acknowledged: [], durationMs: 0, failures: [] };
   let bytesRead = 0;
@@ -252,21 +253,22 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
         const dropped = Number(/dropped=(\d+)/.exec(text)?.[1] ?? 0);
         report.pointsWritten += Math.max(0, b.records - dropped);
         acknowledge(b);
-        const lines = errorLinesOf(text, b.text);
-        const why = messageOf(text).split('\n')[0];
-        if (lines.length > 0) for (const l of lines) reject(fileLineOf(b, l), why);
-        else {
+        // Which points went, from the reason (InfluxDB names none): batch lines mapped back to file lines.
+        const named = droppedLinesOf(messageOf(text), b.text, dialect);
+        for (const v of named) reject(fileLineOf(b, v.line), v.reason);
+        const unnamed = Math.max(0, dropped - named.length);
+        if (unnamed > 0) {
           // The server does not say which: the batch's line range, counted as the points dropped.
-          reject(fileLineOf(b, 1), `batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${why}`);
-          report.linesRejectedCount += Math.max(0, dropped - 1);
+          reject(fileLineOf(b, 1), `batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${unnamed} ${unnamed === 1 ? 'point' : 'points'} dropped, lines not named by the server: ${messageOf(text).split('\n')[0]}`);
+          report.linesRejectedCount += unnamed - 1;
         }
         return;
       }
       report.batchesFailed++;
       // Wrong credentials, permissions or target: every later batch would fail the same way.
       if (status === 401 || status === 403 || status === 404 || status === 413) fatal = `${status} ${messageOf(text)}`;
-      const lines = status === 400 ? errorLinesOf(text, b.text) : [];
-      if (lines.length > 0) for (const l of lines) reject(fileLineOf(b, l), messageOf(text).split('\n')[0]);
+      // Each bad line with its own reason (a 400 lists one `unable to parse` per line).
+      if (status === 400) for (const v of lineReasonsOf(text, b.text)) reject(fileLineOf(b, v.line), v.reason);
       if (report.failures.length < 20)
         report.failures.push(`batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${status === 0 ? text : `${status} ${messageOf(text).split('\n')[0]}`}`);
       return;

@@ -250,10 +250,16 @@ function UploadProgress({ upload, onCancel }: { upload: UploadState; onCancel: (
 
 function Report({ upload }: { upload: UploadState }) {
   const r = upload.report!;
+  // The outcome is what the user waits for: brought into view (top of the dialog's scroll) when it arrives.
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    section.current?.scrollIntoView({ block: 'start' });
+    section.current?.focus({ preventScroll: true });
+  }, [upload.uploadId]);
   const clean = upload.state === 'done' && r.linesRejectedCount === 0 && r.skippedCount === 0;
   const head = r.cancelled ? 'Cancelled' : clean ? 'Done' : 'Finished with problems';
   return (
-    <section aria-label="Upload report">
+    <section aria-label="Upload report" ref={section} tabIndex={-1} className="lp-upload-report">
     <Alert color={clean ? 'green' : 'orange'} title={head}>
       <Stack gap={2}>
         <Text size="sm">

@@ -1,6 +1,35 @@
 // The server's answer: status, duration, headers, body; or the network error in words.
 import { Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { SendResult } from '../../app/contract.js';
+import { serverMarks, storedSentence } from './send-outcome.js';
+
+const LISTED = 20;
+
+/** Each line the server named, with its own reason; marked in the editor too. */
+function ServerLines({ result }: { result: SendResult }) {
+  const marks = serverMarks(result);
+  return (
+    <>
+      <Text size="sm" c="red">
+        The server named {marks.length === 1 ? '1 line' : `${marks.length.toLocaleString('en')} lines`}: marked in the editor until the next edit.
+      </Text>
+      <ul aria-label="Lines the server named" className="lp-problem-list lp-server-lines">
+        {marks.slice(0, LISTED).map((m) => (
+          <li key={m.line}>
+            <Text size="xs" ff="monospace">
+              line {m.line}: {m.message}
+            </Text>
+          </li>
+        ))}
+      </ul>
+      {marks.length > LISTED && (
+        <Text size="xs" c="dimmed">
+          {(marks.length - LISTED).toLocaleString('en')} more in the Problems list
+        </Text>
+      )}
+    </>
+  );
+}
 
 export function ResponsePanel(props: { result?: SendResult; error?: string }) {
   const r = props.result;
@@ -34,12 +63,15 @@ export function ResponsePanel(props: { result?: SendResult; error?: string }) {
                 {r.error}
               </Text>
             )}
-            {r.errorLines.length > 0 && (
-              <Text size="sm" c="red">
-                The server named {r.errorLines.length === 1 ? `line ${r.errorLines[0]}` : `lines ${r.errorLines.slice(0, 10).join(', ')}${r.errorLines.length > 10 ? ', …' : ''}`}: marked in the editor until the next edit.
-              </Text>
+            <Text size="sm" fw={600} c={r.status >= 200 && r.status < 300 ? undefined : 'red.8'} data-testid="response-stored">
+              {storedSentence(r)}.
+            </Text>
+            {r.errorLines.length > 0 && <ServerLines result={r} />}
+            {r.body !== '' && (
+              <Code block className="lp-response-body">
+                {prettyBody(r.body)}
+              </Code>
             )}
-            {r.body !== '' && <Code block>{prettyBody(r.body)}</Code>}
             {r.headers.length > 0 && (
               <details>
                 <summary>Headers ({r.headers.length})</summary>

@@ -18,8 +18,8 @@ export interface EditorHandle {
   text(): string;
   setText(text: string): void;
   goTo(line: number, column: number): void;
-  /** Marks lines a server named as bad, until the next edit. */
-  markServerErrors(lines: number[], message: string): void;
+  /** Marks lines a server named as bad, each with its own reason, until the next edit; `[]` clears them. */
+  markServerErrors(errors: { line: number; message: string }[]): void;
   focus(): void;
 }
 
@@ -164,12 +164,12 @@ export function Editor(props: {
         v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
         v.focus();
       },
-      markServerErrors: (lines, message) => {
-        serverDiags.current = lines.map((line) => {
+      markServerErrors: (errors) => {
+        serverDiags.current = errors.map(({ line, message }) => {
           const l = line <= v.state.doc.lines ? v.state.doc.line(line) : null;
-          return { line, column: 1, endColumn: (l?.length ?? 0) + 1, severity: 'error' as const, code: 'server', message: `server: ${message}` };
+          return { line, column: 1, endColumn: (l?.length ?? 0) + 1, severity: 'error' as const, code: 'server', message };
         });
-        v.dispatch({ effects: setServerLines.of(lines) });
+        v.dispatch({ effects: setServerLines.of(errors.map((e) => e.line)) });
         publish();
       },
       focus: () => v.focus(),
