@@ -10,6 +10,8 @@ export interface LineVerdict {
   line: number;
   reason: string;
   outcome: 'rejected' | 'dropped';
+  /** The server's whole text for this line, e.g. `unable to parse 'cpu v=': missing field value`. */
+  message?: string;
 }
 
 /** The answer's error text: `message` (2.x), `error` (1.x), or the body as it is. */
@@ -42,23 +44,27 @@ export function lineReasonsOf(responseBody: string, sent: string): LineVerdict[]
   const { message, line } = answerMessage(responseBody);
   const bodyLines = sent.split('\n').map((l) => l.replace(/^[ \t\0]+/, ''));
   const known = new Set(bodyLines);
-  const reasons = new Map<string, string>();
+  const reasons = new Map<string, { reason: string; message: string }>();
   for (const part of parts(message)) {
-    let best: { quoted: string; reason: string } | undefined;
+    let best: { quoted: string; reason: string; message: string } | undefined;
     for (let end = part.indexOf(SEP); end >= 0; end = part.indexOf(SEP, end + 1)) {
       const quoted = part.slice(0, end);
       const nl = quoted.indexOf('\n');
-      if (known.has(nl < 0 ? quoted : quoted.slice(0, nl))) best = { quoted: nl < 0 ? quoted : quoted.slice(0, nl), reason: cleanReason(part.slice(end + SEP.length)) };
+      const first = nl < 0 ? quoted : quoted.slice(0, nl);
+      if (known.has(first)) {
+        const reason = cleanReason(part.slice(end + SEP.length));
+        best = { quoted: first, reason, message: `${MARK}${quoted}${SEP}${reason}` };
+      }
     }
-    if (best !== undefined && !reasons.has(best.quoted)) reasons.set(best.quoted, best.reason);
+    if (best !== undefined && !reasons.has(best.quoted)) reasons.set(best.quoted, best);
   }
   const out: LineVerdict[] = [];
   if (reasons.size > 0) {
     for (let i = 0; i < bodyLines.length; i++) {
       const l = bodyLines[i];
       if (l === '') continue;
-      const reason = reasons.get(l);
-      if (reason !== undefined) out.push({ line: i + 1, reason, outcome: 'rejected' });
+      const r = reasons.get(l);
+      if (r !== undefined) out.push({ line: i + 1, reason: r.reason, outcome: 'rejected', message: r.message });
     }
   }
   if (line !== undefined && !out.some((v) => v.line === line)) {

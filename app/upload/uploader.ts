@@ -268,7 +268,7 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
       // Wrong credentials, permissions or target: every later batch would fail the same way.
       if (status === 401 || status === 403 || status === 404 || status === 413) fatal = `${status} ${messageOf(text)}`;
       // Each bad line with its own reason (a 400 lists one `unable to parse` per line).
-      if (status === 400) for (const v of lineReasonsOf(text, b.text)) reject(fileLineOf(b, v.line), v.reason);
+      if (status === 400) for (const v of lineReasonsOf(text, b.text)) reject(fileLineOf(b, v.line), v.message ?? v.reason);
       if (report.failures.length < 20)
         report.failures.push(`batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${status === 0 ? text : `${status} ${messageOf(text).split('\n')[0]}`}`);
       return;

@@ -6,14 +6,16 @@ import { droppedLinesOf, lineList, lineReasonsOf, writeOutcome } from '../../app
 
 const v1 = (error: string) => JSON.stringify({ error });
 const v2 = (message: string, extra: Record<string, unknown> = {}) => JSON.stringify({ code: 'invalid', message, ...extra });
+/** Line, reason and outcome (the whole text is checked where it matters). */
+const brief = (vs: { line: number; reason: string; outcome: string }[]) => vs.map(({ line, reason, outcome }) => ({ line, reason, outcome }));
 const SIX = 'cpu,host=a usage=\ncpu,host=a usage=1 1\ncpu,host=a usage=2 2\ncpu,host=a usage=3 3\ncpu,host=a usage=4 4\ncpu,host=b usage=5 12x\n';
 
 describe('lineReasonsOf', () => {
   it('two bad lines, each with its own reason (not the first message twice)', () => {
     const answer = v2("unable to parse 'cpu,host=a usage=': missing field value\nunable to parse 'cpu,host=b usage=5 12x': bad timestamp", { line: 1 });
     expect(lineReasonsOf(answer, SIX)).toEqual([
-      { line: 1, reason: 'missing field value', outcome: 'rejected' },
-      { line: 6, reason: 'bad timestamp', outcome: 'rejected' },
+      { line: 1, reason: 'missing field value', outcome: 'rejected', message: "unable to parse 'cpu,host=a usage=': missing field value" },
+      { line: 6, reason: 'bad timestamp', outcome: 'rejected', message: "unable to parse 'cpu,host=b usage=5 12x': bad timestamp" },
     ]);
   });
 
@@ -29,16 +31,18 @@ describe('lineReasonsOf', () => {
 
   it("1.x's partial write text: reasons without the dropped= and database tail", () => {
     const body = 'cpu v=1 1\nbad line\ncpu v=2 2\ncpu v= 3\n';
-    expect(lineReasonsOf(v1("partial write: unable to parse 'bad line': invalid field format\nunable to parse 'cpu v= 3': missing field value dropped=0 for database: db"), body)).toEqual([
+    expect(brief(lineReasonsOf(v1("partial write: unable to parse 'bad line': invalid field format\nunable to parse 'cpu v= 3': missing field value dropped=0 for database: db"), body))).toEqual([
       { line: 2, reason: 'invalid field format', outcome: 'rejected' },
       { line: 4, reason: 'missing field value', outcome: 'rejected' },
     ]);
   });
 
   it("a line holding ': ' itself, a swallowed multi-line chunk, a capped list's tail", () => {
-    expect(lineReasonsOf(v2(`unable to parse 'm s="a': b" x': invalid field format`), `m v=1\nm s="a': b" x\n`)).toEqual([{ line: 2, reason: 'invalid field format', outcome: 'rejected' }]);
-    expect(lineReasonsOf(v2(`unable to parse 'cpu v="abc\ncpu v=2\ncpu v=3 10': unbalanced quotes`), `ok v=1\ncpu v="abc\ncpu v=2\ncpu v=3 10\n`)).toEqual([{ line: 2, reason: 'unbalanced quotes', outcome: 'rejected' }]);
-    expect(lineReasonsOf(v2("unable to parse 'x': invalid field format\n(3 more lines with errors not shown)"), 'x\nm v=1')).toEqual([{ line: 1, reason: 'invalid field format', outcome: 'rejected' }]);
+    expect(brief(lineReasonsOf(v2(`unable to parse 'm s="a': b" x': invalid field format`), `m v=1\nm s="a': b" x\n`))).toEqual([{ line: 2, reason: 'invalid field format', outcome: 'rejected' }]);
+    expect(lineReasonsOf(v2(`unable to parse 'cpu v="abc\ncpu v=2\ncpu v=3 10': unbalanced quotes`), `ok v=1\ncpu v="abc\ncpu v=2\ncpu v=3 10\n`)).toEqual([
+      { line: 2, reason: 'unbalanced quotes', outcome: 'rejected', message: `unable to parse 'cpu v="abc\ncpu v=2\ncpu v=3 10': unbalanced quotes` },
+    ]);
+    expect(brief(lineReasonsOf(v2("unable to parse 'x': invalid field format\n(3 more lines with errors not shown)"), 'x\nm v=1'))).toEqual([{ line: 1, reason: 'invalid field format', outcome: 'rejected' }]);
   });
 
   it('the JSON line field alone when no quoted text matches', () => {
