@@ -48,6 +48,8 @@ export function App() {
   const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
   const [result, setResult] = useState<SendResult>();
   const [sendError, setSendError] = useState<string>();
+  /** What the status line says while no answer is shown (after a replay: that this document was not sent yet). */
+  const [idleNote, setIdleNote] = useState<string>();
   const [sending, setSending] = useState(false);
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -162,6 +164,7 @@ export function App() {
     // The answer shown was to another document: it and its marked lines go.
     setResult(undefined);
     setSendError(undefined);
+    setIdleNote(`Loaded from history (sent ${new Date(e.time).toLocaleString()}, answered ${e.status === 0 ? 'nothing' : e.status}), not sent since`);
     editor.current?.markServerErrors([]);
     if (e.body !== undefined) editor.current?.setText(e.body);
     setHistoryOpen(false);
@@ -295,7 +298,7 @@ export function App() {
         }
         right={<ResponsePanel result={result} error={sendError} />}
       />
-      <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} />
+      <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />

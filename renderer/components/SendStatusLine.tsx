@@ -5,7 +5,7 @@ import type { SendResult } from '../../app/contract.js';
 import { statusLine } from './ResponsePanel.js';
 import { storedSentence } from './send-outcome.js';
 
-export function SendStatusLine(props: { result?: SendResult; error?: string; sending: boolean; modKey: string }) {
+export function SendStatusLine(props: { result?: SendResult; error?: string; sending: boolean; modKey: string; idle?: string }) {
   const r = props.result;
   const ok = r !== undefined && r.status >= 200 && r.status < 300;
   const text = props.sending
@@ -13,7 +13,7 @@ export function SendStatusLine(props: { result?: SendResult; error?: string; sen
     : props.error !== undefined
       ? `Not sent: ${props.error}`
       : r === undefined
-        ? `Nothing sent yet: ${props.modKey}+Enter sends.`
+        ? `${props.idle ?? 'Nothing sent yet'}: ${props.modKey}+Enter sends.`
         : `${statusLine(r)} — ${storedSentence(r)}`;
   const tone = props.sending || (r === undefined && props.error === undefined) ? 'dimmed' : ok ? 'green.9' : 'red.8';
   return (
