@@ -169,3 +169,21 @@ describe('send, history, curl', () => {
     expect(await failure(call('send', { profileId: 'gone', precision: 'ns', body: 'x' }))).toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('Basic or u/p typed in the composer', () => {
+  it("is refused without a username on a token target (never the app's token as a password), and sent as typed with one", async () => {
+    const before = requests.length;
+    expect(await failure(call('send', { profileId: 'local', auth: 'basic', precision: 'ns', body: 'm v=1' }))).toEqual({
+      code: 'invalid',
+      message: "Basic authentication needs a username and password: type a v1 user's (Data, v1 users) in the Username and Password fields next to Authentication",
+    });
+    expect(requests.length).toBe(before);
+    const r = await call('send', { profileId: 'local', auth: 'basic', username: 'telegraf', password: 'typed-pw', precision: 'ns', body: 'm v=1' });
+    expect(r.status).toBe(204);
+    expect(requests.at(-1)!.auth).toBe(`Basic ${Buffer.from('telegraf:typed-pw').toString('base64')}`);
+    const q = await call('send', { profileId: 'local', auth: 'query', username: 'telegraf', password: 'typed-pw', precision: 'ns', body: 'm v=1' });
+    expect(q.url).toBe(`${base}/write?db=default&u=telegraf&p=***`);
+    expect(new URL(requests.at(-1)!.url, base).searchParams.get('p')).toBe('typed-pw');
+    expect(JSON.stringify(await call('listHistory', {}))).not.toContain('typed-pw');
+  });
+});
