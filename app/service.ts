@@ -207,15 +207,18 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       }
       return out;
     },
-    async openFile({ path: file, precision, dialect }) {
+    async openFile({ path: file, precision, dialect, target }) {
       if (deps.mode !== 'desktop') throw new AppError('unavailable', 'this host takes files as uploads (POST /app-api/files), not by path');
       const name = path.basename(file);
       if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
       if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
-      return await files.openPath(file, name, { precision, dialect });
+      return await files.openPath(file, name, { precision, dialect, target });
     },
     async fileStatus({ fileId }) {
       return await files.status(fileId);
+    },
+    async summarizeFile({ fileId, precision, target }) {
+      return await files.summarize(fileId, { precision, target });
     },
     async discardFile({ fileId }) {
       await files.discard(fileId);

@@ -60,6 +60,7 @@ interface Resolved {
   precision: Precision;
   defaultTime: string;
   crlfStrip: boolean;
+  crlfRefusedBy?: string;
   warnings: boolean;
 }
 
@@ -72,6 +73,7 @@ function resolve(opts: ParseOptions): Resolved {
     precision,
     defaultTime: truncateTime(now, opts.truncateTo ?? precision).toString(),
     crlfStrip: (opts.crlf ?? (dialect === 'reference' ? 'strip' : 'keep')) === 'strip',
+    crlfRefusedBy: opts.crlfRefusedBy,
     warnings: opts.warnings ?? true,
   };
 }
@@ -230,8 +232,10 @@ export class LineProtocolParser {
       // A record swallowed to the end of the text (unclosed quote) loses one final newline, as in InfluxDB.
       if (recEnd >= len && recEnd > pos && text.charCodeAt(recEnd - 1) === NEWLINE) contentEnd--;
       if (recEnd < len && recEnd > pos && text.charCodeAt(recEnd - 1) === CR) {
-        if (this.o.crlfStrip) contentEnd--;
-        else if (influx && this.o.warnings) this.crlfWarning(text, pos, recEnd, startLine, newlines);
+        if (this.o.crlfStrip) {
+          contentEnd--;
+          if (influx && this.o.warnings && this.o.crlfRefusedBy !== undefined) this.crlfElsewhere(text, pos, recEnd, startLine, newlines);
+        } else if (influx && this.o.warnings) this.crlfWarning(text, pos, recEnd, startLine, newlines);
       }
       this.recordStart = pos;
       this.handleRecord(text, pos, contentEnd, startLine, influx);
@@ -321,7 +325,7 @@ export class LineProtocolParser {
       const q = suggestPrecision(token, this.ctx.precision);
       if (q !== undefined) {
         hint = `With precision ${this.ctx.precision} this timestamp is out of range; it looks like ${PRECISION_LABELS[q]} — choose precision ${q}.`;
-        this.warnAt(f.pos, f.end ?? end, 'precision-mismatch', `timestamp ${token} does not fit precision ${this.ctx.precision} (${PRECISION_LABELS[this.ctx.precision]}); it looks like ${PRECISION_LABELS[q]}`, `Choose precision ${q}.`);
+        this.warnAt(f.pos, f.end ?? end, 'precision-mismatch', `timestamp ${token} does not fit precision ${this.ctx.precision} (${PRECISION_LABELS[this.ctx.precision]}); it looks like ${PRECISION_LABELS[q]}`, `Choose precision ${q}.`, q);
       }
     }
     const d: Diagnostic = { ...r, severity: 'error', code: f.code, message: detail };
@@ -332,10 +336,11 @@ export class LineProtocolParser {
     this.sink.error?.(e, d);
   }
 
-  private warnAt(pos: number, end: number, code: string, message: string, hint?: string): void {
+  private warnAt(pos: number, end: number, code: string, message: string, hint?: string, precision?: Precision): void {
     this.stats.warnings++;
     const d: Diagnostic = { ...this.range(pos, end), severity: 'warning', code, message };
     if (hint !== undefined) d.hint = hint;
+    if (precision !== undefined) d.precision = precision;
     this.sink.warning?.(d);
   }
 
@@ -353,6 +358,29 @@ export class LineProtocolParser {
     });
   }
 
+  /**
+   * A record this target accepts once its \r is stripped: would the targets that keep the \r
+   * refuse it? Parsed again with the \r kept (only CR-ending records pay for this); only a
+   * refusal is worth a warning, since `s="x"\r` is accepted everywhere.
+   */
+  private crlfElsewhere(text: string, pos: number, recEnd: number, line: number, newlines: number): void {
+    const start = skipInfluxWhitespace(text, pos, recEnd);
+    const ctx: RecordContext = { line, precision: this.ctx.precision, defaultTime: this.ctx.defaultTime, build: false, tsStart: -1, tsEnd: -1 };
+    const kept = start < recEnd && text.charCodeAt(start) === HASH ? null : parseInfluxRecord(text, start, recEnd, ctx, this.o.dialect === 'influxdb1');
+    if (!isFailure(kept)) return;
+    this.stats.warnings++;
+    const col = recEnd - (newlines > 0 ? text.lastIndexOf('\n', recEnd - 1) + 1 : pos);
+    this.sink.warning?.({
+      line: line + newlines,
+      column: col,
+      endColumn: col + 1,
+      severity: 'warning',
+      code: 'crlf',
+      message: `line ends with CRLF (Windows line ending): accepted here, refused by ${this.o.crlfRefusedBy}, which keep the \r as part of the last value (${kept.reason})`,
+      hint: 'Fine for this target. Before sending it elsewhere, save the file with LF line endings, or use the quick fix to strip the \r.',
+    });
+  }
+
   private pointWarnings(text: string, pos: number, start: number, end: number, p: Point): void {
     const ctx = this.ctx;
     const lineEnd = Math.min(end, p.line === ctx.line ? firstLineEnd(text, start, end) : end);
@@ -367,6 +395,7 @@ export class LineProtocolParser {
           'precision-mismatch',
           `timestamp ${token} in ${PRECISION_LABELS[ctx.precision]} is ${formatNs(p.time)}; it looks like ${PRECISION_LABELS[q]}`,
           `Choose precision ${q}, or write the timestamp in ${PRECISION_LABELS[ctx.precision]}.`,
+          q,
         );
       }
     }
