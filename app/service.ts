@@ -227,7 +227,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async startUpload(r) {
       const { t } = await target({ ...r, body: '' }, true);
       const shown = writeUrl(t, true); // also refuses a target without db, org or bucket, or a bad precision
-      return await files.startUpload(r.fileId, uploadTargetOf(t), shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
+      return await files.startUpload(r.fileId, uploadTargetOf(t), shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, target: t.kind, backoffMs: deps.uploadBackoffMs });
     },
     async uploadStatus({ uploadId }) {
       return await files.uploadStatus(uploadId);

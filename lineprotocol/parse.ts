@@ -376,8 +376,8 @@ export class LineProtocolParser {
       endColumn: col + 1,
       severity: 'warning',
       code: 'crlf',
-      message: `line ends with CRLF (Windows line ending): accepted here, refused by ${this.o.crlfRefusedBy}, which keep the \r as part of the last value (${kept.reason})`,
-      hint: 'Fine for this target. Before sending it elsewhere, save the file with LF line endings, or use the quick fix to strip the \r.',
+      message: `line ends with CRLF (Windows line ending): accepted here, refused by ${this.o.crlfRefusedBy}, which keep the \\r as part of the last value (${kept.reason})`,
+      hint: 'Fine for this target. Before sending it elsewhere, save the file with LF line endings, or use the quick fix to strip the \\r.',
     });
   }
 

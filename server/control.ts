@@ -86,6 +86,7 @@ export const FilesArgs = {
         batchLines: z.number().int().min(1).max(1_000_000),
         skipInvalid: z.boolean(),
         dialect,
+        target: target.unwrap().optional(),
         gzip: z.boolean().optional(),
         backoffMs: z.number().int().min(0).max(60_000).optional(),
       })

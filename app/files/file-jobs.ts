@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'nod
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { TargetKind } from '../../lineprotocol/target.js';
+import { targetProfile, type TargetKind } from '../../lineprotocol/target.js';
 import type { Dialect, Precision } from '../../lineprotocol/types.js';
 import { AppError, JOB_ID } from '../contract.js';
 import { upload, type UploadProgress, type UploadReport, type UploadTarget } from '../upload/uploader.js';
@@ -70,7 +70,7 @@ const MAX_UPLOADS_KEPT = 50;
 type Maybe<T> = T | Promise<T>;
 type OpenOptions = { dialect?: Dialect; precision?: Precision; target?: TargetKind };
 type SummaryOptions = { precision: Precision; target: TargetKind };
-export type UploadJobOptions = { batchLines: number; skipInvalid: boolean; dialect?: Dialect; gzip?: boolean; backoffMs?: number };
+export type UploadJobOptions = { batchLines: number; skipInvalid: boolean; dialect?: Dialect; target?: TargetKind; gzip?: boolean; backoffMs?: number };
 
 /** What the app service needs of the file jobs: FileJobs in process, or a proxy to another process. */
 export interface FileJobsApi {
@@ -254,6 +254,8 @@ export class FileJobs implements FileJobsApi {
       batchLines: o.batchLines,
       skipInvalid: o.skipInvalid,
       dialect: o.dialect,
+      // Skipping invalid lines judges them as the target will (CRLF lines are refused by InfluxDB, not by this endpoint).
+      crlf: o.target !== undefined ? targetProfile(o.target).crlf : undefined,
       precision: target.precision,
       gzip: o.gzip ?? true,
       concurrency: 2, // as `lpstudio write`: one batch parsed while the other is fsynced

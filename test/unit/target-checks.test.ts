@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileJobs, type FileState } from '../../app/files/file-jobs.js';
+import { Batcher, type Batch } from '../../app/upload/batcher.js';
 import { summarizeFile } from '../../app/files/summary.js';
 import { IncrementalValidator } from '../../lineprotocol/incremental.js';
 import { parse, validate } from '../../lineprotocol/parse.js';
@@ -38,7 +39,7 @@ describe('target profiles', () => {
     expect(r.stats).toMatchObject({ points: 2, errors: 0, warnings: 2 });
     expect(brief(r.diagnostics)).toEqual(['1:35 warning crlf', '2:35 warning crlf']);
     expect(r.diagnostics[0].message).toContain('accepted here, refused by InfluxDB 2.x');
-    expect(r.diagnostics[0].message).toContain('bad timestamp');
+    expect(r.diagnostics[0].message).toContain('which keep the \\r as part of the last value (bad timestamp)');
     expect(r.points.map((p) => p.fields[0])).toEqual([
       { key: 'v', type: 'float', value: 1 },
       { key: 'v', type: 'float', value: 2 },
@@ -141,5 +142,19 @@ describe("a file's summary by the upload's target", () => {
     const again = await done(jobs.summarize(first.fileId, { target: 'endpoint', precision: 'ms' }));
     expect(again.summary).toMatchObject({ points: 5, warnings: 0, errors: 0, groups: [], minTime: '1700000000000000000', maxTime: '1700000004000000000' });
     jobs.close();
+  });
+});
+
+describe('skipping invalid lines of an upload by the target', () => {
+  const skipped = (crlf: 'keep' | 'strip') => {
+    const batches: Batch[] = [];
+    const b = new Batcher({ skipInvalid: true, crlf }, (x) => batches.push(x));
+    b.push(CRLF + 'lf v=3 1700000002000000000\n');
+    b.end();
+    return { skipped: b.skippedCount, lines: batches.reduce((n, x) => n + x.lines, 0) };
+  };
+  it('InfluxDB keeps the CR: CRLF lines are left out; this endpoint strips it: all are sent', () => {
+    expect(skipped('keep')).toEqual({ skipped: 2, lines: 1 });
+    expect(skipped('strip')).toEqual({ skipped: 0, lines: 3 });
   });
 });
