@@ -53,10 +53,24 @@ describe('target profiles', () => {
     }
   });
 
-  it('warns only where the other targets really refuse: not a string ending the line, not a comment', () => {
-    const ok = parse('cpu s="x"\r\n# note\r\n', targetParseOptions('endpoint', 'ns'));
-    expect(ok.diagnostics).toEqual([]);
-    expect(parse('cpu s="x"\r\n', targetParseOptions('influxdb2', 'ns')).stats.errors).toBe(0);
+  it('a line ending in a string: accepted by InfluxDB too, but stored differently there; a comment: nothing', () => {
+    const r = parse('cpu s="x"\r\n# note\r\n', targetParseOptions('endpoint', 'ns'));
+    expect(brief(r.diagnostics)).toEqual(['1:10 warning crlf']);
+    expect(r.diagnostics[0].message).toContain('InfluxDB 2.x and 1.x accept it but keep the \\r in the last string, so they would store a different value');
+    expect(r.points[0].fields[0]).toEqual({ key: 's', type: 'string', value: 'x' });
+    const v2 = parse('cpu s="x"\r\n', targetParseOptions('influxdb2', 'ns'));
+    expect(v2.stats.errors).toBe(0);
+    expect(v2.points[0].fields[0].value).not.toBe('x');
+  });
+
+  it('for InfluxDB the error says the \\r is the cause', () => {
+    const r = parse(CRLF, targetParseOptions('influxdb2', 'ns'));
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'bad timestamp: the line ends with \\r (CRLF), which InfluxDB keeps as part of the last value',
+      'bad timestamp: the line ends with \\r (CRLF), which InfluxDB keeps as part of the last value',
+    ]);
+    // InfluxDB's own text is untouched.
+    expect(r.errors[0].message).toBe("unable to parse 'cpu,host=a v=1 1700000000000000000\r': bad timestamp");
   });
 
   it("the editor's incremental validator takes the same profile", () => {
