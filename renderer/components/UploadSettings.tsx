@@ -1,9 +1,11 @@
 // Where a file upload goes, chosen in the upload dialog (target, database or bucket, precision),
 // and the file's problems grouped by kind with a count and, where the fix is exact, "fix all".
-import { Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Autocomplete, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import type { AuthMethod, Precision, Profile, ProfileKind, ProblemGroup, SendRequest } from '../../app/contract.js';
 import { PRECISION_LABELS } from '../../lineprotocol/precision.js';
 import { targetProfile } from '../../lineprotocol/target.js';
+import { api } from '../api/index.js';
 import { PRECISION_OPTIONS } from './precision.js';
 
 export interface UploadChoice {
@@ -43,6 +45,19 @@ export function UploadSettings(props: { choice: UploadChoice; profiles: readonly
   const c = props.choice;
   const t = choiceTarget(c, props.profiles);
   const v2 = usesV2(t.kind);
+  // The target's databases (or buckets), best effort, as the composer suggests them.
+  const [names, setNames] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    setNames([]);
+    api
+      .suggestDatabases({ profileId: c.profileId })
+      .then((r) => live && setNames(r.databases.map((d) => d.db)))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [c.profileId]);
   const pickTarget = (id: string) => {
     const p = props.profiles.find((x) => x.id === id);
     if (p === undefined) return;
@@ -57,11 +72,11 @@ export function UploadSettings(props: { choice: UploadChoice; profiles: readonly
       {v2 ? (
         <>
           <TextInput label="Organization" value={c.org} onChange={(e) => props.onChange({ ...c, org: e.currentTarget.value })} w={160} />
-          <TextInput label="Bucket" value={c.bucket} onChange={(e) => props.onChange({ ...c, bucket: e.currentTarget.value })} w={160} />
+          <Autocomplete label="Bucket" value={c.bucket} onChange={(bucket) => props.onChange({ ...c, bucket })} data={names} w={160} />
         </>
       ) : (
         <>
-          <TextInput label="Database" value={c.db} onChange={(e) => props.onChange({ ...c, db: e.currentTarget.value })} w={160} />
+          <Autocomplete label="Database" value={c.db} onChange={(db) => props.onChange({ ...c, db })} data={names} w={160} />
           <TextInput label="Retention policy" value={c.rp} placeholder="default" onChange={(e) => props.onChange({ ...c, rp: e.currentTarget.value })} w={140} />
         </>
       )}
@@ -79,7 +94,7 @@ export function UploadSettings(props: { choice: UploadChoice; profiles: readonly
 
 /** A group's name: what kind of problem, in a few words. */
 function kindOf(g: ProblemGroup): string {
-  if (g.code === 'precision-mismatch' && g.precision !== undefined) return `timestamps that look like ${PRECISION_LABELS[g.precision]}`;
+  if (g.code === 'precision-mismatch' && g.precision !== undefined) return `timestamp looks like ${PRECISION_LABELS[g.precision]}`;
   return g.message;
 }
 

@@ -157,7 +157,7 @@ describe('the upload dialog acts on what it finds', () => {
     await pickFile(file);
     const dialog = page.getByRole('dialog', { name: 'Upload ms.lp' });
     const groups = dialog.getByRole('list', { name: 'Problems by kind' });
-    await expect.poll(async () => (await groups.textContent()) ?? '', { timeout: 15_000 }).toMatch(/warning ×5timestamps that look like milliseconds/);
+    await expect.poll(async () => (await groups.textContent()) ?? '', { timeout: 15_000 }).toMatch(/warning ×5timestamp looks like milliseconds/);
     expect(await summaryRow(dialog, 'Warnings')).toBe('5');
     const precision = dialog.locator('input').and(dialog.getByLabel('Precision', { exact: true }));
     expect(await precision.inputValue()).toBe('Nanoseconds (ns)');
