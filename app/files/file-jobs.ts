@@ -160,7 +160,10 @@ export class FileJobs implements FileJobsApi {
     entry.state.bytesRead = 0;
     delete entry.state.summary;
     delete entry.state.error;
-    summarizeFile(entry.path, { ...o, signal, onDiskBytes: (n) => !abort.signal.aborted && (entry.state.bytesRead = n) })
+    const onDiskBytes = (n: number) => {
+      if (!abort.signal.aborted) entry.state.bytesRead = n;
+    };
+    summarizeFile(entry.path, { ...o, signal, onDiskBytes })
       .then((summary) => {
         if (abort.signal.aborted) return;
         entry.state.summary = summary;

@@ -70,19 +70,19 @@ function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: Fi
     source: d.code,
     actions: [
       ...fixes.map((f) =>
-        !isTextFix(f)
-          ? // A change of the composer's precision control: the text stays, the warning goes with the re-lint.
-            { name: f.name, apply: () => setPrecision(f.setPrecision) }
-          : {
-        name: f.name,
-        // `at` is the diagnostic's start mapped through edits made since: find its line there,
-        // and apply only to the text the fix was computed for.
-        apply: (v: EditorView, at: number) => {
-          const l = v.state.doc.lineAt(at);
-          if (l.text !== line.text) return;
-          v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert }, userEvent: 'input.fix' });
-        },
-            },
+        isTextFix(f)
+          ? {
+              name: f.name,
+              // `at` is the diagnostic's start mapped through edits made since: find its line there,
+              // and apply only to the text the fix was computed for.
+              apply: (v: EditorView, at: number) => {
+                const l = v.state.doc.lineAt(at);
+                if (l.text !== line.text) return;
+                v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert }, userEvent: 'input.fix' });
+              },
+            }
+          : // The composer's precision control changes; the text stays, and the warning goes with the re-lint.
+            { name: f.name, apply: () => setPrecision(f.setPrecision) },
       ),
       ...(d.code === 'crlf' ? [{ name: 'Strip every CR', apply: stripAllCr }] : []),
     ],
