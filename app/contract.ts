@@ -191,7 +191,20 @@ export const FileDiagnostic = z.object({
   code: z.string(),
   message: z.string(),
   hint: z.string().optional(),
+  precision: Precision.optional(),
 });
+
+/** Every problem of one kind in the file, counted; `precision` when a "fix all" precision is exact. */
+export const ProblemGroup = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  count: z.number().int(),
+  message: z.string(),
+  hint: z.string().optional(),
+  firstLine: z.number().int(),
+  precision: Precision.optional(),
+});
+export type ProblemGroup = z.infer<typeof ProblemGroup>;
 
 export const FileSummary = z.object({
   lines: z.number().int(),
@@ -207,6 +220,7 @@ export const FileSummary = z.object({
   untimed: z.number().int(),
   /** The first 100 errors and the first 100 warnings, in line order. */
   diagnostics: z.array(FileDiagnostic),
+  groups: z.array(ProblemGroup),
   /** The first lines of the file (at most 200 lines, 64 KiB), for the read-only editor. */
   head: z.string(),
   headLines: z.number().int(),
@@ -425,10 +439,12 @@ export const appApi = {
    * path comes from the preload). Browser mode sends the file's bytes to POST /app-api/files instead.
    */
   openFile: {
-    input: z.object({ path: z.string().min(1).max(4096), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2') }).strict(),
+    input: z.object({ path: z.string().min(1).max(4096), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2'), target: ProfileKind.optional() }).strict(),
     output: FileState,
   },
   fileStatus: { input: z.object({ fileId: FileId }).strict(), output: FileState },
+  /** Checks the open file again for another upload target or precision (poll fileStatus for the new summary). */
+  summarizeFile: { input: z.object({ fileId: FileId, precision: Precision, target: ProfileKind }).strict(), output: FileState },
   /** Forgets the file (cancels its uploads; deletes the host's copy in browser mode). */
   discardFile: { input: z.object({ fileId: FileId }).strict(), output: z.object({}) },
   /** Uploads the file in batches to a target, as a send would go (its auth and precision). */

@@ -221,15 +221,18 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       }
       return out;
     },
-    async openFile({ path: file, precision, dialect }) {
+    async openFile({ path: file, precision, dialect, target }) {
       if (deps.mode !== 'desktop') throw new AppError('unavailable', 'this host takes files as uploads (POST /app-api/files), not by path');
       const name = path.basename(file);
       if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
       if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
-      return await files.openPath(file, name, { precision, dialect });
+      return await files.openPath(file, name, { precision, dialect, target });
     },
     async fileStatus({ fileId }) {
       return await files.status(fileId);
+    },
+    async summarizeFile({ fileId, precision, target }) {
+      return await files.summarize(fileId, { precision, target });
     },
     async discardFile({ fileId }) {
       await files.discard(fileId);
@@ -238,7 +241,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async startUpload(r) {
       const { t } = await target({ ...r, body: '' }, true);
       const shown = writeUrl(t, true); // also refuses a target without db, org or bucket, or a bad precision
-      return await files.startUpload(r.fileId, uploadTargetOf(t), shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, backoffMs: deps.uploadBackoffMs });
+      return await files.startUpload(r.fileId, uploadTargetOf(t), shown, { batchLines: r.batchLines, skipInvalid: r.skipInvalid, dialect: r.dialect, target: t.kind, backoffMs: deps.uploadBackoffMs });
     },
     async uploadStatus({ uploadId }) {
       return await files.uploadStatus(uploadId);

@@ -1,23 +1,28 @@
 // `lpstudio lint`: validate line-protocol files (any size, streamed; .gz through gunzip) and
 // print `file:line:col: severity: message`, the hint below it, then a summary.
 import { LineProtocolParser, type ParseStats } from '../lineprotocol/parse.js';
-import type { Diagnostic } from '../lineprotocol/types.js';
+import { TARGET_KINDS, targetParseOptions, type TargetKind } from '../lineprotocol/target.js';
+import type { Diagnostic, ParseOptions } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
 import { Output, readChunks } from './input.js';
 import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
 
-export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference] [--precision ns|n|us|u|µ|ms|s|m|h]
-                    [--format text|json] [--no-warnings] [FILE...|-]
-Validates line protocol. Exit status 1 if any error was found, 0 otherwise.`;
+export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference | --target endpoint|influxdb1|influxdb2|cloud]
+                    [--precision ns|n|us|u|µ|ms|s|m|h] [--format text|json] [--no-warnings] [FILE...|-]
+Validates line protocol. Exit status 1 if any error was found, 0 otherwise.
+--target checks by the rules of where it goes (endpoint: this app's endpoint, which accepts CRLF).`;
 
 export async function lintCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
     ...PARSER_FLAGS,
     format: { value: true, choices: ['text', 'json'] },
     'no-warnings': { value: false },
+    target: { value: true, choices: TARGET_KINDS },
   });
-  const dialect = dialectFlag(flags.get('dialect'));
+  const target = flags.get('target') as TargetKind | undefined;
+  if (target !== undefined && flags.has('dialect')) throw new UsageError('give --target or --dialect, not both (a target brings its dialect)');
   const precision = precisionFlag(flags.get('precision'));
+  const rules: ParseOptions = target !== undefined ? targetParseOptions(target, precision) : { dialect: dialectFlag(flags.get('dialect')), precision };
   const json = flags.get('format') === 'json';
   const warnings = !flags.has('no-warnings');
   const files = positional.length > 0 ? positional : ['-'];
@@ -34,7 +39,7 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
       }
     };
     const parser = new LineProtocolParser(
-      { dialect, precision, warnings },
+      { ...rules, warnings },
       { error: (_e, d) => emit(d), warning: emit },
       warnings,
     );

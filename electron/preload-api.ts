@@ -30,7 +30,7 @@ export function makeCall(invoke: Invoke): (method: string, input?: unknown) => P
  * `lpstudio.openFile(file, options)`: the disk path of a File from a drop or the file picker (a
  * File the page made itself has none), sent to the main process, which reads the file.
  */
-export function makeOpenFile(invoke: Invoke, pathForFile: (file: never) => string): (file: unknown, options?: { precision?: unknown; dialect?: unknown }) => Promise<unknown> {
+export function makeOpenFile(invoke: Invoke, pathForFile: (file: never) => string): (file: unknown, options?: { precision?: unknown; dialect?: unknown; target?: unknown }) => Promise<unknown> {
   const raw = rawCall(invoke);
   return async (file, options) => {
     let path = '';
@@ -40,7 +40,7 @@ export function makeOpenFile(invoke: Invoke, pathForFile: (file: never) => strin
       path = '';
     }
     if (typeof path !== 'string' || path === '') throw appError('invalid', 'this file has no path on disk (was it dragged from another app?): save it as a file first, then drop or pick it');
-    return raw('openFile', { path, precision: options?.precision, dialect: options?.dialect });
+    return raw('openFile', { path, precision: options?.precision, dialect: options?.dialect, target: options?.target });
   };
 }
 

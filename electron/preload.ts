@@ -13,5 +13,5 @@ const openFile = makeOpenFile(invoke, (file: File) => webUtils.getPathForFile(fi
 
 contextBridge.exposeInMainWorld('lpstudio', {
   call: (method: string, input: unknown): Promise<unknown> => call(method, input),
-  openFile: (file: File, options?: { precision?: string; dialect?: string }): Promise<unknown> => openFile(file, options),
+  openFile: (file: File, options?: { precision?: string; dialect?: string; target?: string }): Promise<unknown> => openFile(file, options),
 });

@@ -60,6 +60,7 @@ interface Resolved {
   precision: Precision;
   defaultTime: string;
   crlfStrip: boolean;
+  crlfRefusedBy?: string;
   warnings: boolean;
 }
 
@@ -72,6 +73,7 @@ function resolve(opts: ParseOptions): Resolved {
     precision,
     defaultTime: truncateTime(now, opts.truncateTo ?? precision).toString(),
     crlfStrip: (opts.crlf ?? (dialect === 'reference' ? 'strip' : 'keep')) === 'strip',
+    crlfRefusedBy: opts.crlfRefusedBy,
     warnings: opts.warnings ?? true,
   };
 }
@@ -179,6 +181,8 @@ export class LineProtocolParser {
   }
 
   private pendingPartialLine = false;
+  /** The record being parsed ends with a \r that stays in it (crlf: keep). */
+  private crKept = false;
 
   /**
    * Parses complete records of text from `from` (a record start; line numbering continues from
@@ -229,9 +233,13 @@ export class LineProtocolParser {
       let contentEnd = recEnd;
       // A record swallowed to the end of the text (unclosed quote) loses one final newline, as in InfluxDB.
       if (recEnd >= len && recEnd > pos && text.charCodeAt(recEnd - 1) === NEWLINE) contentEnd--;
+      this.crKept = false;
       if (recEnd < len && recEnd > pos && text.charCodeAt(recEnd - 1) === CR) {
-        if (this.o.crlfStrip) contentEnd--;
-        else if (influx && this.o.warnings) this.crlfWarning(text, pos, recEnd, startLine, newlines);
+        this.crKept = !this.o.crlfStrip;
+        if (this.o.crlfStrip) {
+          contentEnd--;
+          if (influx && this.o.warnings && this.o.crlfRefusedBy !== undefined) this.crlfElsewhere(text, pos, recEnd, startLine, newlines);
+        } else if (influx && this.o.warnings) this.crlfWarning(text, pos, recEnd, startLine, newlines);
       }
       this.recordStart = pos;
       this.handleRecord(text, pos, contentEnd, startLine, influx);
@@ -321,9 +329,11 @@ export class LineProtocolParser {
       const q = suggestPrecision(token, this.ctx.precision);
       if (q !== undefined) {
         hint = `With precision ${this.ctx.precision} this timestamp is out of range; it looks like ${PRECISION_LABELS[q]} — choose precision ${q}.`;
-        this.warnAt(f.pos, f.end ?? end, 'precision-mismatch', `timestamp ${token} does not fit precision ${this.ctx.precision} (${PRECISION_LABELS[this.ctx.precision]}); it looks like ${PRECISION_LABELS[q]}`, `Choose precision ${q}.`);
+        this.warnAt(f.pos, f.end ?? end, 'precision-mismatch', `timestamp ${token} does not fit precision ${this.ctx.precision} (${PRECISION_LABELS[this.ctx.precision]}); it looks like ${PRECISION_LABELS[q]}`, `Choose precision ${q}.`, q);
       }
     }
+    // The failing token is the one the kept \r ends: say so, or "bad timestamp" on a good-looking timestamp puzzles.
+    if (this.crKept && influx && (f.end ?? f.pos + 1) >= end) detail += ': the line ends with \\r (CRLF), which InfluxDB keeps as part of the last value';
     const d: Diagnostic = { ...r, severity: 'error', code: f.code, message: detail };
     if (hint !== undefined) d.hint = hint;
     const e: RecordError = { line, column: r.column, reason: f.reason, text: quoted, message };
@@ -332,10 +342,11 @@ export class LineProtocolParser {
     this.sink.error?.(e, d);
   }
 
-  private warnAt(pos: number, end: number, code: string, message: string, hint?: string): void {
+  private warnAt(pos: number, end: number, code: string, message: string, hint?: string, precision?: Precision): void {
     this.stats.warnings++;
     const d: Diagnostic = { ...this.range(pos, end), severity: 'warning', code, message };
     if (hint !== undefined) d.hint = hint;
+    if (precision !== undefined) d.precision = precision;
     this.sink.warning?.(d);
   }
 
@@ -353,6 +364,33 @@ export class LineProtocolParser {
     });
   }
 
+  /**
+   * A record this target accepts once its \r is stripped: what would the targets that keep the
+   * \r do with it? Parsed again with the \r kept (only CR-ending records pay for this): most
+   * lines are refused there; a line ending in a string is accepted with the \r swallowed into
+   * the string (`v="s"\r` stores `s"`), so it is stored differently.
+   */
+  private crlfElsewhere(text: string, pos: number, recEnd: number, line: number, newlines: number): void {
+    const start = skipInfluxWhitespace(text, pos, recEnd);
+    const ctx: RecordContext = { line, precision: this.ctx.precision, defaultTime: this.ctx.defaultTime, build: false, tsStart: -1, tsEnd: -1 };
+    const kept = start < recEnd && text.charCodeAt(start) === HASH ? null : parseInfluxRecord(text, start, recEnd, ctx, this.o.dialect === 'influxdb1');
+    if (kept === null) return;
+    this.stats.warnings++;
+    const elsewhere = isFailure(kept)
+      ? `accepted here, refused by ${this.o.crlfRefusedBy}, which keep the \\r as part of the last value (${kept.reason})`
+      : `stored as written here; ${this.o.crlfRefusedBy} accept it but keep the \\r in the last string, so they would store a different value`;
+    const col = recEnd - (newlines > 0 ? text.lastIndexOf('\n', recEnd - 1) + 1 : pos);
+    this.sink.warning?.({
+      line: line + newlines,
+      column: col,
+      endColumn: col + 1,
+      severity: 'warning',
+      code: 'crlf',
+      message: `line ends with CRLF (Windows line ending): ${elsewhere}`,
+      hint: 'Fine for this target. Before sending it elsewhere, save the file with LF line endings, or use the quick fix to strip the \\r.',
+    });
+  }
+
   private pointWarnings(text: string, pos: number, start: number, end: number, p: Point): void {
     const ctx = this.ctx;
     const lineEnd = Math.min(end, p.line === ctx.line ? firstLineEnd(text, start, end) : end);
@@ -367,6 +405,7 @@ export class LineProtocolParser {
           'precision-mismatch',
           `timestamp ${token} in ${PRECISION_LABELS[ctx.precision]} is ${formatNs(p.time)}; it looks like ${PRECISION_LABELS[q]}`,
           `Choose precision ${q}, or write the timestamp in ${PRECISION_LABELS[ctx.precision]}.`,
+          q,
         );
       }
     }

@@ -60,6 +60,8 @@ export interface Diagnostic {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** For `precision-mismatch`: the unit the timestamp looks like (what a fix would choose). */
+  precision?: Precision;
 }
 
 /** A record the parser rejected, with InfluxDB's own texts. */
@@ -87,6 +89,11 @@ export interface ParseOptions {
   now?: bigint;
   /** `strip` removes a `\r` directly before `\n`. Default: keep for influxdb1/2, strip for reference. */
   crlf?: 'keep' | 'strip';
+  /**
+   * With `crlf: 'strip'`: the targets that keep the `\r` instead (e.g. `InfluxDB 2.x and 1.x`).
+   * A stripped record that they would refuse then gets a `crlf` warning naming them.
+   */
+  crlfRefusedBy?: string;
   /** Emit our warnings (default true). */
   warnings?: boolean;
   /** Line number of the first line of the text (default 1), for chunked input. */

@@ -70,6 +70,8 @@ export function App() {
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
   const dialect = profile?.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2';
+  /** The selected target's kind: its rules check the text (lineprotocol/target.ts). */
+  const targetKind = profile?.kind ?? 'endpoint';
 
   const loadProfiles = useCallback(async () => {
     try {
@@ -290,7 +292,7 @@ export function App() {
         left={
           <>
             <div className="lp-editor-frame">
-              <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
+              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
               <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
             </div>
             <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
@@ -301,7 +303,7 @@ export function App() {
       <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
-      <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
+      <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
       <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />

@@ -39,6 +39,7 @@ export const DataArgs = {
 const fileId = appApi.fileStatus.input.shape.fileId;
 const uploadId = appApi.uploadStatus.input.shape.uploadId;
 const dialect = appApi.openFile.input.shape.dialect.unwrap().optional();
+const target = appApi.openFile.input.shape.target;
 /** A file the user dropped or picked, by its absolute path, of a type the app opens. */
 const filePath = z
   .string()
@@ -72,8 +73,9 @@ const UploadTargetArg = z
   .strict();
 /** Each FileJobsApi method's arguments (exact arity: no extra arguments, no extra keys). */
 export const FilesArgs = {
-  openPath: z.tuple([filePath, z.string().min(1).max(1024), z.object({ dialect, precision: Precision.optional() }).strict()]),
+  openPath: z.tuple([filePath, z.string().min(1).max(1024), z.object({ dialect, precision: Precision.optional(), target }).strict()]),
   status: z.tuple([fileId]),
+  summarize: z.tuple([fileId, z.object({ precision: Precision, target: target.unwrap() }).strict()]),
   discard: z.tuple([fileId]),
   startUpload: z.tuple([
     fileId,
@@ -84,6 +86,7 @@ export const FilesArgs = {
         batchLines: z.number().int().min(1).max(1_000_000),
         skipInvalid: z.boolean(),
         dialect,
+        target: target.unwrap().optional(),
         gzip: z.boolean().optional(),
         backoffMs: z.number().int().min(0).max(60_000).optional(),
       })

@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'nod
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { targetProfile, type TargetKind } from '../../lineprotocol/target.js';
 import type { Dialect, Precision } from '../../lineprotocol/types.js';
 import { AppError, JOB_ID } from '../contract.js';
 import { upload, type UploadProgress, type UploadReport, type UploadTarget } from '../upload/uploader.js';
@@ -52,6 +53,8 @@ interface FileEntry {
   /** Copied here by the host (browser mode): deleted when discarded. */
   staged: boolean;
   abort: AbortController;
+  /** The summary pass running now (a new one for another target or precision stops it). */
+  summaryAbort?: AbortController;
 }
 
 interface UploadEntry {
@@ -65,13 +68,15 @@ const MAX_UPLOADS_KEPT = 50;
 
 /** Answered now, or later when the jobs run in another process (the desktop's endpoint process). */
 type Maybe<T> = T | Promise<T>;
-type OpenOptions = { dialect?: Dialect; precision?: Precision };
-export type UploadJobOptions = { batchLines: number; skipInvalid: boolean; dialect?: Dialect; gzip?: boolean; backoffMs?: number };
+type OpenOptions = { dialect?: Dialect; precision?: Precision; target?: TargetKind };
+type SummaryOptions = { precision: Precision; target: TargetKind };
+export type UploadJobOptions = { batchLines: number; skipInvalid: boolean; dialect?: Dialect; target?: TargetKind; gzip?: boolean; backoffMs?: number };
 
 /** What the app service needs of the file jobs: FileJobs in process, or a proxy to another process. */
 export interface FileJobsApi {
   openPath(file: string, name: string, o: OpenOptions): Maybe<FileState>;
   status(fileId: string): Maybe<FileState>;
+  summarize(fileId: string, o: SummaryOptions): Maybe<FileState>;
   discard(fileId: string): Maybe<void>;
   startUpload(fileId: string, target: UploadTarget, shownTarget: string, o: UploadJobOptions): Maybe<UploadJobState>;
   uploadStatus(uploadId: string): Maybe<UploadJobState>;
@@ -79,7 +84,7 @@ export interface FileJobsApi {
 }
 
 /** Every FileJobsApi method by name: what the endpoint process lets another process call. */
-export const FILE_JOBS_METHODS = ['openPath', 'status', 'discard', 'startUpload', 'uploadStatus', 'cancelUpload'] as const satisfies readonly (keyof FileJobsApi)[];
+export const FILE_JOBS_METHODS = ['openPath', 'status', 'summarize', 'discard', 'startUpload', 'uploadStatus', 'cancelUpload'] as const satisfies readonly (keyof FileJobsApi)[];
 export type FileJobsMethod = (typeof FILE_JOBS_METHODS)[number];
 // A method added to FileJobsApi but not to the list fails to compile here, naming it.
 type None<T extends never> = T;
@@ -113,7 +118,7 @@ export class FileJobs implements FileJobsApi {
   }
 
   /** A file sent to the host as a stream (browser mode): copied to the stage directory first. */
-  async stage(body: Readable, name: string, o: { dialect?: Dialect; precision?: Precision; maxBytes: number }): Promise<FileState> {
+  async stage(body: Readable, name: string, o: OpenOptions & { maxBytes: number }): Promise<FileState> {
     const id = randomUUID();
     const file = path.join(this.stageDir, id); // never a name the client sent
     let size = 0;
@@ -134,23 +139,48 @@ export class FileJobs implements FileJobsApi {
       rmSync(file, { force: true });
       throw e;
     }
-    return this.add(file, name, size, true, o, id);
+    return this.add(file, name, size, true, { dialect: o.dialect, precision: o.precision, target: o.target }, id);
   }
 
-  private add(file: string, name: string, size: number, staged: boolean, o: { dialect?: Dialect; precision?: Precision }, id: string = randomUUID()): FileState {
+  private add(file: string, name: string, size: number, staged: boolean, o: OpenOptions, id: string = randomUUID()): FileState {
     this.evict();
     const entry: FileEntry = { state: { fileId: id, name: name.slice(0, 255), size, stage: 'summarizing', bytesRead: 0 }, path: file, staged, abort: new AbortController() };
     this.files.set(id, entry);
-    summarizeFile(file, { ...o, signal: entry.abort.signal, onDiskBytes: (n) => (entry.state.bytesRead = n) })
+    this.runSummary(entry, o);
+    return { ...entry.state };
+  }
+
+  /** Starts a summary pass over the file, stopping the one before (its answer would be stale). */
+  private runSummary(entry: FileEntry, o: OpenOptions): void {
+    entry.summaryAbort?.abort();
+    const abort = new AbortController();
+    entry.summaryAbort = abort;
+    const signal = AbortSignal.any([entry.abort.signal, abort.signal]);
+    entry.state.stage = 'summarizing';
+    entry.state.bytesRead = 0;
+    delete entry.state.summary;
+    delete entry.state.error;
+    const onDiskBytes = (n: number) => {
+      if (!abort.signal.aborted) entry.state.bytesRead = n;
+    };
+    summarizeFile(entry.path, { ...o, signal, onDiskBytes })
       .then((summary) => {
+        if (abort.signal.aborted) return;
         entry.state.summary = summary;
         entry.state.stage = 'ready';
       })
       .catch((e: Error) => {
+        if (abort.signal.aborted) return;
         entry.state.stage = 'failed';
         entry.state.error = `could not read the file: ${e.message}`;
       });
-    return { ...entry.state };
+  }
+
+  /** The file checked again for another target or precision: the dialog's controls changed. */
+  summarize(fileId: string, o: SummaryOptions): FileState {
+    const f = this.file(fileId);
+    this.runSummary(f, o);
+    return structuredClone(f.state);
   }
 
   private evict(): void {
@@ -227,6 +257,8 @@ export class FileJobs implements FileJobsApi {
       batchLines: o.batchLines,
       skipInvalid: o.skipInvalid,
       dialect: o.dialect,
+      // Skipping invalid lines judges them as the target will (CRLF lines are refused by InfluxDB, not by this endpoint).
+      crlf: o.target !== undefined ? targetProfile(o.target).crlf : undefined,
       precision: target.precision,
       gzip: o.gzip ?? true,
       concurrency: 2, // as `lpstudio write`: one batch parsed while the other is fsynced

@@ -2,7 +2,8 @@
 // time range, the first errors and warnings with their lines, and the first lines to show.
 // Streamed through the engine, so a file of any size is summarized in constant memory.
 import { countNewlines, lineCount, LineProtocolParser } from '../../lineprotocol/parse.js';
-import type { Diagnostic, Dialect, Point, Precision } from '../../lineprotocol/types.js';
+import { targetParseOptions, type TargetKind } from '../../lineprotocol/target.js';
+import type { Diagnostic, Dialect, ParseOptions, Point, Precision, Severity } from '../../lineprotocol/types.js';
 import { fileBytes } from './source.js';
 
 /** Kept of each severity; the counts go on. */
@@ -13,6 +14,22 @@ const MEASUREMENTS_COUNTED = 100_000;
 /** The head shown in the editor: this many lines, at most HEAD_CHARS. */
 const HEAD_LINES = 200;
 const HEAD_CHARS = 64 * 1024;
+
+/** Every problem of one kind in the whole file, counted (the diagnostics list keeps only the first). */
+export interface ProblemGroup {
+  severity: Severity;
+  code: string;
+  count: number;
+  /** The first one's message and hint, to show the kind. */
+  message: string;
+  hint?: string;
+  firstLine: number;
+  /** precision-mismatch: the unit every timestamp of the group looks like (then "fix all" is exact). */
+  precision?: Precision;
+}
+
+/** Distinct kinds of problems kept (a file has few; the rest are counted under "other"). */
+const GROUPS_KEPT = 50;
 
 export interface FileSummary {
   lines: number;
@@ -31,6 +48,8 @@ export interface FileSummary {
   untimed: number;
   /** The first errors and the first warnings, in line order. */
   diagnostics: Diagnostic[];
+  /** Problems by kind (severity, code, and for precision the suggested unit), errors first. */
+  groups: ProblemGroup[];
   head: string;
   headLines: number;
 }
@@ -46,8 +65,23 @@ function lessTime(a: string, b: string): boolean {
 
 export async function summarizeFile(
   file: string,
-  o: { dialect?: Dialect; precision?: Precision; signal?: AbortSignal; onDiskBytes?: (n: number) => void } = {},
+  o: { dialect?: Dialect; target?: TargetKind; precision?: Precision; signal?: AbortSignal; onDiskBytes?: (n: number) => void } = {},
 ): Promise<FileSummary> {
+  // The upload's target judges the file; without one, InfluxDB's rules for the dialect.
+  const opts: ParseOptions =
+    o.target !== undefined ? targetParseOptions(o.target, o.precision ?? 'ns', { warnings: true }) : { dialect: o.dialect ?? 'influxdb2', precision: o.precision ?? 'ns', warnings: true };
+  const groups = new Map<string, ProblemGroup>();
+  const count = (d: Diagnostic) => {
+    const key = `${d.severity}|${d.code}|${d.precision ?? ''}`;
+    const g = groups.get(key);
+    if (g !== undefined) g.count++;
+    else if (groups.size < GROUPS_KEPT) {
+      const n: ProblemGroup = { severity: d.severity, code: d.code, count: 1, message: d.message, firstLine: d.line };
+      if (d.hint !== undefined) n.hint = d.hint;
+      if (d.precision !== undefined) n.precision = d.precision;
+      groups.set(key, n);
+    }
+  };
   const measurements = new Set<string>();
   let capped = false;
   let minTime: string | undefined;
@@ -56,7 +90,7 @@ export async function summarizeFile(
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const parser = new LineProtocolParser(
-    { dialect: o.dialect ?? 'influxdb2', precision: o.precision ?? 'ns', warnings: true },
+    opts,
     {
       point(p: Point) {
         if (!measurements.has(p.measurement)) {
@@ -71,9 +105,11 @@ export async function summarizeFile(
         if (maxTime === undefined || lessTime(maxTime, p.time)) maxTime = p.time;
       },
       error(_e, d) {
+        count(d);
         if (errors.length < DIAGNOSTICS_KEPT) errors.push(d);
       },
       warning(d) {
+        count(d);
         if (warnings.length < DIAGNOSTICS_KEPT) warnings.push(d);
       },
     },
@@ -124,6 +160,7 @@ export async function summarizeFile(
     maxTime,
     untimed,
     diagnostics,
+    groups: [...groups.values()].sort((a, b) => (a.severity === b.severity ? a.firstLine - b.firstLine : a.severity === 'error' ? -1 : 1)),
     head,
     headLines,
   };

@@ -14,6 +14,11 @@ export interface BatchOptions {
   skipInvalid?: boolean;
   dialect?: Dialect;
   precision?: Precision;
+  /**
+   * How the target reads a `\r` before `\n` (its profile, lineprotocol/target.ts): `keep`
+   * (InfluxDB) makes such a line invalid, so skipInvalid leaves it out. Default strip.
+   */
+  crlf?: 'keep' | 'strip';
 }
 
 export interface Batch {
@@ -75,7 +80,7 @@ export class Batcher {
     this.maxChars = o.maxChars ?? 8 * 1024 * 1024;
     this.skipInvalid = o.skipInvalid ?? false;
     this.parser = new LineProtocolParser(
-      { dialect: o.dialect ?? 'influxdb2', precision: o.precision ?? 'ns', warnings: false, crlf: 'strip' },
+      { dialect: o.dialect ?? 'influxdb2', precision: o.precision ?? 'ns', warnings: false, crlf: o.crlf ?? 'strip' },
       {
         error: (e) => {
           this.pendingError = e;

@@ -62,10 +62,10 @@ export async function signOut(): Promise<void> {
  * The browser reads the file from disk as it sends (XHR with a File body): it is never loaded
  * whole into the page. `onProgress` gets bytes sent and the total.
  */
-export function httpOpenFile(file: File, o: { precision: string; dialect: string }, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<unknown> {
+export function httpOpenFile(file: File, o: { precision: string; dialect: string; target?: string }, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const q = new URLSearchParams({ name: file.name, precision: o.precision, dialect: o.dialect });
+    const q = new URLSearchParams({ name: file.name, precision: o.precision, dialect: o.dialect, ...(o.target !== undefined ? { target: o.target } : {}) });
     xhr.open('POST', `${HTTP_FILES_PATH}?${q}`);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('X-Lpstudio-File', '1');

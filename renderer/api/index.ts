@@ -14,7 +14,7 @@ export { AppCallError } from './transport.js';
  */
 export async function openFile(
   file: File,
-  o: { precision: string; dialect: string },
+  o: { precision: string; dialect: string; target?: string },
   onProgress?: (sent: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<FileState> {

@@ -4,7 +4,7 @@ import { AppCallError, type Call } from './transport.js';
 
 declare global {
   interface Window {
-    lpstudio?: { call(method: string, input: unknown): Promise<unknown>; openFile?(file: File, options: { precision: string; dialect: string }): Promise<unknown> };
+    lpstudio?: { call(method: string, input: unknown): Promise<unknown>; openFile?(file: File, options: { precision: string; dialect: string; target?: string }): Promise<unknown> };
   }
 }
 
@@ -22,7 +22,7 @@ export const ipcCall: Call = async (method: AppMethod, input: unknown) => {
 };
 
 /** Desktop: the preload hands the main process the dropped or picked file's path; it reads the file. */
-export async function ipcOpenFile(file: File, o: { precision: string; dialect: string }): Promise<unknown> {
+export async function ipcOpenFile(file: File, o: { precision: string; dialect: string; target?: string }): Promise<unknown> {
   try {
     return await window.lpstudio!.openFile!(file, o);
   } catch (e) {

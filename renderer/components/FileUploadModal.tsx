@@ -1,13 +1,17 @@
 // A dropped or picked file: handed to the host (which reads it from disk), summarized by a
 // validation pass, its first lines shown read-only; then uploaded in batches to the composer's
-// target with a live progress bar, cancel at any moment, and a final report.
+// target with a live progress bar, cancel at any moment, and a final report. The dialog has its
+// own target, database and precision (starting from the composer's): the file is checked by the
+// rules of the target it goes to, and checked again when they change, so a "looks like
+// milliseconds" is fixed here ("Set precision to ms" for the whole upload), not in the composer.
 import { Alert, Button, Checkbox, Group, Modal, NumberInput, Progress, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import type { FileState, SendRequest, UploadState } from '../../app/contract.js';
+import type { FileState, Profile, SendRequest, UploadState } from '../../app/contract.js';
 import { formatNs } from '../../lineprotocol/precision.js';
 import type { Diagnostic } from '../../lineprotocol/types.js';
 import { api, openFile } from '../api/index.js';
 import { ReadOnlyEditor } from '../editor/ReadOnlyEditor.js';
+import { ProblemGroups, UploadSettings, choiceOf, choiceTarget, type UploadChoice } from './UploadSettings.js';
 
 const POLL_MS = 250;
 
@@ -25,15 +29,29 @@ const plural = (v: number, one: string, many: string) => `${n(v)} ${v === 1 ? on
 const secs = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function FileUploadModal(props: { file: File | null; target: () => UploadTargetChoice; onClose: () => void; onBusy?: (busy: boolean) => void }) {
+export function FileUploadModal(props: { file: File | null; target: () => UploadTargetChoice; profiles: Profile[]; onClose: () => void; onBusy?: (busy: boolean) => void }) {
   const [sent, setSent] = useState(0);
   const [state, setState] = useState<FileState>();
   const [upload, setUpload] = useState<UploadState>();
   const [error, setError] = useState<string>();
   const [batchLines, setBatchLines] = useState<number | string>(5000);
   const [skipInvalid, setSkipInvalid] = useState(false);
-  const [target, setTarget] = useState<UploadTargetChoice>();
+  const [choice, setChoice] = useState<UploadChoice>();
   const live = useRef(true);
+  /** The summary pass the dialog follows; an older one's answers are dropped. */
+  const pass = useRef(0);
+  /** What the shown summary was computed for (target kind and precision). */
+  const checked = useRef('');
+
+  /** Follows the file's summary pass until it is done, unless a newer pass started. */
+  const watch = async (s: FileState, mine: number) => {
+    while (live.current && pass.current === mine) {
+      setState(s);
+      if (s.stage !== 'summarizing') break;
+      await sleep(POLL_MS);
+      s = await api.fileStatus({ fileId: s.fileId });
+    }
+  };
 
   // A new file: hand it to the host, then follow its summary pass.
   useEffect(() => {
@@ -45,19 +63,18 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
     setUpload(undefined);
     setError(undefined);
     const t = props.target();
-    setTarget(t);
+    const c = choiceOf(t.request);
+    setChoice(c);
+    const kind = choiceTarget(c, props.profiles).kind;
+    checked.current = `${kind}|${c.precision}`;
+    const mine = ++pass.current;
     const abort = new AbortController();
     let fileId: string | undefined;
     void (async () => {
       try {
-        let s = await openFile(file, { precision: t.request.precision, dialect: t.dialect }, (done) => live.current && setSent(done), abort.signal);
+        const s = await openFile(file, { precision: c.precision, dialect: t.dialect, target: kind }, (done) => live.current && setSent(done), abort.signal);
         fileId = s.fileId;
-        while (live.current) {
-          setState(s);
-          if (s.stage !== 'summarizing') break;
-          await sleep(POLL_MS);
-          s = await api.fileStatus({ fileId: s.fileId });
-        }
+        await watch(s, mine);
       } catch (e) {
         if (live.current) setError((e as Error).message);
       }
@@ -79,14 +96,27 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
     }
   };
 
+  // The dialog's target or precision changed: check the file again by the new rules.
+  const fileId = state?.fileId;
+  const resolved = choice !== undefined ? choiceTarget(choice, props.profiles) : undefined;
+  const wanted = resolved !== undefined && choice !== undefined ? `${resolved.kind}|${choice.precision}` : '';
+  useEffect(() => {
+    if (fileId === undefined || choice === undefined || resolved === undefined || wanted === checked.current) return;
+    checked.current = wanted;
+    const mine = ++pass.current;
+    void api
+      .summarizeFile({ fileId, precision: choice.precision, target: resolved.kind })
+      .then((s) => watch(s, mine))
+      .catch((e: Error) => live.current && setError(e.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fileId, wanted]);
+
   const start = async () => {
-    if (state === undefined) return;
+    if (state === undefined || resolved === undefined) return;
     setError(undefined);
-    const t = props.target();
-    setTarget(t);
     const lines = typeof batchLines === 'number' ? batchLines : Number(batchLines);
     try {
-      await follow(await api.startUpload({ ...t.request, fileId: state.fileId, batchLines: lines, skipInvalid, dialect: t.dialect }));
+      await follow(await api.startUpload({ ...resolved.request, fileId: state.fileId, batchLines: lines, skipInvalid, dialect: resolved.dialect }));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -131,7 +161,11 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
             </Stack>
           )}
           {state?.stage === 'failed' && <Alert color="red">{state.error}</Alert>}
+          {choice && !running && <UploadSettings choice={choice} profiles={props.profiles} onChange={setChoice} />}
           {summary && state && <Summary state={state} />}
+          {summary && resolved && summary.groups.length > 0 && (
+            <ProblemGroups groups={summary.groups} precisions={resolved.precisions} onPrecision={(precision) => choice && setChoice({ ...choice, precision })} />
+          )}
           {summary && (
             <>
               <Text size="sm" fw={500}>
@@ -155,7 +189,7 @@ export function FileUploadModal(props: { file: File | null; target: () => Upload
                 {upload ? 'Upload again' : 'Upload'}
               </Button>
               <Text size="xs" c="dimmed">
-                to {props.target().label}
+                to {resolved?.label}
               </Text>
             </Group>
           )}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RequestEntry } from '../../app/contract.js';
 import { validate } from '../../lineprotocol/parse.js';
 import { parsePrecision } from '../../lineprotocol/precision.js';
+import { targetParseOptions } from '../../lineprotocol/target.js';
 import type { Precision } from '../../lineprotocol/types.js';
 import { ReadOnlyEditor } from '../editor/ReadOnlyEditor.js';
 import { api } from '../api/index.js';
@@ -84,7 +85,8 @@ export function InspectorDrawer(props: { opened: boolean; onClose: () => void })
 
 function RequestBody(props: { entry: RequestEntry }) {
   const body = props.entry.body ?? '';
-  const diagnostics = useMemo(() => validate(body, { precision: precisionOf(props.entry.precision) }).diagnostics.slice(0, 100), [body, props.entry.precision]);
+  // Every request here went to this app's endpoint: its own rules judge the body (CRLF accepted, with a warning naming who refuses it).
+  const diagnostics = useMemo(() => validate(body, targetParseOptions('endpoint', precisionOf(props.entry.precision))).diagnostics.slice(0, 100), [body, props.entry.precision]);
   return (
     <Stack gap="xs" role="region" aria-label="Request body">
       <Text fw={600} size="sm">

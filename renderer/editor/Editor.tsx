@@ -7,12 +7,13 @@ import { EditorState, StateEffect, StateField, type Extension } from '@codemirro
 import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightSpecialChars, drawSelection, type DecorationSet } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import type { DocumentStats } from '../../lineprotocol/incremental.js';
-import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
+import type { TargetKind } from '../../lineprotocol/target.js';
+import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
 import type { FromWorker, ToWorker } from '../lint/protocol.js';
 import { diagnosticRange } from './diagnostic-range.js';
 import { timestampHover } from './hover.js';
 import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
-import { QuickFixCache, type FixOptions } from './quickfix.js';
+import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
 
 export interface EditorHandle {
   text(): string;
@@ -56,7 +57,7 @@ function stripAllCr(v: EditorView): void {
   if (changes.length > 0) v.dispatch({ changes, userEvent: 'input.fix' });
 }
 
-function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: FixOptions): CmDiagnostic | null {
+function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: FixOptions, setPrecision: (p: Precision) => void): CmDiagnostic | null {
   const range = diagnosticRange(view.state.doc, d);
   if (range === null) return null;
   const { from, to, line } = range;
@@ -68,24 +69,32 @@ function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: Fi
     message: d.hint ? `${d.message}\n${d.hint}` : d.message,
     source: d.code,
     actions: [
-      ...fixes.map((f) => ({
-        name: f.name,
-        // `at` is the diagnostic's start mapped through edits made since: find its line there,
-        // and apply only to the text the fix was computed for.
-        apply: (v: EditorView, at: number) => {
-          const l = v.state.doc.lineAt(at);
-          if (l.text !== line.text) return;
-          v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert }, userEvent: 'input.fix' });
-        },
-      })),
+      ...fixes.map((f) =>
+        isTextFix(f)
+          ? {
+              name: f.name,
+              // `at` is the diagnostic's start mapped through edits made since: find its line there,
+              // and apply only to the text the fix was computed for.
+              apply: (v: EditorView, at: number) => {
+                const l = v.state.doc.lineAt(at);
+                if (l.text !== line.text) return;
+                v.dispatch({ changes: { from: l.from + f.from, to: l.from + f.to, insert: f.insert }, userEvent: 'input.fix' });
+              },
+            }
+          : // The composer's precision control changes; the text stays, and the warning goes with the re-lint.
+            { name: f.name, apply: () => setPrecision(f.setPrecision) },
+      ),
       ...(d.code === 'crlf' ? [{ name: 'Strip every CR', apply: stripAllCr }] : []),
     ],
   };
 }
 
 export function Editor(props: {
-  dialect: Dialect;
+  /** The selected target: the text is checked by its rules. */
+  target: TargetKind;
   precision: Precision;
+  /** A quick fix chose a precision (e.g. "Set precision to ms"): the composer's control takes it. */
+  onSetPrecision?: (p: Precision) => void;
   initial: string;
   onLint: (s: LintState) => void;
   onReady: (h: EditorHandle) => void;
@@ -99,8 +108,10 @@ export function Editor(props: {
   const lastLint = useRef<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
   const fixCache = useRef(new QuickFixCache());
   const precision = useRef(props.precision);
-  const dialect = useRef(props.dialect);
-  dialect.current = props.dialect;
+  const target = useRef(props.target);
+  target.current = props.target;
+  const setPrecision = useRef(props.onSetPrecision);
+  setPrecision.current = props.onSetPrecision;
   const submit = useRef(props.onSubmit);
   precision.current = props.precision;
   submit.current = props.onSubmit;
@@ -113,8 +124,9 @@ export function Editor(props: {
       const v = view.current;
       if (v === null) return;
       const all = [...lastLint.current.diagnostics, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
-      const opts = { dialect: dialect.current, precision: precision.current };
-      const cm = all.map((d) => toCm(v, d, fixCache.current, opts)).filter((d): d is CmDiagnostic => d !== null);
+      const opts = { target: target.current, precision: precision.current };
+      const choose = (p: Precision) => setPrecision.current?.(p);
+      const cm = all.map((d) => toCm(v, d, fixCache.current, opts, choose)).filter((d): d is CmDiagnostic => d !== null);
       v.dispatch(setDiagnostics(v.state, cm));
       props.onLint({ ...lastLint.current, diagnostics: all });
     };
@@ -154,7 +166,7 @@ export function Editor(props: {
     ];
     const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: props.initial, extensions }) });
     view.current = v;
-    post({ type: 'set', version: ++version.current, text: props.initial, options: { dialect: props.dialect, precision: props.precision } });
+    post({ type: 'set', version: ++version.current, text: props.initial, options: { target: props.target, precision: props.precision } });
     props.onReady({
       text: () => v.state.doc.toString(),
       setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }),
@@ -182,8 +194,8 @@ export function Editor(props: {
   }, []);
 
   useEffect(() => {
-    worker.current?.postMessage({ type: 'options', version: ++version.current, options: { dialect: props.dialect, precision: props.precision } } satisfies ToWorker);
-  }, [props.dialect, props.precision]);
+    worker.current?.postMessage({ type: 'options', version: ++version.current, options: { target: props.target, precision: props.precision } } satisfies ToWorker);
+  }, [props.target, props.precision]);
 
   return <div ref={host} className="lp-editor" />;
 }

@@ -3,11 +3,12 @@
 // Each change is answered at once with the per-record diagnostics; the checks that relate lines
 // to each other (type conflicts, duplicates), which walk the whole document, follow when typing pauses.
 import { IncrementalValidator } from '../../lineprotocol/incremental.js';
+import { targetParseOptions } from '../../lineprotocol/target.js';
 import type { Diagnostic } from '../../lineprotocol/types.js';
 import { MAX_SHOWN, type FromWorker, type LintOptions, type ToWorker } from './protocol.js';
 
 let validator: IncrementalValidator | null = null;
-let options: LintOptions = { dialect: 'influxdb2', precision: 'ns' };
+let options: LintOptions = { target: 'endpoint', precision: 'ns' };
 let pending: ToWorker[] = [];
 let scheduled = false;
 let crossTimer: ReturnType<typeof setTimeout> | undefined;
@@ -15,7 +16,7 @@ let lastVersion = 0;
 const CROSS_LINE_DELAY_MS = 250;
 
 function fresh(text: string): void {
-  validator = new IncrementalValidator({ dialect: options.dialect, precision: options.precision });
+  validator = new IncrementalValidator(targetParseOptions(options.target, options.precision));
   validator.setText(text);
 }
 

@@ -1,9 +1,11 @@
 // Messages between the editor and the lint worker.
 import type { DocumentStats } from '../../lineprotocol/incremental.js';
-import type { Diagnostic, Dialect, Precision } from '../../lineprotocol/types.js';
+import type { TargetKind } from '../../lineprotocol/target.js';
+import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
 
+/** The text is checked by the rules of the selected target (its profile), timestamps in `precision`. */
 export interface LintOptions {
-  dialect: Dialect;
+  target: TargetKind;
   precision: Precision;
 }
 

@@ -2,7 +2,7 @@
 // (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AppError, Dialect, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, Precision, type AppHandlers } from '../../app/contract.js';
+import { AppError, Dialect, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, Precision, ProfileKind, type AppHandlers } from '../../app/contract.js';
 import type { FileJobs } from '../../app/files/file-jobs.js';
 import { hashToken, sameDigest, type MetaStore } from '../meta.js';
 import { readBody } from '../http/body.js';
@@ -24,7 +24,7 @@ export interface BrowserMode {
 
 /** Largest file browser mode takes (it is copied to the data directory first). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024 * 1024;
-const FileQuery = z.object({ name: z.string().min(1).max(255), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2') }).strict();
+const FileQuery = z.object({ name: z.string().min(1).max(255), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2'), target: ProfileKind.optional() }).strict();
 
 export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: FileJobs): BrowserMode {
   const sessions = new Sessions();
@@ -71,7 +71,7 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: 
     const q = FileQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!q.success) {
       req.resume();
-      return fail(res, 'invalid', 'name the file: ?name=FILE.lp[&precision=ns][&dialect=influxdb2]');
+      return fail(res, 'invalid', 'name the file: ?name=FILE.lp[&precision=ns][&dialect=influxdb2][&target=endpoint|influxdb1|influxdb2|cloud]');
     }
     if (!FILE_TYPES.test(q.data.name)) {
       req.resume();
@@ -87,7 +87,7 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: 
     // A body that stops coming is cut (its partial copy is removed) rather than held forever.
     req.setTimeout(60_000, () => req.destroy(new Error('the file stopped arriving for 60 s')));
     try {
-      json(res, 200, await files.stage(req, q.data.name, { precision: q.data.precision, dialect: q.data.dialect, maxBytes: MAX_FILE_BYTES }));
+      json(res, 200, await files.stage(req, q.data.name, { precision: q.data.precision, dialect: q.data.dialect, target: q.data.target, maxBytes: MAX_FILE_BYTES }));
     } catch (e) {
       if (aborted || req.destroyed) return; // the page went away mid-file: nothing to answer
       throw e;

@@ -3,7 +3,7 @@
 import { StringStream } from '@codemirror/language';
 import { describe, expect, it } from 'vitest';
 import { token, type LpState } from '../../renderer/editor/language.js';
-import { quickFixes } from '../../renderer/editor/quickfix.js';
+import { isTextFix, quickFixes } from '../../renderer/editor/quickfix.js';
 import { timestampRange, timestampText } from '../../renderer/editor/hover.js';
 import { validate } from '../../lineprotocol/parse.js';
 
@@ -129,7 +129,7 @@ describe('quick fixes', () => {
   const fixOf = (line: string, code?: string) => {
     const d = validate(line).diagnostics.find((x) => code === undefined || x.code === code)!;
     expect(d, `a diagnostic for ${line}`).toBeDefined();
-    const fixes = quickFixes(d, line);
+    const fixes = quickFixes(d, line).filter(isTextFix);
     return fixes.map((f) => ({ name: f.name, result: line.slice(0, f.from) + f.insert + line.slice(f.to) }));
   };
 
@@ -146,7 +146,7 @@ describe('quick fixes', () => {
   it('strips a CR', () => {
     const d = validate('cpu v=1 1\r\nnext v=1 2').diagnostics.find((x) => x.code === 'crlf')!;
     expect(d).toBeDefined();
-    const [f] = quickFixes(d, 'cpu v=1 1\r');
+    const [f] = quickFixes(d, 'cpu v=1 1\r').filter(isTextFix);
     expect(f.name).toBe('Strip CR');
     expect('cpu v=1 1\r'.slice(0, f.from) + f.insert + 'cpu v=1 1\r'.slice(f.to)).toBe('cpu v=1 1');
   });

@@ -2,11 +2,11 @@
 // texts, and the app API transports (which one is picked, how errors come back).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validate } from '../../lineprotocol/parse.js';
-import { QuickFixCache, quickFixes } from '../../renderer/editor/quickfix.js';
+import { isTextFix, QuickFixCache, quickFixes, type QuickFix } from '../../renderer/editor/quickfix.js';
 import { statusText } from '../../renderer/components/StatusBar.js';
 import { statusLine } from '../../renderer/components/ResponsePanel.js';
 
-const apply = (line: string, f: { from: number; to: number; insert: string }) => line.slice(0, f.from) + f.insert + line.slice(f.to);
+const apply = (line: string, f: QuickFix) => (isTextFix(f) ? line.slice(0, f.from) + f.insert + line.slice(f.to) : line);
 
 /** Every fix offered for every diagnostic of `line`, applied. */
 function fixed(line: string): { code: string; name: string; result: string }[] {
