@@ -1,5 +1,5 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Autocomplete, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
@@ -8,6 +8,10 @@ import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
 import { InspectorDrawer } from './components/InspectorDrawer.js';
+import { MissingDatabaseOffer } from './components/MissingDatabaseOffer.js';
+import type { ComposerLoad } from './components/request-entry.js';
+import { SuggestField } from './components/SuggestField.js';
+import { missingDatabaseOf, pickDatabase, type MissingDatabase } from './components/target-choice.js';
 import { DataDrawer } from './components/DataDrawer.js';
 import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
 import { FileUploadModal, type UploadTargetChoice } from './components/FileUploadModal.js';
@@ -42,6 +46,7 @@ export function App() {
   const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
   const [result, setResult] = useState<SendResult>();
   const [sendError, setSendError] = useState<string>();
+  const [missing, setMissing] = useState<MissingDatabase>();
   const [sending, setSending] = useState(false);
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -55,7 +60,7 @@ export function App() {
   const busy = uploading ? 'An upload is running: wait for it or cancel it, then drop the next file' : undefined;
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
-  const replayed = useRef<HistoryEntry | null>(null);
+  const replayed = useRef<Pick<HistoryEntry, 'db' | 'rp' | 'org' | 'bucket' | 'precision'> | null>(null);
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
@@ -77,9 +82,19 @@ export function App() {
     if (profiles.length > 0 && !profiles.some((p) => p.id === profileId)) setProfileId((profiles.find((p) => p.builtin) ?? profiles[0]).id);
   }, [profiles, profileId]);
 
+  const loadSuggestions = useCallback(async (p: Profile, keepChoice: boolean) => {
+    const r = await api.suggestDatabases({ profileId: p.id }).catch(() => ({ databases: [] }));
+    setSuggestions(r.databases);
+    // The profile's default is a preference: the target's own list decides what is shown.
+    if (keepChoice) return;
+    if (p.kind === 'influxdb2' || p.kind === 'cloud') setBucket((cur) => pickDatabase(cur, p.bucket, r.databases));
+    else setDb((cur) => pickDatabase(cur, p.db, r.databases));
+  }, []);
+
   // A new target brings its defaults and its databases.
   useEffect(() => {
     if (!profile) return;
+    setMissing(undefined);
     const r = replayed.current;
     replayed.current = null;
     setDb(r ? (r.db ?? '') : (profile.db ?? ''));
@@ -89,10 +104,7 @@ export function App() {
     setPrecision(r ? r.precision : profile.precision);
     setAuth('profile');
     setSuggestions([]);
-    api
-      .suggestDatabases({ profileId: profile.id })
-      .then((r) => setSuggestions(r.databases))
-      .catch(() => setSuggestions([]));
+    void loadSuggestions(profile, r !== null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [profile?.id]);
 
@@ -120,8 +132,10 @@ export function App() {
     setSending(true);
     setSendError(undefined);
     try {
-      const r = await api.send(request());
+      const req = request();
+      const r = await api.send(req);
       setResult(r);
+      setMissing(missingDatabaseOf(r, req, profile?.builtin === true && !v2));
       if (r.errorLines.length > 0) {
         const message = serverMessage(r.body);
         editor.current.markServerErrors(r.errorLines, message);
@@ -132,6 +146,23 @@ export function App() {
     } finally {
       setSending(false);
     }
+  };
+  /** The inspector's "Open in composer": the request's body and settings, on this app's endpoint. */
+  const openInComposer = (l: ComposerLoad) => {
+    const local = profiles.find((p) => p.builtin);
+    const settings = { db: l.db, rp: l.rp, org: undefined, bucket: undefined, precision: l.precision };
+    if (local === undefined || local.id === profileId) {
+      setDb(l.db);
+      setRp(l.rp);
+      setPrecision(l.precision);
+      setAuth('profile');
+    } else {
+      replayed.current = settings;
+      setProfileId(local.id);
+    }
+    editor.current?.setText(l.body);
+    setInspectorOpen(false);
+    editor.current?.focus();
   };
   const sendRef = useRef(send);
   sendRef.current = send;
@@ -233,13 +264,13 @@ export function App() {
         )}
         {v2 ? (
           <>
-            <Autocomplete label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
-            <Autocomplete label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
+            <SuggestField label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
+            <SuggestField label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
           </>
         ) : (
           <>
-            <Autocomplete label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
-            <Autocomplete label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
+            <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
+            <SuggestField label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
           </>
         )}
         <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
@@ -253,6 +284,13 @@ export function App() {
           </Button>
         </Group>
       </Group>
+      {missing && profile && (
+        <MissingDatabaseOffer
+          missing={missing}
+          onCreated={() => void loadSuggestions(profile, true)}
+          onClose={() => setMissing(undefined)}
+        />
+      )}
       <div className="lp-editor-frame">
         <Editor dialect={dialect} precision={precision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
         <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
@@ -263,7 +301,7 @@ export function App() {
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
-      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
+      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal
         opened={connection !== null}
