@@ -35,45 +35,51 @@ export function MissingDatabaseOffer(props: { missing: MissingDatabase; onCreate
     }
   };
   const where = `database "${m.db}"${m.rp === '' ? '' : ` with retention policy "${m.rp}"`}`;
+  // The region wraps the Alert: Mantine names an Alert by its title, which changes once done.
   return (
-    <Alert color={done ? 'green' : 'orange'} withCloseButton onClose={props.onClose} title={done ? `${done}: send again` : `This endpoint has no ${where}`} role="region" aria-label="Missing database">
-      {done ? (
-        <Text size="sm">Writes to {where} go there now.</Text>
-      ) : (
-        <Stack gap="xs">
-          <Text size="sm">
-            It answered 404 "no dbrp mapping found"{m.hint ? `: ${m.hint}` : '.'} Create it here, then send again.
-          </Text>
-          <Group gap="xs" align="flex-end">
-            <Button size="xs" loading={busy} onClick={() => void run(`Created bucket "${bucketName}"`, () => api.createBucket({ name: bucketName }))}>
-              Create bucket "{bucketName}"
-            </Button>
-            {buckets.length > 0 && (
-              <>
-                <Text size="sm">or map it to</Text>
-                <Select size="xs" aria-label="Existing bucket" placeholder="an existing bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={target} onChange={setTarget} w={180} />
-                <Button
-                  size="xs"
-                  variant="light"
-                  disabled={target === null || busy}
-                  onClick={() =>
-                    void run(`Mapped "${m.db}" to bucket "${buckets.find((b) => b.id === target)?.name ?? ''}"`, () =>
-                      api.createDbrp({ db: m.db, rp: m.rp === '' ? 'autogen' : m.rp, bucketId: target!, default: m.rp === '' || m.rp === 'autogen' }),
-                    )
-                  }
-                >
-                  Create mapping
-                </Button>
-              </>
+    <div role="region" aria-label="Missing database">
+      <Alert color={done ? 'green' : 'orange'} withCloseButton onClose={props.onClose} title={done ? `${done}: send again` : `This endpoint has no ${where}`}>
+        {done ? (
+          <Text size="sm">Writes to {where} go there now.</Text>
+        ) : (
+          <Stack gap="xs">
+            <Text size="sm">It answered 404 "no dbrp mapping found". Create it here, then send again.</Text>
+            {m.hint && (
+              <Text size="xs" c="dimmed">
+                The endpoint's hint: {m.hint}
+              </Text>
             )}
-          </Group>
-          {error && (
-            <Text size="sm" c="red" role="alert">
-              {error}
-            </Text>
-          )}
-        </Stack>
-      )}
-    </Alert>
+            <Group gap="xs" align="flex-end">
+              <Button size="xs" loading={busy} onClick={() => void run(`Created bucket "${bucketName}"`, () => api.createBucket({ name: bucketName }))}>
+                Create bucket "{bucketName}"
+              </Button>
+              {buckets.length > 0 && (
+                <>
+                  <Text size="sm">or map it to</Text>
+                  <Select size="xs" aria-label="Existing bucket" placeholder="an existing bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={target} onChange={setTarget} w={180} />
+                  <Button
+                    size="xs"
+                    variant="light"
+                    disabled={target === null || busy}
+                    onClick={() =>
+                      void run(`Mapped "${m.db}" to bucket "${buckets.find((b) => b.id === target)?.name ?? ''}"`, () =>
+                        api.createDbrp({ db: m.db, rp: m.rp === '' ? 'autogen' : m.rp, bucketId: target!, default: m.rp === '' || m.rp === 'autogen' }),
+                      )
+                    }
+                  >
+                    Create mapping
+                  </Button>
+                </>
+              )}
+            </Group>
+            {error && (
+              <Text size="sm" c="red" role="alert">
+                {error}
+              </Text>
+            )}
+          </Stack>
+        )}
+      </Alert>
+    </div>
   );
 }
