@@ -56,7 +56,9 @@ export function InspectorDrawer(props: { opened: boolean; onClose: () => void; o
             <li key={e.id}>
               <UnstyledButton onClick={() => setSelected(e.id)} className="lp-problem" aria-current={e.id === selected}>
                 <Group gap="xs" wrap="nowrap">
-                  <Badge color={e.status < 300 ? 'green' : e.status < 500 ? 'orange' : 'red'}>{e.status}</Badge>
+                  <Badge color={e.status < 300 ? 'green' : e.status < 500 ? 'orange' : 'red'} style={{ flex: 'none' }}>
+                    {e.status}
+                  </Badge>
                   <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
                     {e.method} {e.path}
                     {e.query ?? ''}

@@ -40,12 +40,15 @@ export function PointsChart(props: { points: readonly StoredPointOut[] }) {
     const { labels, data, axis } = chart;
     if (el === null || axis === undefined || labels.length === 0) return;
     const offset = axis.kind === 'offset' ? axis : undefined;
+    const first = axis.xs[0];
+    const last = axis.xs[axis.xs.length - 1];
     const plot = new uPlot(
       {
         width: Math.max(400, el.clientWidth),
         height: 260,
-        // The data's own range, padded; a zoom (any other min/max) is taken as asked.
-        scales: { x: { time: offset === undefined, range: (_u, min, max) => (min === axis.xs[0] && max === axis.xs[axis.xs.length - 1] ? axis.range : [min, max]) } },
+        // The data's own range, padded; a zoom (any other min/max) is taken as asked. (uPlot
+        // widens a single instant to a day before asking: that is the auto range too.)
+        scales: { x: { time: offset === undefined, range: (_u, min, max) => (min === first && (max === last || first === last) ? axis.range : [min, max]) } },
         series: [
           offset ? { label: `+${offset.unit}`, value: (_u, v) => (v === null ? '' : `+${v} ${offset.unit}`) } : {},
           ...labels.slice(0, 24).map((label, i) => {
