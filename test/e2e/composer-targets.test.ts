@@ -12,11 +12,10 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  // An endpoint set up with bucket "mydb" (no "default"), plus a second bucket.
+  // An endpoint set up with bucket "mydb" only (no "default").
   const dataDir = path.join(makeTempDir(), 'data');
   const token = randomToken();
   await lpstudio('setup', '--username', 'admin', '--password', 'admin-password', '--token', token, '--org', 'acme', '--bucket', 'mydb', '--data', dataDir);
-  await lpstudio('bucket', 'create', '--name', 'other', '--data', dataDir);
   server = await startServer({ dataDir, token });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -40,14 +39,19 @@ async function inViewport(locator: ReturnType<Page['locator']>): Promise<boolean
 describe('the Database control shows what the target has', () => {
   it('starts with a database that exists, after sign-in and after a reload, and lists every one on focus', async () => {
     await expect.poll(() => database().inputValue(), { timeout: 10_000 }).toBe('mydb');
+    await shot(page, 'composer-targets-sign-in');
+    // A second bucket, made by the CLI while the endpoint runs; after a reload both are offered.
+    await lpstudio('bucket', 'create', '--name', 'other', '--data', server.dataDir);
+    await expect.poll(async () => (await fetch(`${server.url}/write?db=other`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body: '' })).status).toBe(204);
+    await page.reload();
+    await page.getByLabel('Line protocol').waitFor({ state: 'visible' });
+    await expect.poll(() => database().inputValue(), { timeout: 10_000 }).toBe('mydb');
+    // Focus lists all of them, not only those matching the current value.
     await database().click();
     const listbox = page.getByRole('listbox');
     await expect.poll(async () => (await listbox.getByRole('option').allTextContents()).sort()).toEqual(['mydb', 'other']);
     await shot(page, 'composer-targets-database-options');
     await page.keyboard.press('Escape');
-    await page.reload();
-    await page.getByLabel('Line protocol').waitFor({ state: 'visible' });
-    await expect.poll(() => database().inputValue(), { timeout: 10_000 }).toBe('mydb');
   });
 
   it('a send to a database that does not exist offers to create the bucket; the resend is stored', async () => {
