@@ -82,8 +82,11 @@ export function App() {
     if (profiles.length > 0 && !profiles.some((p) => p.id === profileId)) setProfileId((profiles.find((p) => p.builtin) ?? profiles[0]).id);
   }, [profiles, profileId]);
 
+  const shownProfile = useRef(profileId);
+  shownProfile.current = profileId;
   const loadSuggestions = useCallback(async (p: Profile, keepChoice: boolean) => {
     const r = await api.suggestDatabases({ profileId: p.id }).catch(() => ({ databases: [] }));
+    if (shownProfile.current !== p.id) return; // the user has switched targets meanwhile
     setSuggestions(r.databases);
     // The profile's default is a preference: the target's own list decides what is shown.
     if (keepChoice) return;

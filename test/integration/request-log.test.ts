@@ -31,7 +31,7 @@ async function logged(send: () => Promise<number>): Promise<ReturnType<Endpoint[
   return endpoint.requests().find((e) => e.id > before)!;
 }
 
-const post = (query: string, body: string | Buffer, headers: Record<string, string>) => async () =>
+const post = (query: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) => async () =>
   (await fetch(`${endpoint.url}/write${query}`, { method: 'POST', headers, body })).status;
 
 describe('the request log', () => {
@@ -49,7 +49,7 @@ describe('the request log', () => {
     const e = await logged(post('?db=nosuch', 'lost v=1', { Authorization: `Token ${TOKEN}` }));
     expect(e).toMatchObject({ status: 404, db: 'nosuch', body: 'lost v=1' });
     expect(e.responseBody).toContain('no dbrp mapping found');
-    const g = await logged(post('?db=default', gzipSync('zipped v=1 1'), { Authorization: 'Token nope', 'Content-Encoding': 'gzip' }));
+    const g = await logged(post('?db=default', new Uint8Array(gzipSync('zipped v=1 1')), { Authorization: 'Token nope', 'Content-Encoding': 'gzip' }));
     expect(g).toMatchObject({ status: 401, body: 'zipped v=1 1' });
   });
 
