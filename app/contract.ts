@@ -151,6 +151,10 @@ export const RequestEntry = z.object({
   client: z.string(),
   method: z.string(),
   path: z.string(),
+  /** The query string (`?db=…`), secrets (p, token) masked. */
+  query: z.string().optional(),
+  /** The request's headers, Authorization masked to its scheme and a fingerprint. */
+  requestHeaders: z.array(z.tuple([z.string(), z.string()])).optional(),
   auth: z.string().optional(),
   db: z.string().optional(),
   rp: z.string().optional(),
@@ -161,8 +165,11 @@ export const RequestEntry = z.object({
   lines: z.number().int().optional(),
   points: z.number().int().optional(),
   error: z.string().optional(),
-  /** The first 64 KiB of the (decompressed) body. */
+  /** The first 64 KiB of the (decompressed) body, as received (also when the request was refused). */
   body: z.string().optional(),
+  responseHeaders: z.array(z.tuple([z.string(), z.string()])).optional(),
+  /** The first 16 KiB of the answer. */
+  responseBody: z.string().optional(),
 });
 export type RequestEntry = z.infer<typeof RequestEntry>;
 

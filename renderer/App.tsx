@@ -1,5 +1,5 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Autocomplete, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
@@ -8,6 +8,10 @@ import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
 import { InspectorDrawer } from './components/InspectorDrawer.js';
+import { MissingDatabaseOffer } from './components/MissingDatabaseOffer.js';
+import type { ComposerLoad } from './components/request-entry.js';
+import { SuggestField } from './components/SuggestField.js';
+import { missingDatabaseOf, pickDatabase, type MissingDatabase } from './components/target-choice.js';
 import { DataDrawer } from './components/DataDrawer.js';
 import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
 import { FileUploadModal, type UploadTargetChoice } from './components/FileUploadModal.js';
@@ -50,6 +54,7 @@ export function App() {
   const [sendError, setSendError] = useState<string>();
   /** What the status line says while no answer is shown (after a replay: that this document was not sent yet). */
   const [idleNote, setIdleNote] = useState<string>();
+  const [missing, setMissing] = useState<MissingDatabase>();
   const [sending, setSending] = useState(false);
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -63,7 +68,7 @@ export function App() {
   const busy = uploading ? 'An upload is running: wait for it or cancel it, then drop the next file' : undefined;
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
-  const replayed = useRef<HistoryEntry | null>(null);
+  const replayed = useRef<Pick<HistoryEntry, 'db' | 'rp' | 'org' | 'bucket' | 'precision'> | null>(null);
   /** The composer's precision when a connection was saved: the saved target loads with it, not with its default. */
   const keptPrecision = useRef<Precision | null>(null);
 
@@ -89,9 +94,22 @@ export function App() {
     if (profiles.length > 0 && !profiles.some((p) => p.id === profileId)) setProfileId((profiles.find((p) => p.builtin) ?? profiles[0]).id);
   }, [profiles, profileId]);
 
+  const shownProfile = useRef(profileId);
+  shownProfile.current = profileId;
+  const loadSuggestions = useCallback(async (p: Profile, keepChoice: boolean) => {
+    const r = await api.suggestDatabases({ profileId: p.id }).catch(() => ({ databases: [] }));
+    if (shownProfile.current !== p.id) return; // the user has switched targets meanwhile
+    setSuggestions(r.databases);
+    // The profile's default is a preference: the target's own list decides what is shown.
+    if (keepChoice) return;
+    if (p.kind === 'influxdb2' || p.kind === 'cloud') setBucket((cur) => pickDatabase(cur, p.bucket, r.databases));
+    else setDb((cur) => pickDatabase(cur, p.db, r.databases));
+  }, []);
+
   // A new target brings its defaults and its databases.
   useEffect(() => {
     if (!profile) return;
+    setMissing(undefined);
     const r = replayed.current;
     replayed.current = null;
     const kept = keptPrecision.current;
@@ -103,10 +121,7 @@ export function App() {
     setPrecision(r ? r.precision : (kept ?? profile.precision));
     setAuth('profile');
     setSuggestions([]);
-    api
-      .suggestDatabases({ profileId: profile.id })
-      .then((r) => setSuggestions(r.databases))
-      .catch(() => setSuggestions([]));
+    void loadSuggestions(profile, r !== null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [profile?.id]);
 
@@ -136,10 +151,12 @@ export function App() {
     setSending(true);
     setSendError(undefined);
     try {
-      const r = await api.send(request());
+      const req = request();
+      const r = await api.send(req);
       setResult(r);
       // Each line with its own reason; a clean answer clears the marks of the one before.
       editor.current.markServerErrors(serverMarks(r));
+      setMissing(missingDatabaseOf(r, req, profile?.builtin === true && !v2));
     } catch (e) {
       setResult(undefined);
       editor.current?.markServerErrors([]);
@@ -147,6 +164,23 @@ export function App() {
     } finally {
       setSending(false);
     }
+  };
+  /** The inspector's "Open in composer": the request's body and settings, on this app's endpoint. */
+  const openInComposer = (l: ComposerLoad) => {
+    const local = profiles.find((p) => p.builtin);
+    const settings = { db: l.db, rp: l.rp, org: undefined, bucket: undefined, precision: l.precision };
+    if (local === undefined || local.id === profileId) {
+      setDb(l.db);
+      setRp(l.rp);
+      setPrecision(l.precision);
+      setAuth('profile');
+    } else {
+      replayed.current = settings;
+      setProfileId(local.id);
+    }
+    editor.current?.setText(l.body);
+    setInspectorOpen(false);
+    editor.current?.focus();
   };
   const sendRef = useRef(send);
   sendRef.current = send;
@@ -253,13 +287,13 @@ export function App() {
         )}
         {v2 ? (
           <>
-            <Autocomplete label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
-            <Autocomplete label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
+            <SuggestField label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
+            <SuggestField label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
           </>
         ) : (
           <>
-            <Autocomplete label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
-            <Autocomplete label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
+            <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
+            <SuggestField label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
           </>
         )}
         <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
@@ -286,6 +320,13 @@ export function App() {
           </Button>
         </Group>
       </Group>
+      {missing && profile && (
+        <MissingDatabaseOffer
+          missing={missing}
+          onCreated={() => void loadSuggestions(profile, true)}
+          onClose={() => setMissing(undefined)}
+        />
+      )}
       <SplitPane
         label="Resize the editor and the response"
         storageKey="lpstudio.split"
@@ -305,7 +346,7 @@ export function App() {
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
-      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} />
+      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal
         opened={connection !== null}

@@ -8,7 +8,7 @@ import { api } from '../api/index.js';
 import { DbrpPanel } from './DbrpPanel.js';
 import { EndpointSettingsPanel } from './EndpointSettingsPanel.js';
 import { PointsChart } from './PointsChart.js';
-import { parseTimeInput } from './time-range.js';
+import { isoNs, parseTimeInput } from './time-range.js';
 import { TokensPanel } from './TokensPanel.js';
 import { V1UsersPanel } from './V1UsersPanel.js';
 
@@ -252,13 +252,4 @@ async function exportMeasurement(bucketId: string, measurement: string, range: {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   if (r.truncated) window.alert(`Exported the first ${r.points.toLocaleString('en')} points (32 MiB); use "lpstudio export" for the rest.`);
-}
-
-/** Nanosecond time as an ISO date with nine fraction digits. */
-function isoNs(ns: string): string {
-  const t = BigInt(ns);
-  const ms = t / 1_000_000n - (t < 0n && t % 1_000_000n !== 0n ? 1n : 0n);
-  const frac = ((t % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
-  const d = new Date(Number(ms));
-  return Number.isNaN(d.getTime()) ? ns : d.toISOString().replace(/\.\d{3}Z$/, `.${frac.toString().padStart(9, '0')}Z`);
 }

@@ -1,19 +1,16 @@
 // The request inspector: the local endpoint's last requests, live (polled while open): who,
 // what, how it authenticated (never the secret), the answer, and the body in the editor's
-// highlighting with its diagnostics underlined and listed.
-import { Badge, Code, Drawer, Group, SegmentedControl, Stack, Text, UnstyledButton } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+// highlighting with its diagnostics underlined and listed (RequestDetails).
+import { Badge, Drawer, Group, SegmentedControl, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import type { RequestEntry } from '../../app/contract.js';
-import { validate } from '../../lineprotocol/parse.js';
-import { parsePrecision } from '../../lineprotocol/precision.js';
-import { targetParseOptions } from '../../lineprotocol/target.js';
-import type { Precision } from '../../lineprotocol/types.js';
-import { ReadOnlyEditor } from '../editor/ReadOnlyEditor.js';
 import { api } from '../api/index.js';
+import { RequestDetails } from './RequestDetails.js';
+import { requestFacts, type ComposerLoad } from './request-entry.js';
 
 const POLL_MS = 1000;
 
-export function InspectorDrawer(props: { opened: boolean; onClose: () => void }) {
+export function InspectorDrawer(props: { opened: boolean; onClose: () => void; onOpenInComposer?: (load: ComposerLoad) => void }) {
   const [status, setStatus] = useState<'all' | '2xx' | '4xx' | '5xx'>('all');
   const [entries, setEntries] = useState<RequestEntry[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
@@ -59,13 +56,15 @@ export function InspectorDrawer(props: { opened: boolean; onClose: () => void })
             <li key={e.id}>
               <UnstyledButton onClick={() => setSelected(e.id)} className="lp-problem" aria-current={e.id === selected}>
                 <Group gap="xs" wrap="nowrap">
-                  <Badge color={e.status < 300 ? 'green' : e.status < 500 ? 'orange' : 'red'}>{e.status}</Badge>
-                  <Text size="sm" ff="monospace">
+                  <Badge color={e.status < 300 ? 'green' : e.status < 500 ? 'orange' : 'red'} style={{ flex: 'none' }}>
+                    {e.status}
+                  </Badge>
+                  <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
                     {e.method} {e.path}
+                    {e.query ?? ''}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {new Date(e.time).toLocaleTimeString()} · {e.client} · {e.auth ?? 'no auth'} · {[e.db, e.rp].filter(Boolean).join('/') || e.bucket || ''}
-                    {e.precision ? ` · ${e.precision}` : ''} · {e.durationMs} ms{e.lines !== undefined ? ` · ${e.lines} lines` : ''}
+                    {requestFacts(e, new Date(e.time).toLocaleTimeString())}
                   </Text>
                 </Group>
                 {e.error && (
@@ -77,32 +76,8 @@ export function InspectorDrawer(props: { opened: boolean; onClose: () => void })
             </li>
           ))}
         </ul>
-        {current && <RequestBody entry={current} />}
+        {current && <RequestDetails entry={current} onOpenInComposer={props.onOpenInComposer} />}
       </Stack>
     </Drawer>
   );
-}
-
-function RequestBody(props: { entry: RequestEntry }) {
-  const body = props.entry.body ?? '';
-  // Every request here went to this app's endpoint: its own rules judge the body (CRLF accepted, with a warning naming who refuses it).
-  const diagnostics = useMemo(() => validate(body, targetParseOptions('endpoint', precisionOf(props.entry.precision))).diagnostics.slice(0, 100), [body, props.entry.precision]);
-  return (
-    <Stack gap="xs" role="region" aria-label="Request body">
-      <Text fw={600} size="sm">
-        Body{body.length >= 64 * 1024 ? ' (first 64 KB)' : ''}
-      </Text>
-      {body === '' ? <Code block>(empty)</Code> : <ReadOnlyEditor text={body} diagnostics={diagnostics} label="Request body text" height="32vh" />}
-      {diagnostics.map((d, i) => (
-        <Text key={i} size="xs" c={d.severity === 'error' ? 'red' : 'orange'}>
-          {d.severity} Line {d.line}, column {d.column}: {d.message}
-        </Text>
-      ))}
-    </Stack>
-  );
-}
-
-/** The request's precision as the endpoint read it (`u`, `µ`, `us` … ), ns when absent or unknown. */
-function precisionOf(p: string | undefined): Precision {
-  return (p === undefined ? undefined : parsePrecision(p)) ?? 'ns';
 }

@@ -14,3 +14,12 @@ export function parseTimeInput(raw: string): string | undefined | Error {
   if (Number.isNaN(ms)) return new Error(`"${s}" is not a real date`);
   return (BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0') || '0')).toString();
 }
+
+/** Nanosecond time as an ISO date with nine fraction digits. */
+export function isoNs(ns: string): string {
+  const t = BigInt(ns);
+  const ms = t / 1_000_000n - (t < 0n && t % 1_000_000n !== 0n ? 1n : 0n);
+  const frac = ((t % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  const d = new Date(Number(ms));
+  return Number.isNaN(d.getTime()) ? ns : d.toISOString().replace(/\.\d{3}Z$/, `.${frac.toString().padStart(9, '0')}Z`);
+}

@@ -6,6 +6,7 @@ import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } fr
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
 import type { BrowserMode } from '../browser/routes.js';
+import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
 export interface RequestLogEntry {
   id: number;
@@ -13,6 +14,10 @@ export interface RequestLogEntry {
   client: string;
   method: string;
   path: string;
+  /** The query string, `?`-prefixed, secrets (p, token) masked; '' when none. */
+  query?: string;
+  /** As sent, Authorization and cookies masked. */
+  requestHeaders?: [string, string][];
   auth?: string;
   db?: string;
   rp?: string;
@@ -23,8 +28,11 @@ export interface RequestLogEntry {
   lines?: number;
   points?: number;
   error?: string;
-  /** First 64 KiB of the (decompressed) body. */
+  /** First 64 KiB of the (decompressed) body, also of a request refused before it was read. */
   body?: string;
+  responseHeaders?: [string, string][];
+  /** First 16 KiB of the answer. */
+  responseBody?: string;
 }
 
 export interface AppOptions extends WriteContext {
@@ -34,8 +42,6 @@ export interface AppOptions extends WriteContext {
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
-const BODY_PREVIEW = 64 * 1024;
-
 export function createEndpointServer(o: AppOptions): Server {
   let inFlight = 0;
   let nextId = 1;
@@ -44,26 +50,40 @@ export function createEndpointServer(o: AppOptions): Server {
     const info: WriteInfo = {};
     commonHeaders(res);
     const url = new URL(req.url ?? '/', 'http://endpoint');
+    const requestHeaders = maskedRequestHeaders(req);
+    const response = captureResponse(res);
+    // A body the handler never read (refused before: auth, db, method) is read here, bounded, for the log.
+    let unread: Promise<Buffer> | undefined;
     res.on('finish', () => {
       inFlight--;
-      o.onRequest?.({
-        id: nextId++,
-        time: new Date().toISOString(),
+      const id = nextId++;
+      const time = new Date().toISOString();
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const { headers: responseHeaders, body: responseBody } = response();
+      const entry = (body: Buffer | undefined): RequestLogEntry => ({
+        id,
+        time,
         client: req.socket.remoteAddress ?? '',
         method: req.method ?? '',
         path: url.pathname,
+        query: maskedQuery(url.search),
+        requestHeaders,
         auth: info.auth,
         db: info.db,
         rp: info.rp,
         bucket: info.bucket,
         precision: info.precision,
         status: res.statusCode,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        durationMs,
         lines: info.lines,
         points: info.points,
         error: info.error,
-        body: info.body === undefined ? undefined : info.body.subarray(0, BODY_PREVIEW).toString('utf8'),
+        body: body === undefined ? undefined : body.subarray(0, BODY_PREVIEW).toString('utf8'),
+        responseHeaders,
+        responseBody,
       });
+      if (unread === undefined) o.onRequest?.(entry(info.body));
+      else void unread.then((b) => o.onRequest?.(entry(b.length > 0 ? b : undefined)));
     });
     inFlight++;
     if (inFlight > o.maxConcurrent) {
@@ -74,7 +94,10 @@ export function createEndpointServer(o: AppOptions): Server {
     route(req, res, url, o, info).catch((e: unknown) => {
       const err = e instanceof HttpError ? e : internal(e);
       info.error = err.message;
-      if (!req.complete) req.resume();
+      if (!req.complete) {
+        if (info.body === undefined && !req.readableDidRead) unread = drainWithPreview(req, o.bodyIdleMs);
+        else req.resume();
+      }
       sendError(res, err);
     });
   });

@@ -41,12 +41,13 @@ export interface WriteInfo {
 export const MAX_LINE_ERRORS = 100;
 
 export async function handleV1Write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: WriteContext, info: WriteInfo): Promise<void> {
-  const principal = authenticate(ctx.meta.get(), v1Credentials(req, query));
-  info.auth = `${principal.method} (${principal.name})`;
   const db = query.get('db') ?? '';
   const rp = query.get('rp') ?? '';
+  // Recorded before authentication: a refused request's log entry still names its target.
   info.db = db;
   info.rp = rp;
+  const principal = authenticate(ctx.meta.get(), v1Credentials(req, query));
+  info.auth = `${principal.method} (${principal.name})`;
   if (db === '') throw new HttpError('invalid', 'missing db');
   const precision = precisionParam(query.get('precision'), 'v1');
   info.precision = precision;
