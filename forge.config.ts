@@ -13,6 +13,7 @@ import { VitePlugin } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** The packaged app's executable, in the .zip's folder and in /usr/lib/lpstudio/ from the .deb. */
 export const EXECUTABLE_NAME = 'lpstudio-desktop';
@@ -66,7 +67,7 @@ const config: ForgeConfig = {
   },
   hooks: {
     // The engine's byte scanner is generated from its text scanner (as `npm run build:cli` does).
-    generateAssets: async () => void execFileSync(process.execPath, ['scripts/gen-influx-bytes.js'], { stdio: 'inherit' }),
+    generateAssets: async () => void execFileSync(process.execPath, [fileURLToPath(new URL('./scripts/gen-influx-bytes.js', import.meta.url))], { stdio: 'inherit' }),
   },
   makers: [
     new MakerDeb({

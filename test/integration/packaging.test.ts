@@ -7,7 +7,7 @@
 import { getCurrentFuseWire } from '@electron/fuses';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, rmSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ describe('npm run make without Electron’s zip', () => {
   it('stops with one sentence naming the zip and LPSTUDIO_ELECTRON_ZIP_DIR when the directory given lacks it', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'lpstudio-nozip-'));
     const r = forge(['make'], { LPSTUDIO_ELECTRON_ZIP_DIR: empty });
+    rmSync(empty, { recursive: true });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -55,6 +56,7 @@ describe('npm run make without Electron’s zip', () => {
     const emptyCache = mkdtempSync(path.join(tmpdir(), 'lpstudio-nocache-'));
     // Nothing listens on port 9 of the loopback: the download fails at once, as offline.
     const r = forge(['package'], { LPSTUDIO_ELECTRON_ZIP_DIR: '', XDG_CACHE_HOME: emptyCache, ELECTRON_MIRROR: 'http://127.0.0.1:9/' });
+    rmSync(emptyCache, { recursive: true });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toBe(
@@ -70,10 +72,17 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
   let root: string; // the .deb extracted
   const lib = () => path.join(root, 'usr/lib/lpstudio');
   const servers: ReturnType<typeof spawn>[] = [];
+  const temps: string[] = [];
+  const temp = (prefix: string) => {
+    const d = mkdtempSync(path.join(tmpdir(), prefix));
+    temps.push(d);
+    return d;
+  };
 
   beforeAll(async () => {
     const zipDir = await buildElectronStandInZip(electronVersion);
-    out = mkdtempSync(path.join(tmpdir(), 'lpstudio-make-'));
+    temps.push(path.dirname(zipDir));
+    out = temp('lpstudio-make-');
     const r = forge(['make'], { LPSTUDIO_ELECTRON_ZIP_DIR: zipDir, LPSTUDIO_PACKAGE_OUT_DIR: out });
     if (r.status !== 0) throw new Error(`npm run make failed (${r.status})\n${r.stdout}\n${r.stderr}`);
     const debs = filesUnder(path.join(out, 'make/deb'));
@@ -82,13 +91,14 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     expect(zips.map((f) => path.relative(out, f))).toEqual([`make/zip/linux/x64/Line Protocol Studio-linux-x64-${pkg.version}.zip`]);
     deb = debs[0];
     zip = zips[0];
-    root = mkdtempSync(path.join(tmpdir(), 'lpstudio-deb-'));
+    root = temp('lpstudio-deb-');
     execFileSync('dpkg-deb', ['-x', deb, root]);
     console.log(`packaging test: .deb ${statSync(deb).size} bytes, .zip ${statSync(zip).size} bytes (with the stand-in runtime)`);
   }, 300_000);
 
   afterAll(() => {
     for (const s of servers) if (s.exitCode === null) s.kill('SIGKILL');
+    for (const d of temps) rmSync(d, { recursive: true, force: true });
   });
 
   it('the .deb’s control file: package lpstudio at the app’s version, in devel, with Electron’s libraries and Node.js for the CLI', () => {
@@ -144,7 +154,7 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
   it('/usr/bin/lpstudio runs the bundled command line under Node.js (lint, help)', () => {
     const bin = path.join(root, 'usr/bin/lpstudio');
     expect(lstatSync(bin).isSymbolicLink()).toBe(true);
-    const work = mkdtempSync(path.join(tmpdir(), 'lpstudio-cli-'));
+    const work = temp('lpstudio-pkg-cli-');
     writeFileSync(path.join(work, 'bad.lp'), 'cpu,host=a usage=1i 1700000000000000000\ncpu,host=a usage= 1700000000000000000\n');
     // Whatever "node" the PATH has (>= 20.19), as on the user's machine.
     const lint = spawnSync(bin, ['lint', 'bad.lp'], { cwd: work, encoding: 'utf8' });
@@ -164,7 +174,7 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
   });
 
   it('lpstudio serve from the package runs the endpoint and serves the browser UI', async () => {
-    const data = mkdtempSync(path.join(tmpdir(), 'lpstudio-pkg-serve-'));
+    const data = temp('lpstudio-pkg-serve-');
     const p = spawn(path.join(root, 'usr/bin/lpstudio'), ['serve', '--port', '0', '--data', data, '--token', 'packaging-test-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
     servers.push(p);
     let text = '';
