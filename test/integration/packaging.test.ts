@@ -133,14 +133,17 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     expect(keys).toMatchObject({
       Type: 'Application',
       Name: 'Line Protocol Studio',
-      Exec: '/usr/lib/lpstudio/lpstudio-desktop %U',
+      Exec: '/usr/lib/lpstudio/lpstudio-desktop',
       Icon: 'lpstudio',
       Categories: 'Development;',
       // Electron's WM_CLASS is the app's name: package.json's "name" (there is no productName).
       StartupWMClass: 'lpstudio',
       Terminal: 'false',
     });
-    expect(existsSync(path.join(root, keys.Exec.split(' ')[0]))).toBe(true);
+    expect(existsSync(path.join(root, keys.Exec))).toBe(true);
+    // freedesktop.org's own validator (Debian's desktop-file-utils) finds nothing to report.
+    const check = spawnSync('desktop-file-validate', [path.join(root, 'usr/share/applications/lpstudio.desktop')], { encoding: 'utf8' });
+    expect([check.status, check.stdout + check.stderr]).toEqual([0, '']);
   });
 
   it('the icon in every hicolor size, each PNG of its size', () => {
@@ -173,7 +176,7 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     );
   });
 
-  it('lpstudio serve from the package runs the endpoint and serves the browser UI', async () => {
+  it('lpstudio serve from the package runs the endpoint and serves the browser UI, at the package’s version', async () => {
     const data = temp('lpstudio-pkg-serve-');
     const p = spawn(path.join(root, 'usr/bin/lpstudio'), ['serve', '--port', '0', '--data', data, '--token', 'packaging-test-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
     servers.push(p);
@@ -189,6 +192,12 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     expect((await fetch(`${url}/${script}`)).status).toBe(200);
+    // Signed in with the operator token, the app API reports the package's version (built into the bundle).
+    const signIn = await fetch(`${url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: 'packaging-test-token' }) });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const info = await fetch(`${url}/app-api/info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{}' });
+    expect(await info.json()).toMatchObject({ mode: 'browser', version: pkg.version });
     p.kill('SIGTERM');
     await new Promise((r) => p.once('exit', r));
   }, 30_000);
