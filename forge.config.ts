@@ -27,8 +27,9 @@ export const ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512] as const;
 /**
  * Electron's fuses for a production build: no Node mode for the binary (ELECTRON_RUN_AS_NODE),
  * no NODE_OPTIONS and no --inspect, the app only from its asar, and the asar checked against
- * the hash embedded at packaging time. (GrantFileProtocolExtraPrivileges stays on: the
- * renderer is loaded from file:// as ES modules with a module worker.)
+ * the hash embedded at packaging time (Electron checks that on macOS and Windows only, not on
+ * Linux). GrantFileProtocolExtraPrivileges stays on: the renderer is loaded from file:// as ES
+ * modules with a module worker.
  */
 export const PRODUCTION_FUSES = {
   version: FuseVersion.V1,
