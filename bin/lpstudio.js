@@ -3,11 +3,9 @@
 // `npm install` (the prepare script) or `npm run build:cli`.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/run.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('lpstudio: dist/ is missing; run "npm install" (or "npm run build:cli") in the checkout first\n');
   process.exit(2);
 }
-const { main } = await import(entry.href);
-// Exit only after stdout has drained, so piped output is never cut short.
-process.exitCode = await main(process.argv.slice(2));
+await import(entry.href);

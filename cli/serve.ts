@@ -5,7 +5,11 @@ import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
 import { readFileSync } from 'node:fs';
 
+// Defined when the command is bundled for the desktop package (vite.cli.config.ts): no package.json lies beside that bundle.
+declare const LPSTUDIO_VERSION: string | undefined;
+
 function packageVersion(): string {
+  if (typeof LPSTUDIO_VERSION === 'string') return LPSTUDIO_VERSION;
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {

@@ -38,7 +38,7 @@ export function desktopUnavailable() {
     return 'The Electron binary is not installed (it is downloaded on first install and this machine is offline), so Line Protocol Studio starts in browser mode instead.';
   }
   if (!existsSync(path.join(root, 'node_modules/@electron-forge/cli'))) {
-    return 'Electron Forge is not installed (see forge.config.ts for the one command that adds it), so Line Protocol Studio starts in browser mode instead.';
+    return 'Electron Forge is not installed (run npm install), so Line Protocol Studio starts in browser mode instead.';
   }
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
     return 'There is no display to open a window on, so Line Protocol Studio starts in browser mode instead.';

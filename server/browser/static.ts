@@ -6,7 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../app/csp.js';
 
-export const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer');
+// Defined when the command is bundled for the desktop package (vite.cli.config.ts): the UI's copy
+// beside the asar, relative to that bundle.
+declare const LPSTUDIO_RENDERER_DIR: string | undefined;
+
+export const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), typeof LPSTUDIO_RENDERER_DIR === 'string' ? LPSTUDIO_RENDERER_DIR : '../../renderer');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,6 @@
+// The lpstudio process: runs the command named by the arguments. Started by bin/lpstudio.js in a
+// checkout, and bundled into one file (lpstudio-cli.mjs, see vite.cli.config.ts) for the desktop package.
+import { main } from './main.js';
+
+// Exit only after stdout has drained (exitCode, not process.exit), so piped output is never cut short.
+process.exitCode = await main(process.argv.slice(2));
