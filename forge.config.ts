@@ -31,7 +31,7 @@ const config: ForgeConfig = {
         // preload (CommonJS), built by Vite into .vite/build/.
         build: [
           { entry: 'electron/main.ts', config: 'vite.main.config.ts', target: 'main' },
-          { entry: 'server/host.ts', config: 'vite.main.config.ts', target: 'main' },
+          { entry: 'cli/endpoint-host.ts', config: 'vite.main.config.ts', target: 'main' },
           { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         ],
         // The renderer: the same Vite config as the browser mode.

@@ -1,10 +1,10 @@
 // Keeps the embedded endpoint running in its own process (Electron's utilityProcess; a Node
-// fork in tests): starts it with the control protocol of server/control.ts, restarts it with
+// fork in tests): starts it with the control protocol of cli/endpoint-control.ts, restarts it with
 // backoff when it dies, and reports its state for the window and the tray. It also gives the
 // app service the endpoint's data and the dropped files' jobs (calls answered by that process,
 // so summaries and uploads never run on Electron's main thread) and its request log. No
 // electron import.
-import type { ControlReply } from '../server/control.js';
+import type { ControlReply } from '../cli/endpoint-control.js';
 import { AppError, RequestEntry, type EndpointStatus } from '../app/contract.js';
 import { FILE_JOBS_METHODS, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
 import { LOCAL_DATA_METHODS, REQUEST_LOG_SIZE, type LocalData, type LocalDataMethod } from '../app/host-deps.js';

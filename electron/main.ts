@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
-import { localDatabases } from '../server/browser/databases.js';
+import { localDatabases } from '../server/databases.js';
 import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
@@ -53,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
     const settings = new Store({ name: 'settings' });
     const vault = new CredentialVault(safeStorage, { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) });
 
-    const hostJs = firstExisting('the endpoint host', [path.join(here, 'host.js'), path.join(here, '../server/host.js'), path.join(app.getAppPath(), 'dist/server/host.js')]);
+    const hostJs = firstExisting('the endpoint host', [path.join(here, 'endpoint-host.js'), path.join(here, '../cli/endpoint-host.js'), path.join(app.getAppPath(), 'dist/cli/endpoint-host.js')]);
     const iconsDir = firstExisting('the tray icons', [path.join(here, 'icons'), path.join(app.getAppPath(), 'electron/icons')]);
     const preloadJs = firstExisting('the preload', [path.join(here, 'preload.cjs'), path.join(here, 'preload.js')]);
 

@@ -1,11 +1,10 @@
-// The HTTP server of the embedded endpoint: routing, bounds on every request (header and body
-// timeouts, a cap on concurrent requests, body size), InfluxDB's headers, and a log of recent
-// requests for the request inspector.
+// The HTTP server of the embedded endpoint: routing, bounds on every request and connection
+// (header, idle and body timeouts, header size, a cap on requests in flight, body size),
+// InfluxDB's headers, and a log of recent requests for the request inspector.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
-import type { BrowserMode } from '../browser/routes.js';
 
 export interface RequestLogEntry {
   id: number;
@@ -27,25 +26,52 @@ export interface RequestLogEntry {
   body?: string;
 }
 
+/**
+ * More routes on paths the InfluxDB API does not use (the browser mode's UI and app API, wired in
+ * by `lpstudio serve`). Their requests are not the request inspector's.
+ */
+export interface ExtraRoutes {
+  /** Whether this path is one of these routes' (else the InfluxDB API's, or a 404). */
+  owns(url: URL): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+}
+
 export interface AppOptions extends WriteContext {
   maxConcurrent: number;
-  /** The UI and the app API (browser mode), on paths InfluxDB does not use. */
-  browser?: BrowserMode;
-  onRequest?: (entry: RequestLogEntry) => void;
+  /** Longest a client may take to send its request headers (ms). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept open (ms). */
+  keepAliveTimeoutMs?: number;
+  /** A connection with no traffic either way for this long is closed (ms). */
+  socketIdleMs?: number;
+  extraRoutes?: ExtraRoutes;
+  /** Every answered request; `inspected` when it is the InfluxDB API's (not an extra route's). */
+  onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
 }
 
 const BODY_PREVIEW = 64 * 1024;
+/** Request line and headers, in bytes (Node's default, said here: a larger header block gets 431). */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 export function createEndpointServer(o: AppOptions): Server {
-  let inFlight = 0;
+  const slots = new InFlightSlots(o.maxConcurrent);
   let nextId = 1;
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000 }, (req, res) => {
     const started = performance.now();
     const info: WriteInfo = {};
     commonHeaders(res);
     const url = new URL(req.url ?? '/', 'http://endpoint');
+    const extra = o.extraRoutes?.owns(url) === true;
+    // A slot is held for as long as the exchange lasts, however it ends: answered, or the client
+    // hung up mid-body or mid-answer ('close' comes in every case, once).
+    const release = slots.acquire();
+    if (release === null) {
+      req.resume();
+      sendError(res, new HttpError('too many requests', `more than ${o.maxConcurrent} requests at once; retry shortly`, {}, { 'Retry-After': '1' }));
+      return;
+    }
+    res.once('close', release);
     res.on('finish', () => {
-      inFlight--;
       o.onRequest?.({
         id: nextId++,
         time: new Date().toISOString(),
@@ -63,26 +89,49 @@ export function createEndpointServer(o: AppOptions): Server {
         points: info.points,
         error: info.error,
         body: info.body === undefined ? undefined : info.body.subarray(0, BODY_PREVIEW).toString('utf8'),
-      });
+      }, !extra);
     });
-    inFlight++;
-    if (inFlight > o.maxConcurrent) {
-      req.resume();
-      sendError(res, new HttpError('too many requests', `more than ${o.maxConcurrent} requests at once; retry shortly`, {}, { 'Retry-After': '1' }));
-      return;
-    }
-    route(req, res, url, o, info).catch((e: unknown) => {
+    (extra ? o.extraRoutes!.handle(req, res, url) : route(req, res, url, o, info)).catch((e: unknown) => {
       const err = e instanceof HttpError ? e : internal(e);
       info.error = err.message;
       if (!req.complete) req.resume();
       sendError(res, err);
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // bodies are bounded by the idle timeout instead, so large uploads finish
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
+  // Bodies are bounded by the body reader's idle timeout and minimum rate instead (a 408), so a
+  // large upload that keeps coming finishes.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = o.keepAliveTimeoutMs ?? 5_000;
   server.maxHeadersCount = 100;
+  // A connection where nothing moves either way (a client that stopped reading its answer) goes.
+  server.setTimeout(o.socketIdleMs ?? 120_000, (socket) => socket.destroy());
   return server;
+}
+
+/**
+ * The cap on requests in flight: acquire() gives a release function (null when all slots are
+ * taken). Releasing is idempotent, so a release from both 'finish' and 'close', or twice, can
+ * never free another request's slot, and the count can never drift below what is really held.
+ */
+export class InFlightSlots {
+  private held = 0;
+  constructor(readonly max: number) {}
+
+  get inFlight(): number {
+    return this.held;
+  }
+
+  acquire(): (() => void) | null {
+    if (this.held >= this.max) return null;
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+    };
+  }
 }
 
 function internal(e: unknown): HttpError {
@@ -126,7 +175,6 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       return;
     }
     default:
-      if (o.browser !== undefined && (await o.browser.handle(req, res, url))) return;
       req.resume();
       throw new HttpError('not found', 'path not found');
   }

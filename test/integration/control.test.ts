@@ -29,7 +29,7 @@ function call(msg: unknown): Promise<Record<string, unknown>> {
 
 describe('endpoint control interface', () => {
   it('starts, reports, serves, and stops on request; refuses malformed messages', async () => {
-    child = fork(path.join(repoRoot, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child = fork(path.join(repoRoot, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-control-'));
 
     const bad = await call({ type: 'start', id: 1, options: { dataDir: '', port: 'x' } });

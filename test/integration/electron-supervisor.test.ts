@@ -1,5 +1,5 @@
 // The desktop's endpoint supervisor with a real endpoint process (a Node fork of
-// dist/server/host.js, speaking the same messages as Electron's utilityProcess): it starts the
+// dist/cli/endpoint-host.js, speaking the same messages as Electron's utilityProcess): it starts the
 // endpoint, restarts it after the process is killed, and stops it; the data browser, the
 // request inspector and the dropped files' jobs (summaries and uploads in the endpoint's
 // process) through it, as electron/main.ts wires them into the app service.
@@ -14,13 +14,14 @@ import { createAppService } from '../../app/service.js';
 import { EndpointSupervisor, type EndpointChild } from '../../electron/endpoint-supervisor.js';
 import { parse } from '../../lineprotocol/parse.js';
 import { startEndpoint } from '../../server/endpoint.js';
+import { createLocalData } from '../../cli/local-data.js';
 import { repoRoot } from '../support/shared.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
 function spawnHost(): EndpointChild {
-  const c = fork(path.join(repoRoot, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const c = fork(path.join(repoRoot, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   children.push(c);
   return {
     postMessage: (m) => c.send(m as object),
@@ -151,7 +152,7 @@ describe('endpoint supervisor', () => {
 
       // A refusal in the endpoint process arrives as the same AppError browser mode gives.
       const browser = await startEndpoint({ dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-browser-')), port: 0, log: () => {} });
-      const expected = await refusal(() => browser.data.createBucket('later', 'forever')).finally(() => browser.close());
+      const expected = await refusal(() => createLocalData(browser).createBucket('later', 'forever')).finally(() => browser.close());
       expect(expected).toMatchObject({ code: 'invalid', message: expect.stringMatching(/^invalid retention "forever"/) });
       const refused = await refusal(() => sup.data.createBucket('later', 'forever'));
       expect([refused.code, refused.message]).toEqual([expected.code, expected.message]);
