@@ -165,8 +165,14 @@ if (!app.requestSingleInstanceLock()) {
       if (id === 'start') void supervisor.start();
       else if (id === 'stop') void supervisor.stop();
       else if (id === 'copy-url') clipboard.writeText(url);
-      else if (id === 'copy-token') clipboard.writeText(token ?? '');
-      else if (id === 'copy-curl') clipboard.writeText(trayCurlExample(url, token ?? '<token>'));
+      // The tray copies a write-only token for bucket "default" (minted in the endpoint's process),
+      // never the app's own token, which writes to every bucket.
+      else if (id === 'copy-token' || id === 'copy-curl') {
+        supervisor.trayToken().then(
+          (t) => clipboard.writeText(id === 'copy-token' ? t : trayCurlExample(url, t)),
+          (e: unknown) => new Notification({ title: 'Could not copy the token', body: (e as Error).message }).show(),
+        );
+      }
       else if (id === 'open-window') showWindow();
       else if (id === 'quit') {
         quitting = true;
