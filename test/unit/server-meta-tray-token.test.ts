@@ -15,7 +15,7 @@ function freshMeta(bucket = 'default') {
   return { dir, meta };
 }
 
-const asToken = (token: string) => v2Credentials({ headers: { authorization: `Token ${token}` } } as IncomingMessage, new URLSearchParams());
+const asToken = (token: string) => v2Credentials({ headers: { authorization: `Token ${token}` } } as IncomingMessage);
 
 describe('the tray token', () => {
   it('writes to bucket default only, and is stored as a hash under its description', () => {
