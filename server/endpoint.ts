@@ -51,6 +51,10 @@ export interface EndpointOptions {
   token?: string;
   maxConcurrent?: number;
   bodyIdleMs?: number;
+  /** Connection bounds (ms): request headers (default 10 s), idle keep-alive (5 s), no traffic at all (2 min). */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  socketIdleMs?: number;
   log?: (msg: string) => void;
   /** Every request; `inspected` when it is one of the request inspector's (the InfluxDB API's, not the UI's). */
   onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
@@ -134,6 +138,9 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       known.add(id);
     },
     maxConcurrent: o.maxConcurrent ?? 256,
+    headersTimeoutMs: o.headersTimeoutMs,
+    keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+    socketIdleMs: o.socketIdleMs,
     onRequest: (e, inspect) => {
       requests++;
       if (inspect) {
