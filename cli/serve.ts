@@ -1,5 +1,6 @@
 // `lpstudio serve` and `lpstudio setup`.
 import { DEFAULT_MAX_BODY, startEndpoint } from '../server/endpoint.js';
+import { REQUEST_LOG_SIZE } from '../app/host-deps.js';
 import { mountBrowserMode } from './browser/mode.js';
 import type { BrowserMode } from './browser/routes.js';
 import { MetaStore, parseRetention, setup } from '../server/meta.js';
@@ -57,6 +58,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     autoCreateBuckets: flags.has('auto-create-buckets'),
     token: flags.get('token') ?? process.env.LPSTUDIO_TOKEN,
     bodyIdleMs: bodyTimeout * 1000,
+    requestLogSize: REQUEST_LOG_SIZE,
     // The UI and the app API, next to the InfluxDB API.
     extend: flags.has('no-ui')
       ? undefined

@@ -7,9 +7,6 @@ import { MetaStore, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
 
-/** Requests the request inspector keeps. */
-export const REQUEST_LOG_SIZE = 500;
-
 /** The flags the endpoint runs with (its port is known once it listens). */
 export interface RunSettings {
   host: string;
@@ -56,6 +53,8 @@ export interface EndpointOptions {
   keepAliveTimeoutMs?: number;
   socketIdleMs?: number;
   log?: (msg: string) => void;
+  /** How many of the InfluxDB API's last requests `requests()` keeps for the request inspector (default none). */
+  requestLogSize?: number;
   /** Every request; `inspected` when it is one of the request inspector's (the InfluxDB API's, not the UI's). */
   onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
   /**
@@ -145,7 +144,8 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       requests++;
       if (inspect) {
         inspected.push(e);
-        if (inspected.length > REQUEST_LOG_SIZE) inspected.splice(0, inspected.length - REQUEST_LOG_SIZE);
+        const keep = o.requestLogSize ?? 0;
+        if (inspected.length > keep) inspected.splice(0, inspected.length - keep);
       }
       o.onRequest?.(e, inspect);
     },

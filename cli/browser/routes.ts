@@ -130,7 +130,7 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
       const host = checkHost(o.hosts(), req.headers.host, o.url());
       if (!host.ok) {
         req.resume();
-        json(res, host.status, { code: 'forbidden', message: host.message });
+        json(res, host.status, { code: 'unauthorized', message: host.message });
         return;
       }
       if (isStaticPath(url.pathname)) {

@@ -115,7 +115,7 @@ describe('the UI and the app API answer only to their own Host names', () => {
     const index = await raw(`GET / HTTP/1.1\r\nHost: ${evil}\r\nConnection: close\r\n\r\n`);
     expect(index.status).toBe(421);
     expect(JSON.parse(index.body)).toEqual({
-      code: 'forbidden',
+      code: 'unauthorized',
       message: `this endpoint's UI and app API answer only at their own address (the request named host "${evil}"): open ${app.url}`,
     });
     const session = await raw(`GET /app-api/session HTTP/1.1\r\nHost: ${evil}\r\nConnection: close\r\n\r\n`);
