@@ -100,7 +100,7 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > maxFileBytes) {
       req.resume();
-      return json(res, 413, { code: 'invalid', message: `the file is larger than ${bytes(maxFileBytes)}: use "lpstudio write FILE"` });
+      return json(res, 413, { code: 'invalid', message: new FileTooLargeError(maxFileBytes).message });
     }
     if (files.stagedBytes() + declared > stageQuota) {
       req.resume();
@@ -213,8 +213,4 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
       }
     },
   };
-}
-
-function bytes(n: number): string {
-  return n >= 2 ** 30 && n % 2 ** 30 === 0 ? `${n / 2 ** 30} GiB` : n >= 2 ** 20 && n % 2 ** 20 === 0 ? `${n / 2 ** 20} MiB` : `${n} bytes`;
 }
