@@ -97,7 +97,7 @@ describe('clients that hang up', () => {
     sock.on('error', () => {});
     sock.write(`POST /write?db=default HTTP/1.1\r\nHost: ${hostHeader()}\r\nAuthorization: Token ${app.token}\r\nContent-Length: 100\r\n\r\n`);
     // One byte at a time, each well within the 1 s idle timeout, so only the rate can stop it.
-    const trickle = setInterval(() => sock.write('x'), 200);
+    const trickle = setInterval(() => sock.write('x'), 100);
     try {
       await expect.poll(() => data, { timeout: 10_000, interval: 100 }).toMatch(/^HTTP\/1\.1 408 /);
     } finally {
