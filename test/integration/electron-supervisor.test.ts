@@ -234,4 +234,22 @@ describe('endpoint supervisor', () => {
       await sup.stop();
     }
   });
+
+  it("gets the tray's write-only token from the endpoint process, once, and the same one after a restart", async () => {
+    const sup = new EndpointSupervisor({ spawn: spawnHost, dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-tray-')), port: 0, backoffMs: [50] });
+    await expect(sup.trayToken()).rejects.toMatchObject({ code: 'unavailable' });
+    const { url } = await sup.start();
+    const token = await sup.trayToken();
+    expect(await sup.trayToken()).toBe(token);
+    const write = await fetch(`${url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body: 'tray v=1 1700000000000000000' });
+    expect(write.status).toBe(204);
+    // It has no access beyond writing to "default": it cannot manage, or sign in anywhere.
+    const list = await sup.data.tokens();
+    expect(list.filter((t) => t.description === 'Tray: write-only token for bucket default')).toEqual([expect.objectContaining({ read: [], app: false })]);
+    await sup.stop();
+    await sup.start();
+    expect(await sup.trayToken()).toBe(token);
+    expect((await sup.data.tokens()).filter((t) => t.description === 'Tray: write-only token for bucket default')).toHaveLength(1);
+    await sup.stop();
+  });
 });
