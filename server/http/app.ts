@@ -40,6 +40,8 @@ export interface AppOptions extends WriteContext {
   maxConcurrent: number;
   /** Longest a client may take to send its request headers (ms). */
   headersTimeoutMs?: number;
+  /** Longest a whole request may take to arrive (ms). */
+  requestTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept open (ms). */
   keepAliveTimeoutMs?: number;
   /** A connection with no traffic either way for this long is closed (ms). */
@@ -99,9 +101,10 @@ export function createEndpointServer(o: AppOptions): Server {
     });
   });
   server.headersTimeout = o.headersTimeoutMs ?? 10_000;
-  // Bodies are bounded by the body reader's idle timeout and minimum rate instead (a 408), so a
-  // large upload that keeps coming finishes.
-  server.requestTimeout = 0;
+  // Bodies are bounded by the body reader's idle timeout and minimum rate (a 408), so a large
+  // upload that keeps coming finishes; an hour for the whole request is only the backstop for
+  // bodies nobody reads (drained after the answer).
+  server.requestTimeout = o.requestTimeoutMs ?? 3600_000;
   server.keepAliveTimeout = o.keepAliveTimeoutMs ?? 5_000;
   server.maxHeadersCount = 100;
   // A connection where nothing moves either way (a client that stopped reading its answer) goes.
