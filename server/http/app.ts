@@ -64,15 +64,6 @@ export function createEndpointServer(o: AppOptions): Server {
     commonHeaders(res);
     const url = new URL(req.url ?? '/', 'http://endpoint');
     const extra = o.extraRoutes?.owns(url) === true;
-    // A slot is held for as long as the exchange lasts, however it ends: answered, or the client
-    // hung up mid-body or mid-answer ('close' comes in every case, once).
-    const release = slots.acquire();
-    if (release === null) {
-      req.resume();
-      sendError(res, new HttpError('too many requests', `more than ${o.maxConcurrent} requests at once; retry shortly`, {}, { 'Retry-After': '1' }));
-      return;
-    }
-    res.once('close', release);
     res.on('finish', () => {
       o.onRequest?.({
         id: nextId++,
@@ -93,6 +84,15 @@ export function createEndpointServer(o: AppOptions): Server {
         body: info.body === undefined ? undefined : info.body.subarray(0, BODY_PREVIEW).toString('utf8'),
       }, !extra);
     });
+    // A slot is held for as long as the exchange lasts, however it ends: answered, or the client
+    // hung up mid-body or mid-answer ('close' comes in every case, once).
+    const release = slots.acquire();
+    if (release === null) {
+      req.resume();
+      sendError(res, new HttpError('too many requests', `more than ${o.maxConcurrent} requests at once; retry shortly`, {}, { 'Retry-After': '1' }));
+      return;
+    }
+    res.once('close', release);
     (extra ? o.extraRoutes!.handle(req, res, url) : route(req, res, url, o, info)).catch((e: unknown) => {
       const err = e instanceof HttpError ? e : internal(e);
       info.error = err.message;
