@@ -98,7 +98,7 @@ const config: ForgeConfig = {
       // (one CommonJS file) and the command line, built into .vite/build/.
       build: [
         { entry: 'electron/main.ts', config: 'vite.main.config.ts', target: 'main' },
-        { entry: 'server/host.ts', config: 'vite.main.config.ts', target: 'main' },
+        { entry: 'cli/endpoint-host.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         { entry: 'cli/run.ts', config: 'vite.cli.config.ts', target: 'main' },
       ],

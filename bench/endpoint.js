@@ -62,7 +62,7 @@ export async function endpointSection({ tsbsFile, peersDir }) {
   // ---- ours ----
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-endpoint-'));
   const token = 'bench-token-0123456789abcdef';
-  const child = fork(path.join(root, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(root, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const { call, durations } = control(child);
   let ours;
   try {

@@ -26,12 +26,12 @@ function cliLoads() {
   return `bin/lpstudio.js does not run (${why.slice(0, 200)}); rebuild with "npm run build:cli"`;
 }
 
-/** dist/server/host.js started without a parent exits 2 with a usage message once all its imports load. */
+/** dist/cli/endpoint-host.js started without a parent exits 2 with a usage message once all its imports load. */
 function hostLoads() {
-  const r = spawnSync(process.execPath, [dist('server/host.js')], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [dist('cli/endpoint-host.js')], { encoding: 'utf8', timeout: 30_000 });
   if (r.status === 2 && !/ERR_MODULE_NOT_FOUND|SyntaxError/.test(r.stderr)) return null;
   const why = /Error[^\n]*/.exec(r.stderr)?.[0] ?? `exit ${r.status}`;
-  return `dist/server/host.js does not load (${why.slice(0, 200)}); rebuild with "npm run build:cli"`;
+  return `dist/cli/endpoint-host.js does not load (${why.slice(0, 200)}); rebuild with "npm run build:cli"`;
 }
 
 /**
@@ -64,7 +64,7 @@ const SECTIONS = [
     name: 'endpoint',
     title: 'Endpoint write throughput: ours vs influxd 1.6.7, both loaded by lpload -workers 4 -batch 5000',
     requires: () =>
-      missing(path.join(root, 'bench/endpoint.js'), dist('server/host.js')) ?? hostLoads() ?? (commandExists('curl') ? null : 'curl is needed by start-influxd.sh'),
+      missing(path.join(root, 'bench/endpoint.js'), dist('cli/endpoint-host.js')) ?? hostLoads() ?? (commandExists('curl') ? null : 'curl is needed by start-influxd.sh'),
     run: async () => {
       const tsbsFile = ensureTsbs();
       const dir = ensurePeers({ influxd: true });

@@ -1,6 +1,6 @@
 // Section "upload": `lpstudio write` as a child process uploading a ~1 GB TSBS file (3M lines from
 // ../shared's generator: 3M distinct points, as a real file has; copies of the 1M-line file would
-// make two thirds of the writes overwrites) to a fresh embedded endpoint (dist/server/host.js, as `lpstudio serve` runs it): MB/s,
+// make two thirds of the writes overwrites) to a fresh embedded endpoint (dist/cli/endpoint-host.js, as `lpstudio serve` runs it): MB/s,
 // points/s and the uploader's peak RSS (GNU time). The peer, in the same run, is `lpload` (Go,
 // ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
 // with as many workers as our uploader has requests in flight (2, its default), so both are limited by the
@@ -16,7 +16,7 @@ const TOKEN = 'bench-token-0123456789abcdef';
 /** A fresh endpoint in a child process; resolves with its URL and a stop(). */
 async function startEndpoint() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-upload-'));
-  const child = fork(path.join(root, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(root, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let id = 0;
   const call = (msg) =>
     new Promise((resolve, reject) => {
@@ -112,7 +112,7 @@ export async function uploadSection() {
     raw,
     notes: [
       `input: ${file} (${(bytes / 1e9).toFixed(3)} GB)`,
-      'each run against its own fresh embedded endpoint (dist/server/host.js, fsync per write), token auth, /write?db=default, 5000-line batches, two requests in flight',
+      'each run against its own fresh embedded endpoint (dist/cli/endpoint-host.js, fsync per write), token auth, /write?db=default, 5000-line batches, two requests in flight',
       'wall times and peak RSS from GNU time around the client process only (the endpoint is a separate process)',
     ],
   };

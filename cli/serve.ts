@@ -1,5 +1,8 @@
 // `lpstudio serve` and `lpstudio setup`.
 import { DEFAULT_MAX_BODY, startEndpoint } from '../server/endpoint.js';
+import { REQUEST_LOG_SIZE } from '../app/host-deps.js';
+import { mountBrowserMode } from './browser/mode.js';
+import type { BrowserMode } from './browser/routes.js';
 import { MetaStore, parseRetention, setup } from '../server/meta.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
@@ -19,10 +22,14 @@ function packageVersion(): string {
 
 export const SERVE_USAGE = `usage: lpstudio serve [--host 127.0.0.1] [--port 8086] [--data DIR] [--max-body BYTES]
                      [--auto-create-buckets] [--token TOKEN] [--body-timeout SECONDS] [--no-ui]
+                     [--stage-quota BYTES]
 Runs the InfluxDB-compatible endpoint (/write, /api/v2/write, /ping, /health). On an empty data
 directory it sets itself up (org "lpstudio", bucket "default") with the operator token from
 --token or LPSTUDIO_TOKEN, or a new one printed once. It also serves the app in the browser at
-/ (sign in with an operator token or the one-time link it prints), unless --no-ui.`;
+/ (sign in with an operator token or the one-time link it prints), unless --no-ui. The UI answers
+only at the address it listens on (Host 127.0.0.1, localhost or [::1], or the --host name).
+Files dropped in the browser are staged in the data directory, at most --stage-quota bytes in
+all (default 4 GiB).`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
@@ -34,6 +41,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     token: { value: true },
     'body-timeout': { value: true },
     'no-ui': { value: false },
+    'stage-quota': { value: true },
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
   const port = Number(flags.get('port') ?? 8086);
@@ -42,7 +50,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(maxBody) || maxBody < 1) throw new UsageError('--max-body must be a positive number of bytes');
   const bodyTimeout = Number(flags.get('body-timeout') ?? 30);
   if (!(bodyTimeout > 0)) throw new UsageError('--body-timeout must be a positive number of seconds');
+  const stageQuota = flags.has('stage-quota') ? Number(flags.get('stage-quota')) : undefined;
+  if (stageQuota !== undefined && !(Number.isInteger(stageQuota) && stageQuota > 0)) throw new UsageError('--stage-quota must be a positive number of bytes');
   const dataDir = flags.get('data') ?? defaultDataDir();
+  let browser: BrowserMode | undefined;
   const endpoint = await startEndpoint({
     dataDir,
     host: flags.get('host') ?? '127.0.0.1',
@@ -51,8 +62,26 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     autoCreateBuckets: flags.has('auto-create-buckets'),
     token: flags.get('token') ?? process.env.LPSTUDIO_TOKEN,
     bodyIdleMs: bodyTimeout * 1000,
-    ui: !flags.has('no-ui'),
-    version: packageVersion(),
+    requestLogSize: REQUEST_LOG_SIZE,
+    // The UI and the app API, next to the InfluxDB API.
+    extend: flags.has('no-ui')
+      ? undefined
+      : (core) => {
+          const m = mountBrowserMode(core, { version: packageVersion(), stageQuotaBytes: stageQuota });
+          browser = m.mode;
+          return m.extension;
+        },
+  });
+  // Listening for the stop signals before the address is printed: a parent that waits for that
+  // line may stop it at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   const out = process.stdout;
   if (endpoint.onboarding !== undefined) {
@@ -62,18 +91,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     else out.write('Operator token: the one given with --token / LPSTUDIO_TOKEN.\n');
   }
   out.write(`lpstudio endpoint listening on ${endpoint.url} (data: ${dataDir})\n`);
-  if (endpoint.browser !== undefined) {
-    out.write(`browser mode: ${endpoint.url}/#code=${endpoint.browser.sessions.newCode()} (one-time sign-in link, 10 minutes; or sign in with an operator token)\n`);
+  if (browser !== undefined) {
+    out.write(`browser mode: ${endpoint.url}/#code=${browser.sessions.newCode()} (one-time sign-in link, 10 minutes; or sign in with an operator token)\n`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   out.write('stopping…\n');
   await endpoint.close();
   return 0;

@@ -1,10 +1,10 @@
 // Keeps the embedded endpoint running in its own process (Electron's utilityProcess; a Node
-// fork in tests): starts it with the control protocol of server/control.ts, restarts it with
+// fork in tests): starts it with the control protocol of cli/endpoint-control.ts, restarts it with
 // backoff when it dies, and reports its state for the window and the tray. It also gives the
 // app service the endpoint's data and the dropped files' jobs (calls answered by that process,
 // so summaries and uploads never run on Electron's main thread) and its request log. No
 // electron import.
-import type { ControlReply } from '../server/control.js';
+import type { ControlReply } from '../cli/endpoint-control.js';
 import { AppError, RequestEntry, type EndpointStatus } from '../app/contract.js';
 import { FILE_JOBS_METHODS, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
 import { LOCAL_DATA_METHODS, REQUEST_LOG_SIZE, type LocalData, type LocalDataMethod } from '../app/host-deps.js';
@@ -52,6 +52,8 @@ export class EndpointSupervisor {
   private readonly pending = new Map<number, (r: ControlReply) => void>();
   private readonly log: RequestEntry[] = [];
   private nextRequestId = 1;
+  /** The tray's token, once minted (see trayToken). */
+  private trayToken_: string | undefined;
 
   /** The endpoint's data for the app service: each call goes to the endpoint's process. */
   readonly data: RemoteLocalData = Object.fromEntries(LOCAL_DATA_METHODS.map((m) => [m, (...args: unknown[]) => this.callData(m, args as never)])) as RemoteLocalData;
@@ -123,6 +125,20 @@ export class EndpointSupervisor {
     if (r.type === 'reply' && r.ok) return r.value;
     if (r.type === 'reply') throw new AppError(r.code ?? 'unavailable', r.error);
     throw new AppError('internal', `the endpoint answered a ${type} call with something else`);
+  }
+
+  /**
+   * The tray's write-only token for bucket "default", minted in the endpoint's process on first
+   * use and held here (this process's memory) afterwards: each call hands the endpoint the one
+   * held, which it gives back while that token still exists (a new one if the user deleted it).
+   */
+  async trayToken(): Promise<string> {
+    if (this.launching !== null) await this.launching;
+    const c = this.child;
+    if (c === null || this.status_.state !== 'running') throw new AppError('unavailable', 'the endpoint is not running: start it from the tray menu, then copy the token again');
+    const r = await this.call(c, { type: 'trayToken', ...(this.trayToken_ === undefined ? {} : { known: this.trayToken_ }) }, this.o.dataTimeoutMs ?? 60_000);
+    if (r.type === 'reply' && r.ok && typeof r.value === 'string') return (this.trayToken_ = r.value);
+    throw new AppError(r.type === 'reply' && !r.ok ? (r.code ?? 'unavailable') : 'internal', r.type === 'reply' && !r.ok ? r.error : 'the endpoint answered the token request with something else');
   }
 
   /**

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
-import { localDatabases } from '../server/browser/databases.js';
+import { localDatabases } from '../server/databases.js';
 import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
@@ -53,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
     const settings = new Store({ name: 'settings' });
     const vault = new CredentialVault(safeStorage, { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) });
 
-    const hostJs = firstExisting('the endpoint host', [path.join(here, 'host.js'), path.join(here, '../server/host.js'), path.join(app.getAppPath(), 'dist/server/host.js')]);
+    const hostJs = firstExisting('the endpoint host', [path.join(here, 'endpoint-host.js'), path.join(here, '../cli/endpoint-host.js'), path.join(app.getAppPath(), 'dist/cli/endpoint-host.js')]);
     const iconsDir = firstExisting('the tray icons', [path.join(here, 'icons'), path.join(app.getAppPath(), 'electron/icons')]);
     const preloadJs = firstExisting('the preload', [path.join(here, 'preload.cjs'), path.join(here, 'preload.js')]);
 
@@ -165,8 +165,14 @@ if (!app.requestSingleInstanceLock()) {
       if (id === 'start') void supervisor.start();
       else if (id === 'stop') void supervisor.stop();
       else if (id === 'copy-url') clipboard.writeText(url);
-      else if (id === 'copy-token') clipboard.writeText(token ?? '');
-      else if (id === 'copy-curl') clipboard.writeText(trayCurlExample(url, token ?? '<token>'));
+      // The tray copies a write-only token for bucket "default" (minted in the endpoint's process),
+      // never the app's own token, which writes to every bucket.
+      else if (id === 'copy-token' || id === 'copy-curl') {
+        supervisor.trayToken().then(
+          (t) => clipboard.writeText(id === 'copy-token' ? t : trayCurlExample(url, t)),
+          (e: unknown) => new Notification({ title: 'Could not copy the token', body: (e as Error).message }).show(),
+        );
+      }
       else if (id === 'open-window') showWindow();
       else if (id === 'quit') {
         quitting = true;

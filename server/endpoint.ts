@@ -2,17 +2,41 @@
 // Used by `lpstudio serve` and by the desktop app's utilityProcess host.
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createEndpointServer, type RequestLogEntry } from './http/app.js';
-import { APP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken, setup, type SetupResult } from './meta.js';
+import { createEndpointServer, type ExtraRoutes, type RequestLogEntry } from './http/app.js';
+import { MetaStore, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
-import { createAppService } from '../app/service.js';
-import { FileProfileStore } from '../app/file-profiles.js';
-import { createBrowserMode, type BrowserMode } from './browser/routes.js';
-import { localDatabases } from './browser/databases.js';
-import { createLocalData, type SyncLocalData } from './local-data.js';
-import { REQUEST_LOG_SIZE } from '../app/host-deps.js';
-import { FileJobs } from '../app/files/file-jobs.js';
+
+/** The flags the endpoint runs with (its port is known once it listens). */
+export interface RunSettings {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  autoCreateBuckets: boolean;
+  dataDir: string;
+}
+
+/** What an extension (the browser mode `lpstudio serve` wires in) gets of the endpoint it extends. */
+export interface EndpointCore {
+  meta: MetaStore;
+  store: BucketStore;
+  dataDir: string;
+  /** The address it listens at; empty until it does. */
+  url(): string;
+  /** The request inspector's log: the last requests of the InfluxDB API, oldest first. */
+  requests(): readonly RequestLogEntry[];
+  /** Creates and removes buckets' data directories to match meta. */
+  syncBuckets(): Promise<void>;
+  settings(): RunSettings;
+  /** Changes what may change while it runs (read by the request handlers on every request). */
+  updateSettings(s: { maxBodyBytes?: number; autoCreateBuckets?: boolean }): void;
+}
+
+/** Routes served next to the InfluxDB API on paths it does not use, and what to close with the endpoint. */
+export interface EndpointExtension {
+  routes: ExtraRoutes;
+  close?(): void;
+}
 
 export interface EndpointOptions {
   dataDir: string;
@@ -24,29 +48,29 @@ export interface EndpointOptions {
   token?: string;
   maxConcurrent?: number;
   bodyIdleMs?: number;
+  /** Connection bounds (ms): request headers (default 10 s), idle keep-alive (5 s), no traffic at all (2 min). */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  socketIdleMs?: number;
   log?: (msg: string) => void;
+  /** How many of the InfluxDB API's last requests `requests()` keeps for the request inspector (default none). */
+  requestLogSize?: number;
   /** Every request; `inspected` when it is one of the request inspector's (the InfluxDB API's, not the UI's). */
   onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
-  /** Serve the UI and the app API (browser mode). Default true. */
-  ui?: boolean;
-  version?: string;
+  /**
+   * More routes (the browser mode's UI and app API), made once the endpoint's metadata and store
+   * are open. Without it the endpoint serves the InfluxDB API only.
+   */
+  extend?: (core: EndpointCore) => EndpointExtension;
 }
 
-export interface Endpoint {
+export interface Endpoint extends Omit<EndpointCore, 'url'> {
   url: string;
   host: string;
   port: number;
   /** Set when this start onboarded an empty data dir. */
   onboarding?: SetupResult;
-  meta: MetaStore;
-  store: BucketStore;
   stats(): StoreStats & { requests: number };
-  /** The browser mode, when the UI is served. */
-  browser?: BrowserMode;
-  /** The data browser's view of the stored data (browser mode's, and the desktop's through the control protocol). */
-  data: SyncLocalData;
-  /** The request inspector's log: the last requests of the InfluxDB API (not the UI's own), oldest first. */
-  requests(): readonly RequestLogEntry[];
   close(): Promise<void>;
 }
 
@@ -78,48 +102,24 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const inspected: RequestLogEntry[] = [];
   const host = o.host ?? '127.0.0.1';
   let listeningPort = o.port ?? 8086;
-  let browser: BrowserMode | undefined;
-  let files: FileJobs | undefined;
   // What may change while it runs: read by the request handlers on every request.
   const live = { maxBody: o.maxBody ?? DEFAULT_MAX_BODY, autoCreateBuckets: o.autoCreateBuckets ?? false };
-  const data = createLocalData({
+  const core: EndpointCore = {
     meta,
     store,
+    dataDir: o.dataDir,
+    url: () => url,
+    requests: () => inspected,
     syncBuckets,
-    settings: () => ({
-      host,
-      port: listeningPort,
-      maxBodyBytes: live.maxBody,
-      autoCreateBuckets: live.autoCreateBuckets,
-      dataDir: path.resolve(o.dataDir),
-    }),
+    settings: () => ({ host, port: listeningPort, maxBodyBytes: live.maxBody, autoCreateBuckets: live.autoCreateBuckets, dataDir: path.resolve(o.dataDir) }),
     updateSettings: (s) => {
       if (s.maxBodyBytes !== undefined) live.maxBody = s.maxBodyBytes;
       if (s.autoCreateBuckets !== undefined) live.autoCreateBuckets = s.autoCreateBuckets;
     },
-  });
-  if (o.ui !== false) {
-    // A fresh token for the app to write to its own endpoint, held only in memory (stored hashed).
-    const appToken = replaceAppToken(meta, APP_TOKEN_DESCRIPTION);
-    files = new FileJobs(path.join(o.dataDir, 'app', 'uploads'));
-    const service = createAppService({
-      files,
-      mode: 'browser',
-      version: o.version ?? '0.0.0',
-      dataDir: path.join(o.dataDir, 'app'),
-      profiles: new FileProfileStore(path.join(o.dataDir, 'app')),
-      endpoint: {
-        status: () => ({ state: url === '' ? 'starting' : 'running', url: url === '' ? undefined : url }),
-        token: () => appToken,
-        databases: async () => localDatabases(meta.get()),
-        requests: () => inspected,
-        data,
-      },
-    });
-    browser = createBrowserMode(meta, service, files);
-  }
+  };
+  const extension = o.extend?.(core);
   const server = createEndpointServer({
-    browser,
+    extraRoutes: extension?.routes,
     meta,
     store,
     get maxBody() {
@@ -137,12 +137,15 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       known.add(id);
     },
     maxConcurrent: o.maxConcurrent ?? 256,
-    onRequest: (e) => {
+    headersTimeoutMs: o.headersTimeoutMs,
+    keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+    socketIdleMs: o.socketIdleMs,
+    onRequest: (e, inspect) => {
       requests++;
-      const inspect = !e.path.startsWith('/app-api/') && !e.path.startsWith('/assets/') && e.path !== '/' && e.path !== '/index.html';
       if (inspect) {
         inspected.push(e);
-        if (inspected.length > REQUEST_LOG_SIZE) inspected.splice(0, inspected.length - REQUEST_LOG_SIZE);
+        const keep = o.requestLogSize ?? 0;
+        if (inspected.length > keep) inspected.splice(0, inspected.length - keep);
       }
       o.onRequest?.(e, inspect);
     },
@@ -160,19 +163,15 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   listeningPort = port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
+    ...core,
     url,
-    browser,
     host,
     port,
     onboarding,
-    meta,
-    store,
-    data,
-    requests: () => inspected,
     stats: () => ({ ...store.stats(), requests }),
     close: async () => {
       clearInterval(syncTimer);
-      files?.close();
+      extension?.close?.();
       // Stop accepting, drop idle keep-alive connections (a browser keeps some open), give
       // requests in flight a moment to finish, then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -337,6 +337,33 @@ export function replaceAppToken(meta: MetaStore, description: typeof APP_TOKEN_D
   return token;
 }
 
+/** The token the desktop's tray copies: write access to bucket "default" only, labelled so in the token list. */
+export const TRAY_TOKEN_DESCRIPTION = 'Tray: write-only token for bucket default';
+const TRAY_BUCKET = 'default';
+
+/**
+ * The tray's write-only token for bucket "default". `known` is the one the app already holds: it
+ * is given back while its record still exists (minted once, reused afterwards); otherwise (first
+ * use, the app restarted, or the user deleted it) a new one replaces any earlier record. Only the
+ * hash is stored; the token is returned to be held by the app in memory.
+ */
+export function trayWriteToken(meta: MetaStore, known?: string): { token: string; minted: boolean } {
+  const s = meta.get();
+  if (known !== undefined) {
+    const digest = hashToken(known);
+    if (s.tokens.some((t) => t.description === TRAY_TOKEN_DESCRIPTION && sameDigest(digest, t.hash))) return { token: known, minted: false };
+  }
+  const token = newToken();
+  meta.update((d) => {
+    const org = d.orgs[0];
+    const bucket = org === undefined ? undefined : d.buckets.find((b) => b.orgId === org.id && b.name === TRAY_BUCKET);
+    if (org === undefined || bucket === undefined) throw new MetaNotFoundError(`there is no bucket "${TRAY_BUCKET}" to write to: create it, then copy the token again`);
+    d.tokens = d.tokens.filter((t) => t.description !== TRAY_TOKEN_DESCRIPTION);
+    d.tokens.push({ id: newId(), description: TRAY_TOKEN_DESCRIPTION, orgId: org.id, hash: hashToken(token), read: [], write: [bucket.id] });
+  });
+  return { token, minted: true };
+}
+
 /** Database, retention policy, usernames and descriptions: not blank, at most 255 bytes, no control characters. */
 function checkText(what: string, value: string): void {
   if (value.trim() === '') throw new MetaError(`${what} must not be empty`);
@@ -425,7 +452,7 @@ function isOperatorToken(t: TokenRecord): boolean {
 /** Creates an API token; the token in clear is returned here only (just its hash is stored). */
 export function createToken(meta: MetaStore, o: { orgId: string; description: string; read: '*' | string[]; write: '*' | string[] }): { record: TokenRecord; token: string } {
   checkText('the description', o.description);
-  if (isAppToken(o)) throw new MetaError(`"${o.description}" is the description of the app's own token: choose another`);
+  if (isAppToken(o) || o.description === TRAY_TOKEN_DESCRIPTION) throw new MetaError(`"${o.description}" is the description of the app's own token: choose another`);
   const token = newToken();
   const record = meta.update((s) => {
     checkBuckets(s, o.orgId, o.read);

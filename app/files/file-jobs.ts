@@ -90,9 +90,29 @@ export type FileJobsMethod = (typeof FILE_JOBS_METHODS)[number];
 type None<T extends never> = T;
 export type UnlistedFileJobsMethods = None<Exclude<keyof FileJobsApi, FileJobsMethod>>;
 
+/** A staged file is larger than the most the host takes for one file (the host answers 413). */
+export class FileTooLargeError extends AppError {
+  constructor(readonly maxBytes: number) {
+    super('invalid', `the file is larger than ${formatBytes(maxBytes)}, the most this host takes: use "lpstudio write FILE"`);
+  }
+}
+
+/** Staging a file would take the staged copies past their total quota (the host answers 507). */
+export class StagingQuotaError extends AppError {
+  constructor(readonly quotaBytes: number) {
+    super('unavailable', `the files waiting to be uploaded would take more than ${formatBytes(quotaBytes)} on the endpoint's disk: upload or close a dropped file first, or use "lpstudio write FILE"`);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 2 ** 30 && n % 2 ** 30 === 0 ? `${n / 2 ** 30} GiB` : n >= 2 ** 20 && n % 2 ** 20 === 0 ? `${n / 2 ** 20} MiB` : `${n} bytes`;
+}
+
 export class FileJobs implements FileJobsApi {
   private readonly files = new Map<string, FileEntry>();
   private readonly uploads = new Map<string, UploadEntry>();
+  /** Bytes of copies being staged right now. */
+  private staging = 0;
 
   constructor(
     /** Where browser-mode copies of dropped files go. Left over ones (a crash) are removed now. */
@@ -117,27 +137,42 @@ export class FileJobs implements FileJobsApi {
     return this.add(file, name, size, false, o);
   }
 
-  /** A file sent to the host as a stream (browser mode): copied to the stage directory first. */
-  async stage(body: Readable, name: string, o: OpenOptions & { maxBytes: number }): Promise<FileState> {
+  /** Bytes the staged copies take (the open ones, and those being copied now). */
+  stagedBytes(): number {
+    let n = this.staging;
+    for (const f of this.files.values()) if (f.staged) n += f.state.size;
+    return n;
+  }
+
+  /**
+   * A file sent to the host as a stream (browser mode): copied to the stage directory first.
+   * `maxBytes` bounds this file, `quotaBytes` all staged copies together (StagingQuotaError).
+   */
+  async stage(body: Readable, name: string, o: OpenOptions & { maxBytes: number; quotaBytes?: number }): Promise<FileState> {
     const id = randomUUID();
     const file = path.join(this.stageDir, id); // never a name the client sent
     let size = 0;
-    const limit = async function* (src: AsyncIterable<Buffer>) {
-      for await (const b of src) {
+    // The body is read without being destroyed when a limit stops it, so the host can still answer.
+    const limited = async function* (this: FileJobs) {
+      for await (const b of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         size += b.length;
-        if (size > o.maxBytes) throw new AppError('invalid', `the file is larger than ${o.maxBytes} bytes, the most this host takes: use "lpstudio write FILE"`);
+        this.staging += b.length;
+        if (size > o.maxBytes) throw new FileTooLargeError(o.maxBytes);
+        if (o.quotaBytes !== undefined && this.stagedBytes() > o.quotaBytes) throw new StagingQuotaError(o.quotaBytes);
         yield b;
       }
-    };
+    }.bind(this);
     const out = createWriteStream(file, { mode: 0o600 });
     try {
-      await pipeline(body, limit, out);
+      await pipeline(limited, out);
     } catch (e) {
       // The file is opened asynchronously: remove it only once the stream has closed, or a late
       // open would leave a partial copy behind.
       await new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve())));
       rmSync(file, { force: true });
       throw e;
+    } finally {
+      this.staging -= size;
     }
     return this.add(file, name, size, true, { dialect: o.dialect, precision: o.precision, target: o.target }, id);
   }

@@ -1,11 +1,10 @@
-// The HTTP server of the embedded endpoint: routing, bounds on every request (header and body
-// timeouts, a cap on concurrent requests, body size), InfluxDB's headers, and a log of recent
-// requests for the request inspector.
+// The HTTP server of the embedded endpoint: routing, bounds on every request and connection
+// (header, idle and body timeouts, header size, a cap on requests in flight, body size),
+// InfluxDB's headers, and a log of recent requests for the request inspector.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
-import type { BrowserMode } from '../browser/routes.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
 export interface RequestLogEntry {
@@ -35,27 +34,49 @@ export interface RequestLogEntry {
   responseBody?: string;
 }
 
-export interface AppOptions extends WriteContext {
-  maxConcurrent: number;
-  /** The UI and the app API (browser mode), on paths InfluxDB does not use. */
-  browser?: BrowserMode;
-  onRequest?: (entry: RequestLogEntry) => void;
+/**
+ * More routes on paths the InfluxDB API does not use (the browser mode's UI and app API, wired in
+ * by `lpstudio serve`). Their requests are not the request inspector's.
+ */
+export interface ExtraRoutes {
+  /** Whether this path is one of these routes' (else the InfluxDB API's, or a 404). */
+  owns(url: URL): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
+export interface AppOptions extends WriteContext {
+  maxConcurrent: number;
+  /** Longest a client may take to send its request headers (ms). */
+  headersTimeoutMs?: number;
+  /** Longest a whole request may take to arrive (ms). */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept open (ms). */
+  keepAliveTimeoutMs?: number;
+  /** A connection with no traffic either way for this long is closed (ms). */
+  socketIdleMs?: number;
+  extraRoutes?: ExtraRoutes;
+  /** Every answered request; `inspected` when it is the InfluxDB API's (not an extra route's). */
+  onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
+}
+
+/** Request line and headers, in bytes (Node's default, said here: a larger header block gets 431). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 export function createEndpointServer(o: AppOptions): Server {
-  let inFlight = 0;
+  const slots = new InFlightSlots(o.maxConcurrent);
   let nextId = 1;
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1000 }, (req, res) => {
     const started = performance.now();
     const info: WriteInfo = {};
     commonHeaders(res);
     const url = new URL(req.url ?? '/', 'http://endpoint');
+    const extra = o.extraRoutes?.owns(url) === true;
     const requestHeaders = maskedRequestHeaders(req);
-    const response = captureResponse(res);
+    // The inspector's view of the answer (only the InfluxDB API's requests are inspected).
+    const response: () => { headers?: [string, string][]; body?: string } = extra ? () => ({}) : captureResponse(res);
     // A body the handler never read (refused before: auth, db, method) is read here, bounded, for the log.
     let unread: Promise<Buffer> | undefined;
     res.on('finish', () => {
-      inFlight--;
       const id = nextId++;
       const time = new Date().toISOString();
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
@@ -82,16 +103,19 @@ export function createEndpointServer(o: AppOptions): Server {
         responseHeaders,
         responseBody,
       });
-      if (unread === undefined) o.onRequest?.(entry(info.body));
-      else void unread.then((b) => o.onRequest?.(entry(b.length > 0 ? b : undefined)));
+      if (unread === undefined) o.onRequest?.(entry(info.body), !extra);
+      else void unread.then((b) => o.onRequest?.(entry(b.length > 0 ? b : undefined), !extra));
     });
-    inFlight++;
-    if (inFlight > o.maxConcurrent) {
+    // A slot is held for as long as the exchange lasts, however it ends: answered, or the client
+    // hung up mid-body or mid-answer ('close' comes in every case, once).
+    const release = slots.acquire();
+    if (release === null) {
       req.resume();
       sendError(res, new HttpError('too many requests', `more than ${o.maxConcurrent} requests at once; retry shortly`, {}, { 'Retry-After': '1' }));
       return;
     }
-    route(req, res, url, o, info).catch((e: unknown) => {
+    res.once('close', release);
+    (extra ? o.extraRoutes!.handle(req, res, url) : route(req, res, url, o, info)).catch((e: unknown) => {
       const err = e instanceof HttpError ? e : internal(e);
       info.error = err.message;
       if (!req.complete) {
@@ -101,11 +125,41 @@ export function createEndpointServer(o: AppOptions): Server {
       sendError(res, err);
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // bodies are bounded by the idle timeout instead, so large uploads finish
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
+  // Bodies are bounded by the body reader's idle timeout and minimum rate (a 408), so a large
+  // upload that keeps coming finishes; an hour for the whole request is only the backstop for
+  // bodies nobody reads (drained after the answer).
+  server.requestTimeout = o.requestTimeoutMs ?? 3600_000;
+  server.keepAliveTimeout = o.keepAliveTimeoutMs ?? 5_000;
   server.maxHeadersCount = 100;
+  // A connection where nothing moves either way (a client that stopped reading its answer) goes.
+  server.setTimeout(o.socketIdleMs ?? 120_000, (socket) => socket.destroy());
   return server;
+}
+
+/**
+ * The cap on requests in flight: acquire() gives a release function (null when all slots are
+ * taken). Releasing is idempotent, so a release from both 'finish' and 'close', or twice, can
+ * never free another request's slot, and the count can never drift below what is really held.
+ */
+export class InFlightSlots {
+  private held = 0;
+  constructor(readonly max: number) {}
+
+  get inFlight(): number {
+    return this.held;
+  }
+
+  acquire(): (() => void) | null {
+    if (this.held >= this.max) return null;
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+    };
+  }
 }
 
 function internal(e: unknown): HttpError {
@@ -149,7 +203,6 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       return;
     }
     default:
-      if (o.browser !== undefined && (await o.browser.handle(req, res, url))) return;
       req.resume();
       throw new HttpError('not found', 'path not found');
   }

@@ -1,7 +1,8 @@
 // Reads a request body within bounds: the size limit applies to the decompressed bytes
 // (InfluxDB 1.x only checks the compressed size, 2.x has no limit), an oversized
 // Content-Length is refused before reading, a stalled body times out, and a corrupt gzip
-// stream is the client's error (400), never a 500.
+// stream is the client's error (400), never a 500. A body that stalls, or trickles in slower
+// than a minimum rate once the first idle window has passed, is cut with a 408.
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { HttpError } from './respond.js';
@@ -10,7 +11,11 @@ export interface BodyLimits {
   maxBytes: number;
   /** Longest pause between two chunks of the body. */
   idleMs: number;
+  /** Slowest average rate a body may arrive at, checked once it has taken longer than idleMs (default 512 bytes/s). */
+  minBytesPerSec?: number;
 }
+
+export const MIN_BODY_RATE = 512;
 
 const tooLarge = (max: number) =>
   new HttpError('request too large', `unable to read data: points batch is too large (the limit is ${max} bytes after decompression; split the write or raise --max-body)`);
@@ -22,6 +27,9 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
   if (!gzip && declared > limits.maxBytes) return Promise.reject(tooLarge(limits.maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const started = performance.now();
+    const minRate = limits.minBytesPerSec ?? MIN_BODY_RATE;
+    let received = 0;
     let size = 0;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
@@ -46,7 +54,14 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     // Big output chunks: the default 16 KiB makes a 2 MB batch a hundred callbacks (3x slower).
     const source = gzip ? req.pipe(createGunzip({ chunkSize: 256 * 1024 })) : req;
     arm();
-    req.on('data', arm);
+    req.on('data', (c: Buffer) => {
+      arm();
+      received += c.length;
+      const elapsed = performance.now() - started;
+      if (elapsed > limits.idleMs && (received * 1000) / elapsed < minRate) {
+        finish(new HttpError('request timeout', `request body too slow: ${received} bytes in ${Math.round(elapsed / 1000)} s (under ${minRate} bytes/s)`));
+      }
+    });
     source.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limits.maxBytes) {

@@ -22,7 +22,7 @@ const seen: string[] = [];
 async function call(method: string, input: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(`${app.url}/app-api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers },
+    headers: { Origin: app.url, 'Content-Type': 'application/json', Cookie: cookie, ...headers },
     body: JSON.stringify(input),
   });
   const text = await res.text();
@@ -59,7 +59,7 @@ describe('sign-in', () => {
     const line = new RegExp(`^browser mode: ${app.url.replace(/\./g, '\\.')}/#code=([A-Za-z0-9_-]{24}) \\(one-time sign-in link, 10 minutes`, 'm');
     const code = line.exec(app.stdout())![1];
     expect((await call('sign-in', { code }, { Origin: 'https://evil.example' })).status).toBe(403);
-    const first = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+    const first = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
     expect(first.status).toBe(200);
     expect(first.headers.get('set-cookie')).toMatch(/^lpstudio_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
     expect((await call('sign-in', { code })).body.message).toMatch(/already used or has expired/);
@@ -71,7 +71,7 @@ describe('sign-in', () => {
   });
 
   it('signs in with the operator token', async () => {
-    const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+    const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
     expect(res.status).toBe(200);
     cookie = res.headers.get('set-cookie')!.split(';')[0];
     expect((await call('info', {})).body).toMatchObject({ mode: 'browser', endpoint: { state: 'running', url: app.url }, secrets: { protected: false, backend: 'data-dir-file' } });
@@ -79,7 +79,7 @@ describe('sign-in', () => {
 
   it('refuses cross-site calls and non-JSON bodies', async () => {
     expect((await call('info', {}, { Origin: 'https://evil.example' })).status).toBe(403);
-    const res = await fetch(`${app.url}/app-api/info`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'text/plain' }, body: '{}' });
+    const res = await fetch(`${app.url}/app-api/info`, { method: 'POST', headers: { Origin: app.url, Cookie: cookie, 'Content-Type': 'text/plain' }, body: '{}' });
     expect(res.status).toBe(400);
   });
 });
@@ -186,7 +186,7 @@ describe('history', () => {
     expect(tokenAfter[0].hash).not.toBe(tokenBefore[0].hash);
     cookie = '';
     expect((await call('listHistory', {})).status).toBe(401);
-    const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+    const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
     cookie = res.headers.get('set-cookie')!.split(';')[0];
     expect((await call('listHistory', {})).body).toEqual(before);
     expect((await call('listHistory', { query: 'via=basic' })).body).toHaveLength(1);

@@ -1,5 +1,5 @@
 // The desktop's endpoint supervisor with a real endpoint process (a Node fork of
-// dist/server/host.js, speaking the same messages as Electron's utilityProcess): it starts the
+// dist/cli/endpoint-host.js, speaking the same messages as Electron's utilityProcess): it starts the
 // endpoint, restarts it after the process is killed, and stops it; the data browser, the
 // request inspector and the dropped files' jobs (summaries and uploads in the endpoint's
 // process) through it, as electron/main.ts wires them into the app service.
@@ -14,13 +14,14 @@ import { createAppService } from '../../app/service.js';
 import { EndpointSupervisor, type EndpointChild } from '../../electron/endpoint-supervisor.js';
 import { parse } from '../../lineprotocol/parse.js';
 import { startEndpoint } from '../../server/endpoint.js';
+import { createLocalData } from '../../cli/local-data.js';
 import { repoRoot } from '../support/shared.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
 function spawnHost(): EndpointChild {
-  const c = fork(path.join(repoRoot, 'dist/server/host.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const c = fork(path.join(repoRoot, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   children.push(c);
   return {
     postMessage: (m) => c.send(m as object),
@@ -151,7 +152,7 @@ describe('endpoint supervisor', () => {
 
       // A refusal in the endpoint process arrives as the same AppError browser mode gives.
       const browser = await startEndpoint({ dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-browser-')), port: 0, log: () => {} });
-      const expected = await refusal(() => browser.data.createBucket('later', 'forever')).finally(() => browser.close());
+      const expected = await refusal(() => createLocalData(browser).createBucket('later', 'forever')).finally(() => browser.close());
       expect(expected).toMatchObject({ code: 'invalid', message: expect.stringMatching(/^invalid retention "forever"/) });
       const refused = await refusal(() => sup.data.createBucket('later', 'forever'));
       expect([refused.code, refused.message]).toEqual([expected.code, expected.message]);
@@ -232,5 +233,23 @@ describe('endpoint supervisor', () => {
     } finally {
       await sup.stop();
     }
+  });
+
+  it("gets the tray's write-only token from the endpoint process, once, and the same one after a restart", async () => {
+    const sup = new EndpointSupervisor({ spawn: spawnHost, dataDir: mkdtempSync(path.join(tmpdir(), 'lpstudio-sup-tray-')), port: 0, backoffMs: [50] });
+    await expect(sup.trayToken()).rejects.toMatchObject({ code: 'unavailable' });
+    const { url } = await sup.start();
+    const token = await sup.trayToken();
+    expect(await sup.trayToken()).toBe(token);
+    const write = await fetch(`${url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body: 'tray v=1 1700000000000000000' });
+    expect(write.status).toBe(204);
+    // It has no access beyond writing to "default": it cannot manage, or sign in anywhere.
+    const list = await sup.data.tokens();
+    expect(list.filter((t) => t.description === 'Tray: write-only token for bucket default')).toEqual([expect.objectContaining({ read: [], app: false })]);
+    await sup.stop();
+    await sup.start();
+    expect(await sup.trayToken()).toBe(token);
+    expect((await sup.data.tokens()).filter((t) => t.description === 'Tray: write-only token for bucket default')).toHaveLength(1);
+    await sup.stop();
   });
 });

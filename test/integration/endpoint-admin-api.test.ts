@@ -10,7 +10,7 @@ let app: RunningServer;
 let cookie = '';
 
 async function call(method: string, input: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/app-api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
+  const res = await fetch(`${app.url}/app-api/${method}`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -44,7 +44,7 @@ function expectNoSecrets(answer: unknown, secrets: string[]): void {
 
 beforeAll(async () => {
   app = await startServer({ args: ['--max-body', '2000000'] });
-  const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+  const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
   cookie = res.headers.get('set-cookie')!.split(';')[0];
 });
 
@@ -136,7 +136,7 @@ describe('access management over the app API', () => {
     // An operator token (all buckets) can sign in; deleting it is fine while another operator token is left.
     const ops = await call('createToken', { description: 'ops', write: 'all' });
     expect((await call('listTokens', {})).body).toContainEqual({ id: ops.body.id, description: 'ops', read: '*', write: '*', app: false });
-    const signIn = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: ops.body.token }) });
+    const signIn = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: ops.body.token }) });
     expect(signIn.status).toBe(200);
     expect((await call('deleteToken', { id: ops.body.id })).status).toBe(200);
 

@@ -12,12 +12,12 @@ let app: RunningServer;
 let cookie = '';
 
 async function call(method: string, input: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/app-api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
+  const res = await fetch(`${app.url}/app-api/${method}`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
   return { status: res.status, body: await res.json() };
 }
 
 async function sendFile(name: string, body: Uint8Array | string, headers: Record<string, string> = { 'X-Lpstudio-File': '1' }, query = ''): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}/app-api/files?name=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', Cookie: cookie, ...headers }, body: body as BodyInit });
+  const res = await fetch(`${app.url}/app-api/files?name=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/octet-stream', Cookie: cookie, ...headers }, body: body as BodyInit });
   return { status: res.status, body: await res.json() };
 }
 
@@ -55,7 +55,7 @@ async function stored(measurement: string): Promise<number> {
 
 beforeAll(async () => {
   app = await startServer();
-  const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+  const res = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
   cookie = res.headers.get('set-cookie')!.split(';')[0];
 });
 

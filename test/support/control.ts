@@ -1,6 +1,6 @@
-// Drives an EndpointController (server/control.ts) in this process, as the desktop's supervisor
+// Drives an EndpointController (cli/endpoint-control.ts) in this process, as the desktop's supervisor
 // does over its message port: send a message with a fresh id, get the reply with that id.
-import { EndpointController, type ControlReply } from '../../server/control.js';
+import { EndpointController, type ControlReply } from '../../cli/endpoint-control.js';
 
 export function controlHarness() {
   const posted: ControlReply[] = [];

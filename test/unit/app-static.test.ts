@@ -1,4 +1,4 @@
-// Browser mode's static files (server/browser/static.ts) over real HTTP on loopback, from a
+// Browser mode's static files (cli/browser/static.ts) over real HTTP on loopback, from a
 // temporary root: the "not built" answer, content types, the CSP on the page, and no way out of
 // the root (raw request targets, so nothing normalises them on the way).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../app/csp.js';
-import { serveStatic } from '../../server/browser/static.js';
+import { serveStatic } from '../../cli/browser/static.js';
 
 let base: string;
 let root: string;

@@ -1,4 +1,4 @@
-// The control protocol's data calls (server/control.ts) with a real endpoint in this process:
+// The control protocol's data calls (cli/endpoint-control.ts) with a real endpoint in this process:
 // only LocalData's methods, each with its exact arguments as the app API validates them; a
 // malformed call is refused with a clear 'invalid' reply before anything reads or changes the
 // store, and a refusal inside the endpoint comes back with its AppError code and sentence

@@ -1,4 +1,4 @@
-// The control protocol's files calls (server/control.ts) with a real endpoint in this process:
+// The control protocol's files calls (cli/endpoint-control.ts) with a real endpoint in this process:
 // only FileJobsApi's methods, each with its exact arguments (absolute paths of the app's file
 // types, IDs, an upload target's shape, bounded numbers); a malformed call gets an 'invalid'
 // reply that never repeats a secret, before any file is opened; a valid one is answered by the

@@ -1,12 +1,16 @@
 // The endpoint's message-based control interface, for hosting it in another process (the
 // desktop app's utilityProcess, or a Node child process): start, stop, status, stats, the data
-// browser's LocalData methods, and the dropped files' jobs (FileJobsApi: summaries and uploads
-// run here, off Electron's main thread). Every incoming message is untrusted and validated;
-// replies carry the request's id.
+// browser's LocalData methods, the dropped files' jobs (FileJobsApi: summaries and uploads run
+// here, off Electron's main thread) and the tray's write-only token. The endpoint it starts
+// serves the InfluxDB API only: no UI and no app API (the desktop's window talks to its main
+// process over IPC). Every incoming message is untrusted and validated; replies carry the
+// request's id.
 import path from 'node:path';
 import { z } from 'zod';
-import { startEndpoint, type Endpoint } from './endpoint.js';
-import type { RequestLogEntry } from './http/app.js';
+import { startEndpoint, type Endpoint } from '../server/endpoint.js';
+import type { RequestLogEntry } from '../server/http/app.js';
+import { MetaError, trayWriteToken } from '../server/meta.js';
+import { createLocalData, type SyncLocalData } from './local-data.js';
 import { AppError, appApi, FILE_TYPES, Precision, SendRequest, type AppErrorBody } from '../app/contract.js';
 import { FILE_JOBS_METHODS, FileJobs, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
 import { LOCAL_DATA_METHODS, type LocalData, type LocalDataMethod } from '../app/host-deps.js';
@@ -112,6 +116,9 @@ export const ControlRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop'), id: z.number().int() }),
   z.object({ type: z.literal('status'), id: z.number().int() }),
   z.object({ type: z.literal('stats'), id: z.number().int() }),
+  // The tray's write-only token for bucket "default": `known` (the one the app holds) comes back
+  // while it is still valid, else a new one is minted (the secret exists only in this reply).
+  z.object({ type: z.literal('trayToken'), id: z.number().int(), known: z.string().min(1).max(4096).optional() }),
   // Arguments are checked per method (DataArgs) once the method is known.
   z.object({ type: z.literal('data'), id: z.number().int(), method: z.enum(LOCAL_DATA_METHODS), args: z.array(z.unknown()).max(4) }),
   // Likewise, FilesArgs.
@@ -134,6 +141,8 @@ export interface ControlPort {
 
 export class EndpointController {
   private endpoint: Endpoint | null = null;
+  /** The data browser's view of the running endpoint's data. */
+  private localData: SyncLocalData | null = null;
   private state: EndpointState = 'stopped';
   private lastError = '';
   /** The running endpoint's data directory: where the file jobs keep their directory. */
@@ -156,6 +165,7 @@ export class EndpointController {
     // A data call's failure is its own: it never changes the endpoint's state.
     if (msg.type === 'data') return this.data(msg.id, msg.method, msg.args);
     if (msg.type === 'files') return this.fileJobs(msg.id, msg.method, msg.args);
+    if (msg.type === 'trayToken') return this.trayToken(msg.id, msg.known);
     try {
       switch (msg.type) {
         case 'start': {
@@ -169,6 +179,7 @@ export class EndpointController {
             log: (m) => process.stderr.write(m + '\n'),
             onRequest: (entry, inspected) => this.port.post({ type: 'request', entry, inspected }),
           });
+          this.localData = createLocalData(this.endpoint);
           this.state = 'running';
           this.dataDir = msg.options.dataDir;
           this.port.post({ type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint.url, token: this.endpoint.onboarding?.token });
@@ -182,6 +193,7 @@ export class EndpointController {
           if (e !== null) {
             this.state = 'stopping';
             this.endpoint = null;
+            this.localData = null;
             await e.close();
           }
           this.state = 'stopped';
@@ -208,9 +220,22 @@ export class EndpointController {
   }
 
   private data(id: number, method: LocalDataMethod, raw: unknown[]): void {
+    const d = this.localData;
+    if (d === null || this.state !== 'running') return this.fail(id, 'unavailable', 'the endpoint is not running: start it, then try again');
+    this.answer(id, 'data', method, DataArgs[method], raw, (args) => (d[method] as (...a: unknown[]) => unknown)(...args));
+  }
+
+  private trayToken(id: number, known: string | undefined): void {
     const e = this.endpoint;
-    if (e === null || this.state !== 'running') return this.fail(id, 'unavailable', 'the endpoint is not running: start it, then try again');
-    this.answer(id, 'data', method, DataArgs[method], raw, (args) => (e.data[method] as (...a: unknown[]) => unknown)(...args));
+    if (e === null || this.state !== 'running') return this.fail(id, 'unavailable', 'the endpoint is not running: start it, then copy the token again');
+    this.answer(id, 'trayToken', 'trayToken', z.tuple([]), [], () => {
+      try {
+        return trayWriteToken(e.meta, known).token;
+      } catch (err) {
+        if (err instanceof MetaError) throw new AppError('not-found', err.message);
+        throw err;
+      }
+    });
   }
 
   private fileJobs(id: number, method: FileJobsMethod, raw: unknown[]): void {

@@ -1,14 +1,18 @@
 // The browser mode of `lpstudio serve`: the renderer at `/`, and the app API over HTTP
-// (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in.
+// (`POST /app-api/<method>`, one contract with the desktop's IPC) behind a sign-in. Both answer
+// only to the Host names the endpoint was bound for, and a call that changes anything only from
+// the endpoint's own page (its Origin).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AppError, Dialect, dispatchCall, FILE_TYPES, HTTP_FILES_PATH, HTTP_PREFIX, Precision, ProfileKind, type AppHandlers } from '../../app/contract.js';
-import type { FileJobs } from '../../app/files/file-jobs.js';
-import { hashToken, sameDigest, type MetaStore } from '../meta.js';
-import { readBody } from '../http/body.js';
-import { HttpError } from '../http/respond.js';
+import { FileTooLargeError, StagingQuotaError, type FileJobs } from '../../app/files/file-jobs.js';
+import type { ExtraRoutes } from '../../server/http/app.js';
+import { hashToken, sameDigest, type MetaStore } from '../../server/meta.js';
+import { readBody } from '../../server/http/body.js';
+import { HttpError } from '../../server/http/respond.js';
+import { checkHost, checkOrigin } from './hosts.js';
 import { Sessions, sessionCookie } from './sessions.js';
-import { serveStatic } from './static.js';
+import { isStaticPath, serveStatic } from './static.js';
 
 // A send's body may be 64 Mi characters; JSON escaping (\n, \", \\) can double it.
 const MAX_CALL_BYTES = 2 * 64 * 1024 * 1024 + 1024 * 1024;
@@ -16,18 +20,34 @@ const SignIn = z.union([z.object({ token: z.string().min(1).max(4096) }).strict(
 
 const STATUS: Record<AppError['code'], number> = { invalid: 400, unauthorized: 401, 'not-found': 404, unprotected: 409, unavailable: 503, internal: 500 };
 
-export interface BrowserMode {
+export interface BrowserMode extends ExtraRoutes {
   sessions: Sessions;
-  /** Handles the UI's paths; false for every other path (the InfluxDB API's). */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
 }
 
 /** Largest file browser mode takes (it is copied to the data directory first). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024 * 1024;
+/** Most bytes all staged files may take together. */
+export const STAGE_QUOTA_BYTES = 4 * 1024 * 1024 * 1024;
 const FileQuery = z.object({ name: z.string().min(1).max(255), precision: Precision.default('ns'), dialect: Dialect.default('influxdb2'), target: ProfileKind.optional() }).strict();
 
-export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: FileJobs): BrowserMode {
-  const sessions = new Sessions();
+export interface BrowserModeOptions {
+  meta: MetaStore;
+  service: AppHandlers;
+  files: FileJobs;
+  sessions: Sessions;
+  /** The Host header values the UI and the app API answer to (see hosts.ts). */
+  hosts: () => ReadonlySet<string>;
+  /** The endpoint's address, named to a request that came for another host. */
+  url: () => string;
+  /** Bounds of the staged files: each one, and all together (default MAX_FILE_BYTES, STAGE_QUOTA_BYTES). */
+  maxFileBytes?: number;
+  stageQuotaBytes?: number;
+}
+
+export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
+  const { meta, service, files, sessions } = o;
+  const maxFileBytes = o.maxFileBytes ?? MAX_FILE_BYTES;
+  const stageQuota = o.stageQuotaBytes ?? STAGE_QUOTA_BYTES;
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
@@ -78,59 +98,80 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: 
       return fail(res, 'invalid', `"${q.data.name}" is not a line-protocol file: drop a .lp, .txt or .gz file`);
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > MAX_FILE_BYTES) {
+    if (declared > maxFileBytes) {
       req.resume();
-      return json(res, 413, { code: 'invalid', message: `the file is larger than ${MAX_FILE_BYTES / 2 ** 30} GiB: use "lpstudio write FILE"` });
+      return json(res, 413, { code: 'invalid', message: new FileTooLargeError(maxFileBytes).message });
+    }
+    if (files.stagedBytes() + declared > stageQuota) {
+      req.resume();
+      return json(res, 507, { code: 'unavailable', message: new StagingQuotaError(stageQuota).message });
     }
     let aborted = false;
     req.on('aborted', () => (aborted = true));
     // A body that stops coming is cut (its partial copy is removed) rather than held forever.
     req.setTimeout(60_000, () => req.destroy(new Error('the file stopped arriving for 60 s')));
     try {
-      json(res, 200, await files.stage(req, q.data.name, { precision: q.data.precision, dialect: q.data.dialect, target: q.data.target, maxBytes: MAX_FILE_BYTES }));
+      json(res, 200, await files.stage(req, q.data.name, { precision: q.data.precision, dialect: q.data.dialect, target: q.data.target, maxBytes: maxFileBytes, quotaBytes: stageQuota }));
     } catch (e) {
       if (aborted || req.destroyed) return; // the page went away mid-file: nothing to answer
+      if (e instanceof StagingQuotaError || e instanceof FileTooLargeError) {
+        req.resume();
+        return json(res, e instanceof StagingQuotaError ? 507 : 413, { code: e.code, message: e.message });
+      }
       throw e;
     }
   };
 
   return {
     sessions,
+    owns: (url) => isStaticPath(url.pathname) || url.pathname.startsWith(HTTP_PREFIX),
     async handle(req, res, url) {
-      if (serveStatic(req, res, url.pathname)) return true;
-      if (!url.pathname.startsWith(HTTP_PREFIX)) return false;
+      // Another name for this address (DNS rebinding): neither the UI nor the app API answers.
+      const host = checkHost(o.hosts(), req.headers.host, o.url());
+      if (!host.ok) {
+        req.resume();
+        json(res, host.status, { code: 'unauthorized', message: host.message });
+        return;
+      }
+      if (isStaticPath(url.pathname)) {
+        if (!serveStatic(req, res, url.pathname)) {
+          req.resume();
+          json(res, 405, { code: 'invalid', message: `use GET for ${url.pathname}` }, { Allow: 'GET, HEAD' });
+        }
+        return;
+      }
       const name = url.pathname.slice(HTTP_PREFIX.length);
       try {
         if (name === 'session' && req.method === 'GET') {
           req.resume();
           json(res, 200, { signedIn: sessions.valid(req.headers.cookie) });
-          return true;
+          return;
         }
         if (req.method !== 'POST') {
           req.resume();
           json(res, 405, { code: 'invalid', message: `use POST for ${url.pathname}` }, { Allow: 'POST' });
-          return true;
+          return;
         }
-        // Cross-site requests are refused: a page elsewhere must not drive the app.
-        const origin = req.headers.origin;
-        if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+        // Only the endpoint's own page may call: a page elsewhere must not drive the app.
+        const origin = checkOrigin(req.headers.host!, req.headers.origin);
+        if (!origin.ok) {
           req.resume();
-          json(res, 403, { code: 'unauthorized', message: 'cross-origin requests to the app API are refused' });
-          return true;
+          json(res, origin.status, { code: 'unauthorized', message: origin.message });
+          return;
         }
         if (url.pathname === HTTP_FILES_PATH) {
           if (!sessions.valid(req.headers.cookie)) {
             req.resume();
             fail(res, 'unauthorized', 'sign in first');
-            return true;
+            return;
           }
           await receiveFile(req, res, url);
-          return true;
+          return;
         }
         if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
           req.resume();
           fail(res, 'invalid', 'send the call as Content-Type: application/json');
-          return true;
+          return;
         }
         if (name === 'sign-in') {
           // Small cap: this body is read before anyone is known.
@@ -139,21 +180,21 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: 
           const ok = 'token' in r.data ? tokenValid(r.data.token) : sessions.useCode(r.data.code);
           if (!ok) {
             fail(res, 'unauthorized', 'token' in r.data ? 'that token is not an operator token of this endpoint' : 'that sign-in link was already used or has expired: sign in with a token');
-            return true;
+            return;
           }
-          json(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(sessions.create()) });
-          return true;
+          json(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(sessions.create(), sessions.limits) });
+          return;
         }
         if (name === 'sign-out') {
           req.resume();
           sessions.end(req.headers.cookie);
-          json(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie('x').replace(/Max-Age=\d+/, 'Max-Age=0') });
-          return true;
+          json(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie('x', sessions.limits).replace(/Max-Age=\d+/, 'Max-Age=0') });
+          return;
         }
         if (!sessions.valid(req.headers.cookie)) {
           req.resume();
           fail(res, 'unauthorized', 'sign in first');
-          return true;
+          return;
         }
         json(res, 200, await dispatchCall(service, name, await readJson(req, MAX_CALL_BYTES)));
       } catch (e) {
@@ -170,7 +211,6 @@ export function createBrowserMode(meta: MetaStore, service: AppHandlers, files: 
           fail(res, 'internal', 'the app API failed; see the server log');
         }
       }
-      return true;
     },
   };
 }

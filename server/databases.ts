@@ -1,6 +1,6 @@
 // The endpoint's databases as a 1.x client sees them: virtual mappings of bucket names
 // ("db" → db/autogen, "db/rp" → db/rp) and explicit DBRP mappings.
-import type { MetaState } from '../meta.js';
+import type { MetaState } from './meta.js';
 
 export function localDatabases(meta: Readonly<MetaState>): { db: string; rps: string[] }[] {
   const dbs = new Map<string, Set<string>>();

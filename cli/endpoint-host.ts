@@ -1,7 +1,7 @@
 // Entry point for hosting the endpoint in a separate process: Electron's utilityProcess
 // (messages through process.parentPort) or a Node child process (process.send). Never runs on
 // Electron's main thread.
-import { EndpointController } from './control.js';
+import { EndpointController } from './endpoint-control.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -18,6 +18,6 @@ if (parentPort !== undefined) {
   process.on('message', (m) => void controller.handle(m));
   process.on('disconnect', () => process.exit(0));
 } else {
-  process.stderr.write('server/host.js is started by the desktop app or a parent process; use "lpstudio serve" to run the endpoint from a terminal\n');
+  process.stderr.write('cli/endpoint-host.js is started by the desktop app or a parent process; use "lpstudio serve" to run the endpoint from a terminal\n');
   process.exit(2);
 }

@@ -1,8 +1,8 @@
 // The endpoint's stored data as the app's data browser sees it (app/host-deps.ts `LocalData`):
 // buckets, measurements, points, export, and access management. One implementation, used in
 // the endpoint's own process: by browser mode directly, by the desktop through the control
-// protocol (server/control.ts).
-import type { MetaStore } from './meta.js';
+// protocol (cli/endpoint-control.ts).
+import type { MetaStore } from '../server/meta.js';
 import {
   isAppToken,
   createBucket,
@@ -16,23 +16,14 @@ import {
   MetaError,
   MetaNotFoundError,
   parseRetention,
-} from './meta.js';
-import type { BucketStore } from './store/api.js';
+} from '../server/meta.js';
 import { serializePoint } from '../lineprotocol/serialize.js';
-import { mappings } from './http/dbrp.js';
+import { mappings } from '../server/http/dbrp.js';
+import type { EndpointCore } from '../server/endpoint.js';
 import { AppError, type EndpointSettings } from '../app/contract.js';
 import type { LocalData } from '../app/host-deps.js';
 
-export interface LocalDataOptions {
-  meta: MetaStore;
-  store: BucketStore;
-  /** Creates and removes buckets' data directories to match meta. */
-  syncBuckets: () => Promise<void>;
-  /** The flags the endpoint runs with (its port is known once it listens). */
-  settings: () => EndpointSettings;
-  /** Applies a change of the live settings (the endpoint reads them on every request). */
-  updateSettings: (s: { maxBodyBytes?: number; autoCreateBuckets?: boolean }) => void;
-}
+export type LocalDataOptions = Pick<EndpointCore, 'meta' | 'store' | 'syncBuckets' | 'settings' | 'updateSettings'>;
 
 /** Synchronous methods: what the endpoint process answers without waiting. */
 export type SyncLocalData = { [M in keyof LocalData]: (...a: Parameters<LocalData[M]>) => Awaited<ReturnType<LocalData[M]>> };

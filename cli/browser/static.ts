@@ -25,10 +25,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Answers GET/HEAD for `/`, `/index.html` and `/assets/…`; false when the path is not the UI's. */
+/** The UI's paths: `/`, `/index.html` and `/assets/…`. */
+export function isStaticPath(pathname: string): boolean {
+  return pathname === '/' || pathname === '/index.html' || pathname.startsWith('/assets/');
+}
+
+/** Answers GET/HEAD for the UI's paths; false when the path is not the UI's, or for another method. */
 export function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, root = RENDERER_DIR): boolean {
   const isIndex = pathname === '/' || pathname === '/index.html';
-  if (!isIndex && !pathname.startsWith('/assets/')) return false;
+  if (!isStaticPath(pathname)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   req.resume();
   res.setHeader('X-Content-Type-Options', 'nosniff');
