@@ -4,9 +4,10 @@
 // constant time. Every change is written atomically (temp file, fsync, rename, fsync dir), and
 // a running server picks up changes made by the CLI on the next request.
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicSync } from './fs/atomic-file.js';
 import type { BucketInfo } from './store/api.js';
 
 export interface Org {
@@ -216,21 +217,7 @@ export class MetaStore {
   }
 
   private save(state: MetaState): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeFileSync(fd, JSON.stringify(state, null, 1));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dir = openSync(this.dataDir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileAtomicSync(this.file, JSON.stringify(state, null, 1), { mode: 0o600 });
     this.mtimeMs = statSync(this.file).mtimeMs;
   }
 }

@@ -19,7 +19,8 @@ import { nowNs } from '../../lineprotocol/precision.js';
 import type { FieldType, Point } from '../../lineprotocol/types.js';
 import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreStats, WalWrite, WriteOutcome } from './api.js';
 import { applyPoints, type ApplyOutcome } from './apply.js';
-import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, writeFileAtomicSync, type SyncCounter } from './durable.js';
+import { writeFileAtomicSync } from '../fs/atomic-file.js';
+import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, type SyncCounter } from './durable.js';
 import { Bucket, type ShardGroup } from './groups.js';
 import type { MemSeries, MemTable } from './memtable.js';
 import { lowerBound, mergeSources, RowReader, SPLIT, splitTime, type Columns, type Raw, type SeriesInfo } from './rows.js';
@@ -593,7 +594,7 @@ class FileBucketStore implements BucketStore {
       for (const [, seg] of done) rmSync(seg.file, { force: true });
       throw e;
     }
-    writeFileAtomicSync(path.join(this.walDir, 'checkpoint'), `${frozenGen}\n`, this.counter);
+    writeFileAtomicSync(path.join(this.walDir, 'checkpoint'), `${frozenGen}\n`, { counter: this.counter });
     this.checkpoint = frozenGen;
     for (const [g, seg, mts] of done) {
       g.addSegment(seg, (i) => g.series.get(i.key) ?? i);
