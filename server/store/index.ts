@@ -27,7 +27,7 @@ import { lowerBound, mergeSources, RowReader, SPLIT, splitTime, type Columns, ty
 import { SegmentWriter } from './segment-io.js';
 import { BlockReader, parseSegmentFileName, readSegmentMeta, writeSegment, type SegmentEntry, type SegmentInput, type SegmentMeta } from './segment.js';
 import { canonicalTime, cmpTime, GroupMath } from './time.js';
-import { encodeRecord, parseWalFileName, scanWal, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
+import { encodeRecord, parseWalFileName, scanWalFile, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
 
 export interface StoreOptions {
   log?: (msg: string) => void;
@@ -195,14 +195,14 @@ class FileBucketStore implements BucketStore {
 
   private replayFile(gen: number): void {
     const file = path.join(this.walDir, walFileName(gen));
-    const buf = readFileSync(file);
-    const scan = scanWal(buf, (rec) => {
+    // Streamed: a log file may be far bigger than memory (or than one Buffer can be).
+    const scan = scanWalFile(file, (rec) => {
       if (rec.kind === 'delete') this.forgetBucketData(rec.bucketId);
       else this.replayWrite(rec);
     });
     if (scan.problem !== undefined) {
       truncateWalFile(file, scan.validEnd, this.counter);
-      this.log(`store: WAL ${walFileName(gen)}: ${scan.problem}; truncated ${buf.length - scan.validEnd} bytes at offset ${scan.validEnd}`);
+      this.log(`store: WAL ${walFileName(gen)}: ${scan.problem}; truncated ${scan.size - scan.validEnd} bytes at offset ${scan.validEnd}`);
     }
   }
 
