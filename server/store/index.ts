@@ -187,13 +187,15 @@ class FileBucketStore implements BucketStore {
       checkpoint = 0;
       for (const f of found) checkpoint = Math.max(checkpoint, f.meta.maxGen);
     }
-    if (cp.gen === undefined) this.log(`store: ${path.relative(this.dataDir, cpFile)} ${cp.problem}; rebuilt as ${checkpoint} from the segments' generation ranges and the compaction plan`);
+    // A data directory that never compacted has no checkpoint yet: nothing to say or write then.
+    const fresh = cp.gen === undefined && cp.problem === MISSING && checkpoint === 0 && found.length === 0;
+    if (cp.gen === undefined && !fresh) this.log(`store: ${path.relative(this.dataDir, cpFile)} ${cp.problem}; rebuilt as ${checkpoint} from the segments' generation ranges and the compaction plan`);
     for (const f of found) {
       if (f.meta.maxGen <= checkpoint || drop.has(f.meta.file)) continue;
       drop.add(f.meta.file);
       this.quarantine(f.meta.file, `holds WAL generations up to ${f.meta.maxGen}, beyond the checkpoint ${checkpoint}, and no unfinished compaction explains it`);
     }
-    if (cp.gen !== checkpoint) writeFileAtomicSync(cpFile, `${checkpoint}\n`, { counter: this.counter, mode: 0o644 });
+    if (cp.gen !== checkpoint && !fresh) writeFileAtomicSync(cpFile, `${checkpoint}\n`, { counter: this.counter, mode: 0o644 });
     if (plan !== undefined || existsSync(this.planFile)) {
       rmSync(this.planFile, { force: true });
       fsyncDirSync(this.walDir, this.counter);
@@ -927,6 +929,7 @@ function mergeLevelOf(g: ShardGroup, fanIn: number): number | undefined {
 
 const CHECKPOINT = 'checkpoint';
 const PLAN = 'compaction';
+const MISSING = 'is missing';
 
 /** What a compaction is about to write (wal/compaction), so recovery can tell and prove. */
 const CompactionPlanSchema = z.object({
@@ -952,7 +955,7 @@ function readCheckpoint(file: string): { gen: number; problem?: undefined } | { 
   try {
     raw = readFileSync(file, 'latin1');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'is missing' };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { problem: MISSING };
     return { problem: `cannot be read (${(e as Error).message})` };
   }
   if (raw.length === 0) return { problem: 'is empty' };
