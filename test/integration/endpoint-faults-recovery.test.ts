@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, float, makeTempDir, prepareDataDir, pt, readAll, sorted, startServer, type Pt, type RunningServer } from '../support/serve.js';
+import { cleanup, float, lpstudio, makeTempDir, pt, readAll, sorted, startServer, type Pt, type RunningServer } from '../support/serve.js';
 
 afterAll(cleanup);
 
@@ -60,7 +60,10 @@ let expected: Record<string, Pt[]>;
 
 beforeAll(async () => {
   // Two buckets, three shard groups each, all of it compacted into segments by a graceful stop.
-  ({ dataDir: base, token } = await prepareDataDir([['bucket', 'create', '--name', 'second']]));
+  const first = await startServer();
+  ({ dataDir: base, token } = first);
+  await stop(first);
+  await lpstudio('bucket', 'create', '--name', 'second', '--data', base);
   const app = await startServer({ dataDir: base, token });
   const a = batch('default', 0, 300);
   const b = batch('second', 1000, 200);
