@@ -278,17 +278,22 @@ class FileBucketStore implements BucketStore {
     }
     for (const [start, segs] of byStart) {
       // A merge that crashed before deleting its inputs leaves them beside its output, which
-      // holds all they hold (merges only read committed segments, and write atomically).
+      // holds all they hold (it is written atomically) and names them.
       segs.sort((a, b) => a.minGen - b.minGen || b.maxGen - a.maxGen);
       let g: ShardGroup | undefined;
-      let coveredTo = -1;
+      let cover: SegmentMeta | undefined;
       for (const s of segs) {
-        if (s.maxGen <= coveredTo) {
-          rmSync(s.file, { force: true });
-          this.log(`store: removed ${path.relative(this.dataDir, s.file)}, already merged into a newer segment`);
+        if (cover !== undefined && s.maxGen <= cover.maxGen) {
+          // Merged segments written before merges named their inputs: their range has to do.
+          // Compaction outputs (level 0) never overlap others, so one covering another proves nothing.
+          const named = cover.inputs !== undefined ? cover.inputs.some(([lo, hi]) => lo === s.minGen && hi === s.maxGen) : cover.level > 0;
+          if (named) {
+            rmSync(s.file, { force: true });
+            this.log(`store: removed ${path.relative(this.dataDir, s.file)}, already merged into ${path.basename(cover.file)}`);
+          } else this.quarantine(s.file, `overlaps ${path.basename(cover.file)}, which does not list it among its inputs`);
           continue;
         }
-        coveredTo = s.maxGen;
+        cover = s;
         g ??= b.group(start / this.gm.seconds);
         g.addSegment(s, b.intern);
         maxGen = Math.max(maxGen, s.maxGen);
@@ -780,7 +785,7 @@ class FileBucketStore implements BucketStore {
     try {
       out = await writeSegment(
         g.dir,
-        { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1 },
+        { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1, inputs: inputs.map((s) => [s.minGen, s.maxGen]) },
         segmentInputs(g, inputs, reader, () => this.closing),
         this.writer,
         this.counter,

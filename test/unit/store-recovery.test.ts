@@ -131,3 +131,30 @@ describe('segments the checkpoint does not cover', () => {
     expect(rows).toEqual(expected);
   });
 });
+
+describe('a merge cut short before deleting its inputs', () => {
+  it('has the inputs its output names deleted, and reads stay the same', async () => {
+    const dir = path.join(root, 'merge');
+    const s = await openBucketStore(dir, buckets, { now: () => T, compactAfterPoints: 1e12, compactAfterWalBytes: 1e12 });
+    const saved = path.join(root, 'merge-inputs');
+    mkdirSync(saved);
+    for (let round = 0; round < 4; round++) {
+      const text = Array.from({ length: 10 }, (_, i) => `m,host=h${i % 3} v=${round * 100 + i}i ${T + BigInt(round * 10 + (i % 4))}`).join('\n') + '\n';
+      const r = parse(text, { dialect: 'influxdb2', precision: 'ns', now: T, truncateTo: 'ns', crlf: 'strip', warnings: false });
+      await s.write({ bucketId: B, body: Buffer.from(text), precision: 'ns', defaultTime: T.toString() }, r.points);
+      if (round === 3) for (const f of segments(dir)) cpSync(f, path.join(saved, path.basename(f)));
+      await s.compact(); // the fourth level-0 segment makes a merge
+    }
+    await s.close();
+    const merged = segments(dir);
+    expect(merged.map((f) => path.basename(f))).toEqual(['000000000001-000000000004.seg']);
+    const before = (await open(copyOf(dir))).rows;
+    // The crash: the merged output is in place, three of its inputs are still there.
+    for (const f of readdirSync(saved)) cpSync(path.join(saved, f), path.join(path.dirname(merged[0]), f));
+    expect(segments(dir)).toHaveLength(4);
+    const { rows, logs } = await open(dir);
+    expect(rows).toEqual(before);
+    for (const f of readdirSync(saved)) expect(logs).toContain(`store: removed ${rel(dir, path.join(path.dirname(merged[0]), f))}, already merged into 000000000001-000000000004.seg`);
+    expect(segments(dir)).toEqual(merged);
+  });
+});
