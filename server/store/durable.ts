@@ -1,6 +1,6 @@
 // File-system steps whose order makes changes survive a crash: a new directory entry is only
-// durable once its parent directory is fsynced, and a file only replaces another atomically
-// when written to a temporary name, fsynced, then renamed.
+// durable once its parent directory is fsynced (whole-file replacement lives in
+// server/fs/atomic-file.ts).
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';

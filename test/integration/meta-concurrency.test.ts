@@ -10,26 +10,35 @@ afterAll(cleanup);
 
 const USERS = 20;
 const AUTO_BUCKETS = 10;
+const TOKENS = 5;
 
 describe('concurrent changes to meta.json', () => {
-  it('20 concurrent "v1 auth create" commands and bucket auto-creation by the endpoint all take effect', async () => {
+  it('20 concurrent "v1 auth create" commands, bucket auto-creation and token creation by the endpoint all take effect', async () => {
     const app = await startServer({ args: ['--auto-create-buckets'] });
+    const signIn = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
     const write = (query: string, body: string, auth?: string) =>
       fetch(`${app.url}/write?${query}`, { method: 'POST', headers: auth === undefined ? {} : { Authorization: auth }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
 
     const cli = Array.from({ length: USERS }, (_, i) =>
       runCli(['v1', 'auth', 'create', '--username', `user${i}`, '--password', `secret-${i}`, '--write-bucket', 'default', '--data', app.dataDir], 90_000),
     );
-    // Meanwhile the endpoint itself adds buckets (writes to unknown databases create them).
+    // Meanwhile the endpoint itself adds buckets (writes to unknown databases create them) and
+    // API tokens (the app API, as the UI makes them).
     const auto = Array.from({ length: AUTO_BUCKETS }, (_, i) => write(`db=auto${i}&precision=s`, `m v=${i} 1700000000`, `Token ${app.token}`));
-    const [results, autoResults] = await Promise.all([Promise.all(cli), Promise.all(auto)]);
+    const tokens = Array.from({ length: TOKENS }, (_, i) =>
+      fetch(`${app.url}/app-api/createToken`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify({ description: `ci ${i}`, write: 'all' }) }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    );
+    const [results, autoResults, tokenResults] = await Promise.all([Promise.all(cli), Promise.all(auto), Promise.all(tokens)]);
 
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     for (const r of autoResults) expect(r).toEqual({ status: 204, text: '' });
+    for (const r of tokenResults) expect(r.status, JSON.stringify(r.body)).toBe(200);
 
     const meta = await readMeta(app.dataDir);
     expect(meta.v1auths.map((a) => a.username).sort()).toEqual(Array.from({ length: USERS }, (_, i) => `user${i}`).sort());
     expect(meta.buckets.map((b) => b.name).filter((n) => n.startsWith('auto')).sort()).toEqual(Array.from({ length: AUTO_BUCKETS }, (_, i) => `auto${i}`).sort());
+    expect(meta.tokens.map((t) => t.description).filter((d) => d.startsWith('ci ')).sort()).toEqual(Array.from({ length: TOKENS }, (_, i) => `ci ${i}`).sort());
     // No lock file or temporary file left behind.
     expect(readdirSync(app.dataDir).filter((n) => n.startsWith('meta.json'))).toEqual(['meta.json']);
 
