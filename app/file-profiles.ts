@@ -3,7 +3,7 @@
 // as the file; the UI says so and asks before storing one.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomicSync } from '../server/fs/atomic-file.js';
+import { sweepAtomicTemps, writeFileAtomicSync } from '../server/fs/atomic-file.js';
 import { z } from 'zod';
 import { AppError, Profile, ProfileInput, type SecretProtection } from './contract.js';
 import type { ProfileStore } from './host-deps.js';
@@ -17,6 +17,7 @@ export class FileProfileStore implements ProfileStore {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = path.join(dir, 'profiles.json');
+    sweepAtomicTemps(this.file);
   }
 
   async protection(): Promise<SecretProtection> {

@@ -2,7 +2,7 @@
 // survives restarts and crashes (a torn last line is skipped). Newest first when listed.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomicSync } from '../server/fs/atomic-file.js';
+import { sweepAtomicTemps, writeFileAtomicSync } from '../server/fs/atomic-file.js';
 import { HistoryEntry } from './contract.js';
 
 export const HISTORY_CAP = 5000;
@@ -23,6 +23,7 @@ export class HistoryStore {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = path.join(dir, 'history.jsonl');
+    sweepAtomicTemps(this.file);
   }
 
   private load(): HistoryEntry[] {

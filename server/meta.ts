@@ -8,7 +8,7 @@ import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomicSync } from './fs/atomic-file.js';
+import { sweepAtomicTemps, writeFileAtomicSync } from './fs/atomic-file.js';
 import { withLockSync } from './fs/lock-file.js';
 import type { BucketInfo } from './store/api.js';
 
@@ -171,6 +171,7 @@ export class MetaStore {
   static open(dataDir: string): MetaStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const store = new MetaStore(dataDir, emptyState());
+    sweepAtomicTemps(store.file);
     store.reloadIfChanged(true);
     return store;
   }

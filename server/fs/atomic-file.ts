@@ -4,7 +4,7 @@
 // endpoint rewrites whole goes through here (meta.json, the send history, profiles, the store's
 // checkpoint), so they all get the same guarantee.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -52,4 +52,38 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     throw e;
   }
   fsyncDirectorySync(path.dirname(file), opts.counter);
+}
+
+/**
+ * Removes temporary files of `file` that a crashed writer left behind: those whose writer
+ * process is gone (a live one may be writing right now). Returns the names removed.
+ */
+export function sweepAtomicTemps(file: string): string[] {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !name.endsWith(ATOMIC_TEMP_SUFFIX)) continue;
+    const m = /^\.(\d+)\.[0-9a-f]{8}$/.exec(name.slice(base.length, -ATOMIC_TEMP_SUFFIX.length));
+    if (m === null || processAlive(Number(m[1]))) continue;
+    rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // our writes are synchronous: none is under way now
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomicSync } from '../../server/fs/atomic-file.js';
+import { sweepAtomicTemps, writeFileAtomicSync } from '../../server/fs/atomic-file.js';
 
 const freshDir = () => mkdtempSync(path.join(tmpdir(), 'lpstudio-atomic-'));
 
@@ -49,5 +49,18 @@ describe('writeFileAtomicSync', () => {
     const dir = freshDir();
     expect(() => writeFileAtomicSync(path.join(dir, 'missing', 'f'), 'x')).toThrow(/ENOENT/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('sweepAtomicTemps', () => {
+  it('removes the temporary files of writers that are gone, not those of live ones nor other files', () => {
+    const dir = freshDir();
+    const file = path.join(dir, 'meta.json');
+    writeFileSync(file, '{}');
+    const dead = `meta.json.${2 ** 22 + 99}.0badf00d.tmp`;
+    const live = `meta.json.${process.ppid}.0000beef.tmp`;
+    for (const n of [dead, live, 'other.json.1.00000000.tmp', 'meta.json.lock']) writeFileSync(path.join(dir, n), 'x');
+    expect(sweepAtomicTemps(file)).toEqual([dead]);
+    expect(readdirSync(dir).sort()).toEqual(['meta.json', live, 'meta.json.lock', 'other.json.1.00000000.tmp'].sort());
   });
 });
