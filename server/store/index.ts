@@ -195,6 +195,20 @@ class FileBucketStore implements BucketStore {
       drop.add(f.meta.file);
       this.quarantine(f.meta.file, `holds WAL generations up to ${f.meta.maxGen}, beyond the checkpoint ${checkpoint}, and no unfinished compaction explains it`);
     }
+    // A checkpoint beyond every segment while WAL files it claims still hold data is not to be
+    // believed (a compaction that reaches the checkpoint leaves segments up to it): replay them
+    // rather than delete them. At worst that replays points retention or a deletion removed since.
+    let segMax = 0;
+    for (const f of found) if (!drop.has(f.meta.file)) segMax = Math.max(segMax, f.meta.maxGen);
+    if (checkpoint > segMax) {
+      const claimed = readdirSync(this.walDir)
+        .map((name) => parseWalFileName(name))
+        .filter((g): g is number => g !== undefined && g > segMax && g <= checkpoint && fileSize(path.join(this.walDir, walFileName(g))) > 0);
+      if (claimed.length > 0) {
+        this.log(`store: ${path.relative(this.dataDir, cpFile)} says generation ${checkpoint} is in segments, but no segment goes beyond ${segMax} and WAL generations ${claimed.sort((a, b) => a - b).join(', ')} hold data; replaying them`);
+        checkpoint = segMax;
+      }
+    }
     if (cp.gen !== checkpoint && !fresh) writeFileAtomicSync(cpFile, `${checkpoint}\n`, { counter: this.counter, mode: 0o644 });
     if (plan !== undefined || existsSync(this.planFile)) {
       rmSync(this.planFile, { force: true });

@@ -124,6 +124,22 @@ describe('segments the checkpoint does not cover', () => {
     }
   });
 
+  it('a checkpoint corrupted into a bigger number does not make the WAL beyond the segments disappear', async () => {
+    // Compacted state plus more points only in the WAL (a crash), then the checkpoint says 999.
+    const dir = copyOf(compacted);
+    const s = await openBucketStore(dir, buckets, { now: () => T, compactAfterPoints: 1e12, compactAfterWalBytes: 1e12 });
+    const text = 'm,host=late v=7i ' + (T + 99n) + '\n';
+    const r = parse(text, { dialect: 'influxdb2', precision: 'ns', now: T, truncateTo: 'ns', crlf: 'strip', warnings: false });
+    await s.write({ bucketId: B, body: Buffer.from(text), precision: 'ns', defaultTime: T.toString() }, r.points);
+    const crash = copyOf(dir);
+    await s.close();
+    writeFileSync(path.join(crash, 'wal', 'checkpoint'), '999\n');
+    const { rows, logs } = await open(crash);
+    expect(rows).toHaveLength(expected.length + 1);
+    expect(rows).toEqual(expect.arrayContaining([...expected, `m,host=late ${T + 99n} v=7`]));
+    expect(logs[0]).toBe('store: wal/checkpoint says generation 999 is in segments, but no segment goes beyond 1 and WAL generations 2 hold data; replaying them');
+  });
+
   it('a fresh data directory, and one killed before its first compaction, start without a message', async () => {
     expect((await open(path.join(root, 'fresh'))).logs).toEqual([]);
     const { rows, logs } = await open(copyOf(crashed));
