@@ -1,8 +1,9 @@
 // Browser mode's profile store: profiles and their secrets in <dir>/profiles.json, mode 0600,
 // written atomically. There is no OS keyring behind a browser, so secrets here are only as safe
 // as the file; the UI says so and asks before storing one.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sweepAtomicTemps, writeFileAtomicSync } from '../server/fs/atomic-file.js';
 import { z } from 'zod';
 import { AppError, Profile, ProfileInput, type SecretProtection } from './contract.js';
 import type { ProfileStore } from './host-deps.js';
@@ -16,6 +17,7 @@ export class FileProfileStore implements ProfileStore {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = path.join(dir, 'profiles.json');
+    sweepAtomicTemps(this.file);
   }
 
   async protection(): Promise<SecretProtection> {
@@ -67,11 +69,6 @@ export class FileProfileStore implements ProfileStore {
   }
 
   private write(all: Stored[]): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
   }
 }

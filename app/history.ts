@@ -1,7 +1,8 @@
 // Send history: one JSON line per send in <dir>/history.jsonl, appended and fsynced, so it
 // survives restarts and crashes (a torn last line is skipped). Newest first when listed.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { sweepAtomicTemps, writeFileAtomicSync } from '../server/fs/atomic-file.js';
 import { HistoryEntry } from './contract.js';
 
 export const HISTORY_CAP = 5000;
@@ -22,6 +23,7 @@ export class HistoryStore {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = path.join(dir, 'history.jsonl');
+    sweepAtomicTemps(this.file);
   }
 
   private load(): HistoryEntry[] {
@@ -102,19 +104,11 @@ export class HistoryStore {
     this.rewrite([]);
   }
 
-  /** Replaces the file atomically (temp file, fsync, rename) with exactly these entries. */
+  /** Replaces the file atomically and durably with exactly these entries. */
   private rewrite(all: HistoryEntry[]): void {
-    const tmp = `${this.file}.tmp`;
     const text = all.map((e) => JSON.stringify(e) + '\n').join('');
     this.fileChars = text.length;
-    writeFileSync(tmp, text, { mode: 0o600 });
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, text, { mode: 0o600 });
     this.fileLines = all.length;
     this.torn = false;
   }

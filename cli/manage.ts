@@ -1,5 +1,6 @@
 // Management like the influx CLI: buckets, v1 authorizations, DBRP mappings.
-// Works on the data directory directly; a running server picks the changes up within a second.
+// Works on the data directory directly: each change is made under meta.json.lock, which a running
+// endpoint takes too (server/meta.ts), and the endpoint picks the change up on its next request.
 import { createBucket, createDbrp, createV1Auth, deleteBucket, formatRetention, MetaError, MetaStore, parseRetention } from '../server/meta.js';
 import type { BucketInfo } from '../server/store/api.js';
 import { parseArgs, UsageError } from './args.js';

@@ -1,12 +1,15 @@
 // The endpoint's metadata: organisations, users, buckets, API tokens, v1 authorizations and
 // DBRP mappings, kept in <data>/meta.json. Secrets are stored only as hashes (tokens: SHA-256
 // of a 256-bit random value; passwords: scrypt with a per-record salt) and compared in
-// constant time. Every change is written atomically (temp file, fsync, rename, fsync dir), and
-// a running server picks up changes made by the CLI on the next request.
+// constant time. Every change is written atomically (server/fs/atomic-file.ts) under
+// meta.json.lock (server/fs/lock-file.ts), and a running server picks up changes made by the CLI
+// on the next request.
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { sweepAtomicTemps, writeFileAtomicSync } from './fs/atomic-file.js';
+import { withLockSync } from './fs/lock-file.js';
 import type { BucketInfo } from './store/api.js';
 
 export interface Org {
@@ -153,7 +156,8 @@ export class MetaError extends Error {}
 /** meta.json with atomic saves and reload-on-change. */
 export class MetaStore {
   private state: MetaState;
-  private mtimeMs = 0;
+  /** fileVersion() of meta.json when last read or written. */
+  private version = '';
   readonly file: string;
 
   private constructor(
@@ -167,6 +171,7 @@ export class MetaStore {
   static open(dataDir: string): MetaStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const store = new MetaStore(dataDir, emptyState());
+    sweepAtomicTemps(store.file);
     store.reloadIfChanged(true);
     return store;
   }
@@ -182,25 +187,32 @@ export class MetaStore {
     return this.state;
   }
 
-  /** Applies a change and saves atomically. */
+  /**
+   * Applies a change and saves atomically, holding meta.json.lock: the management commands and
+   * a running endpoint all change meta.json this way, each re-reading it under the lock first,
+   * so no change overwrites another.
+   */
   update<T>(change: (s: MetaState) => T): T {
-    this.reloadIfChanged();
-    const draft = structuredClone(this.state);
-    const result = change(draft);
-    MetaSchema.parse(draft);
-    this.save(draft);
-    this.state = draft;
-    return result;
+    return withLockSync(`${this.file}.lock`, () => {
+      this.reloadIfChanged(true);
+      const draft = structuredClone(this.state);
+      const result = change(draft);
+      MetaSchema.parse(draft);
+      this.save(draft);
+      this.state = draft;
+      return result;
+    });
   }
 
+  /** Re-reads meta.json when it was replaced since the last read (or always, with force). */
   reloadIfChanged(force = false): boolean {
-    let mtime: number;
+    let version: string;
     try {
-      mtime = statSync(this.file).mtimeMs;
+      version = fileVersion(this.file);
     } catch {
       return false;
     }
-    if (!force && mtime === this.mtimeMs) return false;
+    if (!force && version === this.version) return false;
     const raw = readFileSync(this.file, 'utf8');
     let parsed: unknown;
     try {
@@ -211,28 +223,23 @@ export class MetaStore {
     const r = MetaSchema.safeParse(parsed);
     if (!r.success) throw new MetaError(`${this.file} is malformed: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
     this.state = r.data as MetaState;
-    this.mtimeMs = mtime;
+    this.version = version;
     return true;
   }
 
   private save(state: MetaState): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeFileSync(fd, JSON.stringify(state, null, 1));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dir = openSync(this.dataDir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-    this.mtimeMs = statSync(this.file).mtimeMs;
+    writeFileAtomicSync(this.file, JSON.stringify(state, null, 1), { mode: 0o600 });
+    this.version = fileVersion(this.file);
   }
+}
+
+/**
+ * Tells replacements of a file apart: every save renames a new file into place (a new inode), and
+ * size and nanosecond mtime catch the rest (mtime alone can stay put between two quick saves).
+ */
+function fileVersion(file: string): string {
+  const st = statSync(file, { bigint: true });
+  return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
 function emptyState(): MetaState {
@@ -264,6 +271,7 @@ export function setup(meta: MetaStore, o: SetupOptions): SetupResult {
   }
   const token = o.token ?? newToken();
   if (token.length < 16) throw new MetaError('the operator token must be at least 16 characters');
+  const passwordHash = o.password === undefined ? undefined : hashPassword(o.password);
   return meta.update((s) => {
     let org = s.orgs.find((x) => x.name === o.org);
     if (org === undefined) {
@@ -272,7 +280,7 @@ export function setup(meta: MetaStore, o: SetupOptions): SetupResult {
     }
     const orgId = org.id;
     s.users = s.users.filter((u) => u.name !== o.username);
-    s.users.push({ id: newId(), name: o.username, passwordHash: o.password === undefined ? undefined : hashPassword(o.password) });
+    s.users.push({ id: newId(), name: o.username, passwordHash });
     let bucket = s.buckets.find((b) => b.orgId === orgId && b.name === o.bucket);
     if (bucket === undefined) {
       bucket = { id: newId(), name: o.bucket, orgId, retentionSeconds: o.retentionSeconds ?? 0, createdAt: new Date().toISOString() };
@@ -428,10 +436,11 @@ export function createV1Auth(meta: MetaStore, o: V1AuthInput): V1Auth {
   // Basic auth splits user:password at the first colon, so such a name could never sign in that way.
   if (o.username.includes(':')) throw new MetaError(`the username "${o.username}" contains ":": choose a name without one`);
   if (o.password === '') throw new MetaError('the password must not be empty');
+  const passwordHash = hashPassword(o.password); // slow on purpose: not while holding the lock
   return meta.update((s) => {
     if (s.v1auths.some((a) => a.username === o.username)) throw new MetaError(`a v1 authorization for "${o.username}" already exists`);
     checkBuckets(s, o.orgId, [...o.read, ...o.write]);
-    const auth: V1Auth = { id: newId(), username: o.username, passwordHash: hashPassword(o.password), orgId: o.orgId, read: o.read, write: o.write };
+    const auth: V1Auth = { id: newId(), username: o.username, passwordHash, orgId: o.orgId, read: o.read, write: o.write };
     s.v1auths.push(auth);
     return auth;
   });

@@ -1,9 +1,10 @@
 // File-system steps whose order makes changes survive a crash: a new directory entry is only
-// durable once its parent directory is fsynced, and a file only replaces another atomically
-// when written to a temporary name, fsynced, then renamed.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// durable once its parent directory is fsynced (whole-file replacement lives in
+// server/fs/atomic-file.ts).
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDirectorySync } from '../fs/atomic-file.js';
 
 /** Where each store counts its fsyncs (for stats()). */
 export interface SyncCounter {
@@ -11,13 +12,7 @@ export interface SyncCounter {
 }
 
 export function fsyncDirSync(dir: string, c: SyncCounter): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-    c.fsyncs++;
-  } finally {
-    closeSync(fd);
-  }
+  fsyncDirectorySync(dir, c);
 }
 
 export async function fsyncDir(dir: string, c: SyncCounter): Promise<void> {
@@ -53,21 +48,6 @@ function exists(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Replaces `file` with `data` atomically and durably. */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, c: SyncCounter): void {
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-    c.fsyncs++;
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  fsyncDirSync(path.dirname(file), c);
 }
 
 /**

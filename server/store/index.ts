@@ -3,6 +3,8 @@
 // On disk (<dataDir> is the endpoint's data directory):
 //   wal/<gen>.wal                 write-ahead log, one file per generation (wal.ts)
 //   wal/checkpoint                highest generation whose points are all in segments
+//   wal/compaction                the plan of a compaction under way (generations, outputs)
+//   quarantine/…                  files recovery could not use, moved aside (never deleted)
 //   buckets/<id>/sg<start>/<minGen>-<maxGen>.seg
 //                                 immutable segments of one shard group (segment.ts); <start> is
 //                                 the group's start in seconds since the epoch
@@ -10,23 +12,26 @@
 // A write is applied in memory (apply.ts), then acknowledged once its WAL record is fsynced
 // (group commit). A compaction freezes the memtables, starts a new WAL generation, writes one
 // segment per touched shard group, records the checkpoint, and only then deletes the old WAL
-// files. Start-up loads segment indexes, drops segments of an unfinished compaction or merge,
-// and replays the WAL after the checkpoint, cutting off a torn tail.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+// files. Start-up loads segment indexes, settles the checkpoint (recoverCheckpoint: rebuilt when
+// lost; an unfinished compaction's outputs dropped only when provably redundant), and replays
+// the WAL after the checkpoint, streamed, cutting off a torn tail.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { LineProtocolParser } from '../../lineprotocol/parse.js';
 import { nowNs } from '../../lineprotocol/precision.js';
 import type { FieldType, Point } from '../../lineprotocol/types.js';
 import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreStats, WalWrite, WriteOutcome } from './api.js';
 import { applyPoints, type ApplyOutcome } from './apply.js';
-import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, writeFileAtomicSync, type SyncCounter } from './durable.js';
+import { writeFileAtomicSync } from '../fs/atomic-file.js';
+import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, type SyncCounter } from './durable.js';
 import { Bucket, type ShardGroup } from './groups.js';
 import type { MemSeries, MemTable } from './memtable.js';
 import { lowerBound, mergeSources, RowReader, SPLIT, splitTime, type Columns, type Raw, type SeriesInfo } from './rows.js';
 import { SegmentWriter } from './segment-io.js';
-import { BlockReader, parseSegmentFileName, readSegmentMeta, writeSegment, type SegmentEntry, type SegmentInput, type SegmentMeta } from './segment.js';
+import { BlockReader, parseSegmentFileName, readSegmentMeta, segmentFileName, writeSegment, type SegmentEntry, type SegmentInput, type SegmentMeta } from './segment.js';
 import { canonicalTime, cmpTime, GroupMath } from './time.js';
-import { encodeRecord, parseWalFileName, scanWal, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
+import { encodeRecord, parseWalFileName, scanWalFile, truncateWalFile, walFileName, WalWriter, type WalWriteRecord } from './wal.js';
 
 export interface StoreOptions {
   log?: (msg: string) => void;
@@ -111,10 +116,13 @@ class FileBucketStore implements BucketStore {
     ensureDirSync(this.walDir, this.counter);
     sweepLeftovers(this.bucketsDir, this.counter);
     sweepLeftovers(this.walDir, this.counter);
-    const cp = path.join(this.walDir, 'checkpoint');
-    if (existsSync(cp)) this.checkpoint = Number(readFileSync(cp, 'utf8').trim()) || 0;
+    const found = new Map<string, FoundSegment[]>();
+    for (const info of infos) found.set(info.id, this.findSegments(path.join(this.bucketsDir, info.id)));
+    const all = [...found.values()].flat();
+    const { checkpoint, drop } = this.recoverCheckpoint(all);
+    this.checkpoint = checkpoint;
     let maxGen = this.checkpoint;
-    for (const info of infos) maxGen = Math.max(maxGen, this.loadBucket(info));
+    for (const info of infos) maxGen = Math.max(maxGen, this.installBucket(info, found.get(info.id)!.filter((f) => !drop.has(f.meta.file))));
     const known = new Set(infos.map((b) => b.id));
     for (const name of readdirSync(this.bucketsDir)) {
       if (!known.has(name)) this.log(`store: ${path.join(this.bucketsDir, name)} belongs to no known bucket; left in place`);
@@ -137,14 +145,115 @@ class FileBucketStore implements BucketStore {
     this.maybeCompact();
   }
 
-  /** Loads a bucket's segment indexes; returns the highest WAL generation they cover. */
-  private loadBucket(info: BucketInfo): number {
-    const dir = path.join(this.bucketsDir, info.id);
-    ensureDirSync(dir, this.counter);
+  /**
+   * Settles which WAL generations the segments hold (the checkpoint) and which segment files
+   * found are not to be used. Nothing is deleted unless it is provably held elsewhere:
+   *  - a compaction records its plan (wal/compaction: generations, output files, WAL sizes)
+   *    before writing segments and removes it after recording the checkpoint. A plan still there
+   *    whose outputs are all intact is committed; otherwise its outputs are dropped, deleted
+   *    only when the WAL files they came from are all still there (else quarantined);
+   *  - a missing, empty or corrupt checkpoint is rebuilt from the segments' own generation
+   *    ranges (with no plan pending, every segment on disk was committed);
+   *  - a segment beyond the checkpoint that no plan explains is quarantined, not deleted.
+   */
+  private recoverCheckpoint(found: FoundSegment[]): { checkpoint: number; drop: Set<string> } {
+    const cpFile = path.join(this.walDir, CHECKPOINT);
+    const cp = readCheckpoint(cpFile);
+    const plan = this.readPlan();
+    const drop = new Set<string>();
+    let checkpoint: number;
+    if (plan !== undefined && (cp.gen === undefined || plan.to > cp.gen)) {
+      const outputs = plan.outputs.map((rel) => path.join(this.dataDir, ...rel.split('/')));
+      const loaded = new Set(found.map((f) => f.meta.file));
+      const intact = outputs.every((f) => loaded.has(f) || readableSegment(f));
+      if (intact) {
+        checkpoint = plan.to;
+        this.log(`store: a compaction of WAL generations ${plan.from}-${plan.to} wrote all its segments but not its checkpoint; completed it`);
+      } else {
+        checkpoint = cp.gen ?? plan.from - 1;
+        const walKept = plan.wal.every(([g, bytes]) => fileSize(path.join(this.walDir, walFileName(g))) >= bytes);
+        for (const f of outputs) {
+          if (!existsSync(f)) continue;
+          drop.add(f);
+          if (walKept) {
+            rmSync(f, { force: true });
+            this.log(`store: removed ${path.relative(this.dataDir, f)} of an unfinished compaction (its points are replayed from the WAL)`);
+          } else this.quarantine(f, 'written by an unfinished compaction whose WAL files are not all there any more');
+        }
+      }
+    } else if (cp.gen !== undefined) {
+      checkpoint = cp.gen;
+    } else {
+      checkpoint = 0;
+      for (const f of found) checkpoint = Math.max(checkpoint, f.meta.maxGen);
+    }
+    // A data directory that never compacted has no checkpoint yet: nothing to say or write then.
+    const fresh = cp.gen === undefined && cp.problem === MISSING && checkpoint === 0 && found.length === 0;
+    if (cp.gen === undefined && !fresh) this.log(`store: ${path.relative(this.dataDir, cpFile)} ${cp.problem}; rebuilt as ${checkpoint} from the segments' generation ranges and the compaction plan`);
+    for (const f of found) {
+      if (f.meta.maxGen <= checkpoint || drop.has(f.meta.file)) continue;
+      drop.add(f.meta.file);
+      this.quarantine(f.meta.file, `holds WAL generations up to ${f.meta.maxGen}, beyond the checkpoint ${checkpoint}, and no unfinished compaction explains it`);
+    }
+    // A checkpoint beyond every segment while WAL files it claims still hold data is not to be
+    // believed (a compaction that reaches the checkpoint leaves segments up to it): replay them
+    // rather than delete them. At worst that replays points retention or a deletion removed since.
+    let segMax = 0;
+    for (const f of found) if (!drop.has(f.meta.file)) segMax = Math.max(segMax, f.meta.maxGen);
+    if (checkpoint > segMax) {
+      const claimed = readdirSync(this.walDir)
+        .map((name) => parseWalFileName(name))
+        .filter((g): g is number => g !== undefined && g > segMax && g <= checkpoint && fileSize(path.join(this.walDir, walFileName(g))) > 0);
+      if (claimed.length > 0) {
+        this.log(`store: ${path.relative(this.dataDir, cpFile)} says generation ${checkpoint} is in segments, but no segment goes beyond ${segMax} and WAL generations ${claimed.sort((a, b) => a - b).join(', ')} hold data; replaying them`);
+        checkpoint = segMax;
+      }
+    }
+    if (cp.gen !== checkpoint && !fresh) writeFileAtomicSync(cpFile, `${checkpoint}\n`, { counter: this.counter, mode: 0o644 });
+    if (plan !== undefined || existsSync(this.planFile)) {
+      rmSync(this.planFile, { force: true });
+      fsyncDirSync(this.walDir, this.counter);
+    }
+    return { checkpoint, drop };
+  }
+
+  private get planFile(): string {
+    return path.join(this.walDir, PLAN);
+  }
+
+  private readPlan(): CompactionPlan | undefined {
+    let raw: string;
+    try {
+      raw = readFileSync(this.planFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      return CompactionPlanSchema.parse(JSON.parse(raw));
+    } catch (e) {
+      // Written atomically, so only outside damage gets here: set it aside and trust nothing in it.
+      this.quarantine(this.planFile, `unreadable compaction plan (${(e as Error).message.split('\n')[0]})`);
+      return undefined;
+    }
+  }
+
+  /** Moves a file it cannot use to <data>/quarantine/ (same relative path), never deleting it. */
+  private quarantine(file: string, why: string): void {
+    const rel = path.relative(this.dataDir, file);
+    let target = path.join(this.dataDir, 'quarantine', rel);
+    ensureDirSync(path.dirname(target), this.counter);
+    if (existsSync(target)) target = `${target}.${Date.now()}`;
+    renameSync(file, target);
+    fsyncDirSync(path.dirname(target), this.counter);
+    fsyncDirSync(path.dirname(file), this.counter);
+    this.log(`store: moved ${rel} to ${path.relative(this.dataDir, target)}: ${why}`);
+  }
+
+  /** The readable segments of a bucket directory; unreadable ones are quarantined. */
+  private findSegments(dir: string): FoundSegment[] {
+    if (!existsSync(dir)) return [];
     sweepLeftovers(dir, this.counter);
-    const b = new Bucket(info, dir, this.gm.seconds);
-    this.buckets.set(info.id, b);
-    let maxGen = 0;
+    const out: FoundSegment[] = [];
     for (const name of readdirSync(dir)) {
       const m = /^sg(-?\d+)$/.exec(name);
       if (m === null) continue;
@@ -155,35 +264,50 @@ class FileBucketStore implements BucketStore {
       }
       const gdir = path.join(dir, name);
       sweepLeftovers(gdir, this.counter);
-      const segs: SegmentMeta[] = [];
       for (const f of readdirSync(gdir)) {
-        const gens = parseSegmentFileName(f);
-        if (gens === undefined) continue;
+        if (parseSegmentFileName(f) === undefined) continue;
         const file = path.join(gdir, f);
-        if (gens.maxGen > this.checkpoint) {
-          // Written by a compaction that never recorded its checkpoint: the WAL still has it all.
-          rmSync(file, { force: true });
-          this.log(`store: removed ${path.relative(this.dataDir, file)} of an unfinished compaction (its points are replayed from the WAL)`);
-          continue;
-        }
         try {
-          segs.push(readSegmentMeta(file));
+          out.push({ start, meta: readSegmentMeta(file) });
         } catch (e) {
-          this.log(`store: ${(e as Error).message}; moved aside as ${f}.corrupt`);
-          renameSync(file, `${file}.corrupt`);
+          this.quarantine(file, `unreadable segment (${(e as Error).message})`);
         }
       }
-      // A merge that crashed before deleting its inputs leaves them beside its output.
+    }
+    return out;
+  }
+
+  /** Sets up a bucket with the given segments; returns the highest WAL generation they cover. */
+  private installBucket(info: BucketInfo, found: FoundSegment[]): number {
+    const dir = path.join(this.bucketsDir, info.id);
+    ensureDirSync(dir, this.counter);
+    const b = new Bucket(info, dir, this.gm.seconds);
+    this.buckets.set(info.id, b);
+    let maxGen = 0;
+    const byStart = new Map<number, SegmentMeta[]>();
+    for (const f of found) {
+      let l = byStart.get(f.start);
+      if (l === undefined) byStart.set(f.start, (l = []));
+      l.push(f.meta);
+    }
+    for (const [start, segs] of byStart) {
+      // A merge that crashed before deleting its inputs leaves them beside its output, which
+      // holds all they hold (it is written atomically) and names them.
       segs.sort((a, b) => a.minGen - b.minGen || b.maxGen - a.maxGen);
       let g: ShardGroup | undefined;
-      let coveredTo = -1;
+      let cover: SegmentMeta | undefined;
       for (const s of segs) {
-        if (s.maxGen <= coveredTo) {
-          rmSync(s.file, { force: true });
-          this.log(`store: removed ${path.relative(this.dataDir, s.file)}, already merged into a newer segment`);
+        if (cover !== undefined && s.maxGen <= cover.maxGen) {
+          // Merged segments written before merges named their inputs: their range has to do.
+          // Compaction outputs (level 0) never overlap others, so one covering another proves nothing.
+          const named = cover.inputs !== undefined ? cover.inputs.some(([lo, hi]) => lo === s.minGen && hi === s.maxGen) : cover.level > 0;
+          if (named) {
+            rmSync(s.file, { force: true });
+            this.log(`store: removed ${path.relative(this.dataDir, s.file)}, already merged into ${path.basename(cover.file)}`);
+          } else this.quarantine(s.file, `overlaps ${path.basename(cover.file)}, which does not list it among its inputs`);
           continue;
         }
-        coveredTo = s.maxGen;
+        cover = s;
         g ??= b.group(start / this.gm.seconds);
         g.addSegment(s, b.intern);
         maxGen = Math.max(maxGen, s.maxGen);
@@ -194,14 +318,14 @@ class FileBucketStore implements BucketStore {
 
   private replayFile(gen: number): void {
     const file = path.join(this.walDir, walFileName(gen));
-    const buf = readFileSync(file);
-    const scan = scanWal(buf, (rec) => {
+    // Streamed: a log file may be far bigger than memory (or than one Buffer can be).
+    const scan = scanWalFile(file, (rec) => {
       if (rec.kind === 'delete') this.forgetBucketData(rec.bucketId);
       else this.replayWrite(rec);
     });
     if (scan.problem !== undefined) {
       truncateWalFile(file, scan.validEnd, this.counter);
-      this.log(`store: WAL ${walFileName(gen)}: ${scan.problem}; truncated ${buf.length - scan.validEnd} bytes at offset ${scan.validEnd}`);
+      this.log(`store: WAL ${walFileName(gen)}: ${scan.problem}; truncated ${scan.size - scan.validEnd} bytes at offset ${scan.validEnd}`);
     }
   }
 
@@ -296,7 +420,12 @@ class FileBucketStore implements BucketStore {
       return;
     }
     // Normally a new, empty directory; should it exist already, what it holds is the bucket's.
-    this.loadBucket(info);
+    const found = this.findSegments(path.join(this.bucketsDir, info.id)).filter((f) => {
+      if (f.meta.maxGen <= this.checkpoint) return true;
+      this.quarantine(f.meta.file, `holds WAL generations up to ${f.meta.maxGen}, beyond the checkpoint ${this.checkpoint}`);
+      return false;
+    });
+    this.installBucket(info, found);
   }
 
   async deleteBucketData(id: string): Promise<void> {
@@ -582,18 +711,36 @@ class FileBucketStore implements BucketStore {
     }
     this.valuesSinceCompact = 0;
     await this.wal.drain(); // the frozen generation is complete on disk
+    const from = this.checkpoint + 1;
+    if (todo.length > 0) {
+      // The plan lets recovery tell this compaction's outputs apart, and prove them redundant
+      // (their WAL files, at least this big) should it not finish.
+      const wal: [number, number][] = [];
+      for (let gen = from; gen <= frozenGen; gen++) {
+        const bytes = fileSize(path.join(this.walDir, walFileName(gen)));
+        if (bytes > 0) wal.push([gen, bytes]);
+      }
+      const outputs = todo.map(([g]) => path.relative(this.dataDir, path.join(g.dir, segmentFileName(from, frozenGen))).split(path.sep).join('/'));
+      const plan: CompactionPlan = { v: 1, from, to: frozenGen, outputs, wal };
+      writeFileAtomicSync(this.planFile, JSON.stringify(plan), { counter: this.counter, mode: 0o644 });
+    }
     const done: [ShardGroup, SegmentMeta, MemTable[]][] = [];
     try {
       for (const [g, mts] of todo) {
         ensureDirSync(g.dir, this.counter);
-        const seg = await writeSegment(g.dir, { minGen: this.checkpoint + 1, maxGen: frozenGen, level: 0 }, memtableInputs(mts), this.writer, this.counter);
+        const seg = await writeSegment(g.dir, { minGen: from, maxGen: frozenGen, level: 0 }, memtableInputs(mts), this.writer, this.counter);
         done.push([g, seg, mts]);
       }
     } catch (e) {
       for (const [, seg] of done) rmSync(seg.file, { force: true });
       throw e;
     }
-    writeFileAtomicSync(path.join(this.walDir, 'checkpoint'), `${frozenGen}\n`, this.counter);
+    writeFileAtomicSync(path.join(this.walDir, CHECKPOINT), `${frozenGen}\n`, { counter: this.counter, mode: 0o644 });
+    if (todo.length > 0) {
+      // Durably gone before any output can be merged away (recovery reads a plan as pending).
+      rmSync(this.planFile, { force: true });
+      fsyncDirSync(this.walDir, this.counter);
+    }
     this.checkpoint = frozenGen;
     for (const [g, seg, mts] of done) {
       g.addSegment(seg, (i) => g.series.get(i.key) ?? i);
@@ -652,7 +799,7 @@ class FileBucketStore implements BucketStore {
     try {
       out = await writeSegment(
         g.dir,
-        { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1 },
+        { minGen: inputs[0].minGen, maxGen: inputs[inputs.length - 1].maxGen, level: level + 1, inputs: inputs.map((s) => [s.minGen, s.maxGen]) },
         segmentInputs(g, inputs, reader, () => this.closing),
         this.writer,
         this.counter,
@@ -797,4 +944,59 @@ function mergeLevelOf(g: ShardGroup, fanIn: number): number | undefined {
   let best: number | undefined;
   for (const [level, n] of counts) if (n >= fanIn && (best === undefined || level < best)) best = level;
   return best;
+}
+
+const CHECKPOINT = 'checkpoint';
+const PLAN = 'compaction';
+const MISSING = 'is missing';
+
+/** What a compaction is about to write (wal/compaction), so recovery can tell and prove. */
+const CompactionPlanSchema = z.object({
+  v: z.literal(1),
+  from: z.number().int().min(1),
+  to: z.number().int().min(1),
+  /** Segment files it writes, relative to the data directory, with / between names. */
+  outputs: z.array(z.string().regex(/^buckets\/[0-9a-f]{16}\/sg-?\d+\/\d{12}-\d{12}\.seg$/)),
+  /** [generation, bytes] of the non-empty WAL files whose points the outputs hold. */
+  wal: z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)])),
+});
+type CompactionPlan = z.infer<typeof CompactionPlanSchema>;
+
+interface FoundSegment {
+  /** Start of its shard group, in seconds. */
+  start: number;
+  meta: SegmentMeta;
+}
+
+/** The checkpoint file's generation, or what is wrong with it. */
+function readCheckpoint(file: string): { gen: number; problem?: undefined } | { gen?: undefined; problem: string } {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'latin1');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { problem: MISSING };
+    return { problem: `cannot be read (${(e as Error).message})` };
+  }
+  if (raw.length === 0) return { problem: 'is empty' };
+  const m = /^(\d{1,15})\n?$/.exec(raw);
+  if (m === null) return { problem: `is corrupt (${JSON.stringify(raw.slice(0, 40))})` };
+  return { gen: Number(m[1]) };
+}
+
+function readableSegment(file: string): boolean {
+  try {
+    readSegmentMeta(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file's size; -1 when it is not there. */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return -1;
+  }
 }

@@ -46,6 +46,8 @@ export interface SegmentMeta {
   maxGen: number;
   /** 0 = written by a compaction; n+1 = merged from level-n segments. */
   level: number;
+  /** A merged segment's inputs ([minGen, maxGen] each): recovery deletes only these beside it. */
+  inputs?: [number, number][];
   bytes: number;
   values: number;
   minTime: string;
@@ -270,6 +272,7 @@ interface IndexJson {
   minGen: number;
   maxGen: number;
   level: number;
+  inputs?: [number, number][];
   values: number;
   minTime: string;
   maxTime: string;
@@ -291,7 +294,7 @@ const SLICE_MS = 40;
  */
 export async function writeSegment(
   dir: string,
-  hdr: { minGen: number; maxGen: number; level: number },
+  hdr: { minGen: number; maxGen: number; level: number; inputs?: [number, number][] },
   inputs: Iterable<SegmentInput>,
   writer: SegmentWriter,
   counter: SyncCounter,
@@ -374,7 +377,7 @@ function metaFromIndex(file: string, size: number, j: IndexJson): SegmentMeta {
     infos.push({ key, measurement, tags });
     series.set(key, { chunk, off, len, rows, values, minTime, maxTime });
   }
-  return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields, chunks, series, infos };
+  return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields, chunks, series, infos };
 }
 
 function readFully(fd: number, buf: Buffer, pos: number, file: string): void {

@@ -6,7 +6,7 @@
 // Group commit: write() callers queue records; one flush writes everything queued with a single
 // positioned writev and a single fdatasync, and acknowledges all of them. Records queued while a
 // flush runs go out together in the next one.
-import { closeSync, fdatasync, fsyncSync, ftruncate, ftruncateSync, openSync, writev } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncate, ftruncateSync, openSync, readSync, writev } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -107,16 +107,24 @@ export interface WalScan {
   problem?: string;
 }
 
-/** Calls onRecord for each intact record in order; stops at the first torn or corrupt one. */
-export function scanWal(buf: Buffer, onRecord: (r: WalRecord, offset: number) => void): WalScan {
+/**
+ * Where a scan finds bytes: `view(off, n)` returns a buffer holding the n bytes at offset `off`
+ * of the log (from `at` on). The caller guarantees off + n <= size.
+ */
+type ByteView = (off: number, n: number) => { buf: Buffer; at: number };
+
+/** The framing rules, once: calls onRecord for each intact record; stops at the first torn or corrupt one. */
+function scanFrames(size: number, view: ByteView, onRecord: (r: WalRecord, offset: number) => void): WalScan {
   let off = 0;
-  while (off < buf.length) {
-    if (buf.length - off < FRAME) return { validEnd: off, problem: `torn record header at offset ${off}` };
-    const len = buf.readUInt32LE(off);
-    const crc = buf.readUInt32LE(off + 4);
+  while (off < size) {
+    if (size - off < FRAME) return { validEnd: off, problem: `torn record header at offset ${off}` };
+    const head = view(off, FRAME);
+    const len = head.buf.readUInt32LE(head.at);
+    const crc = head.buf.readUInt32LE(head.at + 4);
     if (len < MIN_PAYLOAD || len > MAX_PAYLOAD) return { validEnd: off, problem: `invalid record length ${len} at offset ${off}` };
-    if (off + FRAME + len > buf.length) return { validEnd: off, problem: `torn record at offset ${off} (${len + FRAME} bytes framed, ${buf.length - off} present)` };
-    const payload = buf.subarray(off + FRAME, off + FRAME + len);
+    if (off + FRAME + len > size) return { validEnd: off, problem: `torn record at offset ${off} (${len + FRAME} bytes framed, ${size - off} present)` };
+    const whole = view(off, FRAME + len);
+    const payload = whole.buf.subarray(whole.at + FRAME, whole.at + FRAME + len);
     if (crc32(payload) !== crc) return { validEnd: off, problem: `CRC mismatch in record at offset ${off}` };
     const rec = decodePayload(payload);
     if (rec === undefined) return { validEnd: off, problem: `undecodable record at offset ${off}` };
@@ -124,6 +132,50 @@ export function scanWal(buf: Buffer, onRecord: (r: WalRecord, offset: number) =>
     off += FRAME + len;
   }
   return { validEnd: off };
+}
+
+/** Calls onRecord for each intact record of an in-memory log; stops at the first torn or corrupt one. */
+export function scanWal(buf: Buffer, onRecord: (r: WalRecord, offset: number) => void): WalScan {
+  return scanFrames(buf.length, (off) => ({ buf, at: off }), onRecord);
+}
+
+/** Bytes read at a time when replaying a log file. */
+export const WAL_READ_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Replays a log file of any size: reads it `chunkBytes` at a time (a record bigger than that
+ * gets a buffer of its own) and hands records to onRecord one by one, so memory is bounded by
+ * the chunk and the largest record, not by the file. A record's body is only valid during its
+ * onRecord call (the buffer is not kept). Stops at the first torn or corrupt record.
+ */
+export function scanWalFile(file: string, onRecord: (r: WalRecord, offset: number) => void, chunkBytes = WAL_READ_CHUNK): WalScan & { size: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let buf = Buffer.alloc(0);
+    let bufStart = 0;
+    const view: ByteView = (off, n) => {
+      if (off < bufStart || off + n > bufStart + buf.length) {
+        // A fresh buffer from `off`: the previous one may still be referenced by a record.
+        buf = Buffer.allocUnsafe(Math.min(Math.max(chunkBytes, n), size - off));
+        bufStart = off;
+        readFullyAt(fd, buf, off);
+      }
+      return { buf, at: off - bufStart };
+    };
+    return { ...scanFrames(size, view, onRecord), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFullyAt(fd: number, buf: Buffer, pos: number): void {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, pos + got);
+    if (n === 0) throw new Error(`WAL file shrank while being read (at offset ${pos + got})`);
+    got += n;
+  }
 }
 
 interface Pending {
