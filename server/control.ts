@@ -5,7 +5,7 @@
 // replies carry the request's id.
 import path from 'node:path';
 import { z } from 'zod';
-import { startEndpoint, type Endpoint } from './endpoint.js';
+import { startEndpoint, writability, type Endpoint } from './endpoint.js';
 import type { RequestLogEntry } from './http/app.js';
 import { AppError, appApi, FILE_TYPES, Precision, SendRequest, type AppErrorBody } from '../app/contract.js';
 import { FILE_JOBS_METHODS, FileJobs, type FileJobsApi, type FileJobsMethod } from '../app/files/file-jobs.js';
@@ -119,11 +119,13 @@ export type ControlRequest = z.infer<typeof ControlRequest>;
 export type EndpointState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
 
 export type ControlReply =
-  | { type: 'reply'; id: number; ok: true; state: EndpointState; url?: string; token?: string; stats?: unknown; value?: unknown }
+  | { type: 'reply'; id: number; ok: true; state: EndpointState; url?: string; token?: string; stats?: unknown; value?: unknown; writable?: boolean; readOnlyReason?: string }
   /** `code`: the AppError's code when the refusal is one (a data call's, or a malformed message's 'invalid'). */
   | { type: 'reply'; id: number | null; ok: false; state: EndpointState; error: string; code?: AppErrorBody['code'] }
   /** Every request the endpoint answered; `inspected` when the request inspector shows it. */
-  | { type: 'request'; entry: RequestLogEntry; inspected: boolean };
+  | { type: 'request'; entry: RequestLogEntry; inspected: boolean }
+  /** Sent whenever the endpoint stops or resumes taking writes (its disk full or failing, then healthy again). */
+  | { type: 'health'; writable: boolean; readOnlyReason?: string };
 
 export interface ControlPort {
   post(msg: ControlReply): void;
@@ -137,6 +139,7 @@ export class EndpointController {
   private dataDir = '';
   /** Dropped files and their uploads (the desktop's), made on first use; closed on stop. */
   private files: FileJobs | null = null;
+  private unsubscribeHealth: () => void = () => {};
 
   constructor(private readonly port: ControlPort) {}
 
@@ -168,6 +171,7 @@ export class EndpointController {
           });
           this.state = 'running';
           this.dataDir = msg.options.dataDir;
+          this.unsubscribeHealth = this.endpoint.store.onHealth((h) => this.port.post({ type: 'health', ...writability(h) }));
           this.port.post({ type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint.url, token: this.endpoint.onboarding?.token });
           return;
         }
@@ -176,6 +180,7 @@ export class EndpointController {
           this.files?.close();
           this.files = null;
           const e = this.endpoint;
+          this.unsubscribeHealth();
           if (e !== null) {
             this.state = 'stopping';
             this.endpoint = null;
@@ -189,7 +194,7 @@ export class EndpointController {
           this.port.post(
             this.state === 'error'
               ? { type: 'reply', id: msg.id, ok: false, state: this.state, error: this.lastError }
-              : { type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint?.url },
+              : { type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint?.url, ...(this.endpoint ? writability(this.endpoint.store.health()) : {}) },
           );
           return;
         case 'stats':

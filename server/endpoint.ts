@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEndpointServer, type RequestLogEntry } from './http/app.js';
 import { APP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken, setup, type SetupResult } from './meta.js';
-import type { BucketStore, StoreStats } from './store/api.js';
+import type { BucketStore, StoreHealth, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
 import { createAppService } from '../app/service.js';
 import { FileProfileStore } from '../app/file-profiles.js';
@@ -109,7 +109,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       dataDir: path.join(o.dataDir, 'app'),
       profiles: new FileProfileStore(path.join(o.dataDir, 'app')),
       endpoint: {
-        status: () => ({ state: url === '' ? 'starting' : 'running', url: url === '' ? undefined : url }),
+        status: () => ({ state: url === '' ? 'starting' : 'running', url: url === '' ? undefined : url, ...writability(store.health()) }),
         token: () => appToken,
         databases: async () => localDatabases(meta.get()),
         requests: () => inspected,
@@ -183,4 +183,9 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       await store.close();
     },
   };
+}
+
+/** The store's health as the app's endpoint status shows it. */
+export function writability(h: StoreHealth): { writable: boolean; readOnlyReason?: string } {
+  return h.writable ? { writable: true } : { writable: false, readOnlyReason: h.reason };
 }
