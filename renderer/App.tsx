@@ -14,6 +14,7 @@ import { FileUploadModal, type UploadTargetChoice } from './components/FileUploa
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
+import { ReadOnlyBanner } from './components/ReadOnlyBanner.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
 
@@ -204,6 +205,7 @@ export function App() {
         </Group>
       </Group>
       {loadError && <Alert color="red">{loadError}</Alert>}
+      <ReadOnlyBanner />
       {fileError && (
         <Alert color="red" withCloseButton onClose={() => setFileError(undefined)}>
           {fileError}
