@@ -497,8 +497,9 @@ export class WalWriter {
       await truncate(f.fd, f.size);
       await datasync(f.fd);
       const file = path.join(this.dir, walFileName(gen));
+      const fd = openSync(file, 'r+');
       closeSync(f.fd);
-      f.fd = openSync(file, 'r+');
+      f.fd = fd;
       const buf = readFileSync(file);
       const scan = scanWal(buf, () => {});
       if (buf.length !== f.size || scan.validEnd !== f.size) {
