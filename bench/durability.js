@@ -107,6 +107,7 @@ export async function soakSection() {
   const pings = [];
   let pingFailures = 0;
   let reads = 0;
+  const readMs = [];
   let readFailures = 0;
   let kills = 0;
   let compactions = 0;
@@ -152,7 +153,9 @@ export async function soakSection() {
           const bucketId = buckets.find((b) => b.name === 'default').id;
           let offset = 0;
           while (!over) {
+            const a = performance.now();
             const page = await call('readPoints', { bucketId, measurement: 'crash', limit: 1000, offset });
+            readMs.push(performance.now() - a);
             reads++;
             offset = page.more ? offset + 1000 : 0;
             await sleep(250);
@@ -208,8 +211,10 @@ export async function soakSection() {
       row('open fds last sample', { ours: lastS?.fds ?? NaN, unit: '', better: 'lower', digits: 0 }),
       row('open fds max', { ours: Math.max(...fds), unit: '', better: 'lower', digits: 0 }),
       row('/ping p99 latency', { ours: p99, unit: 'ms', better: 'lower', note: `${pings.length} pings under load, p50 ${percentile(pings, 50).toFixed(2)} ms; ${pingFailures} failed outside the kills` }),
-      row('data browser reads (app API readPoints pages)', { ours: reads, unit: '', digits: 0, note: readFailures > 0 ? `${readFailures} readers stopped by an error` : null }),
+      row('data browser reads (app API readPoints, 1000-point pages)', { ours: reads, unit: '', digits: 0, note: readFailures > 0 ? `${readFailures} readers stopped by an error` : null }),
+      row('data browser read p50 latency', { ours: percentile(readMs, 50), unit: 'ms', better: 'lower' }),
+      row('data browser read max latency', { ours: Math.max(...readMs), unit: 'ms', better: 'lower', note: 'a read runs on the event loop: its time is what a /ping waiting behind it sees' }),
     ],
-    raw: { minutes, kills, compactions, samples, pingCount: pings.length, p99, statuses: Object.fromEntries(statuses), lost: result.lost, phantom: result.phantom, torn: result.torn },
+    raw: { minutes, kills, compactions, samples, pingCount: pings.length, p99, readMs, statuses: Object.fromEntries(statuses), lost: result.lost, phantom: result.phantom, torn: result.torn },
   };
 }
