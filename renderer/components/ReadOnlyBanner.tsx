@@ -27,7 +27,7 @@ export function ReadOnlyBanner() {
   if (status?.state !== 'running' || status.writable !== false) return null;
   return (
     <Alert color="orange" title="The local endpoint is read-only" data-testid="endpoint-read-only">
-      Writes to it are refused with 503 and nothing of them is stored: {status.readOnlyReason ?? 'its disk fails'}. Reads keep working; it takes writes again by
+      Writes to it are refused with 503 and nothing of them is stored: {status.readOnlyReason ?? 'its disk fails'}. Reads keep working. It takes writes again by
       itself once the disk has room or works again.
     </Alert>
   );

@@ -116,7 +116,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       const h = o.store.health();
       const body = h.writable
         ? `{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":[], "version": "${INFLUX_VERSION}", "commit": "lpstudio"}\n`
-        : `${goJson({ name: 'influxdb', message: h.reason, status: 'fail', checks: [], version: INFLUX_VERSION, commit: 'lpstudio' })}\n`;
+        : `${goJson({ name: 'influxdb', message: `read-only: ${h.reason}; reads work, writes are refused with 503 until the disk works again (checked every second)`, status: 'fail', checks: [], version: INFLUX_VERSION, commit: 'lpstudio' })}\n`;
       res.statusCode = h.writable ? 200 : 503;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(body);

@@ -30,7 +30,7 @@ export interface WriteOutcome {
 /** Whether the store takes writes: false while its disk fails (full, I/O errors); reads always work. */
 export interface StoreHealth {
   writable: boolean;
-  /** While read-only: why, in a sentence for the user. */
+  /** While read-only: why and since when, e.g. `no space left on device (writing the write-ahead log) since 2024-…Z`. */
   reason?: string;
   /** While read-only: the errno code, e.g. ENOSPC, EIO. */
   code?: string;

@@ -285,7 +285,7 @@ export class WalWriter {
       writable: false,
       code: f.code,
       since: f.since.toISOString(),
-      reason: `read-only since ${f.since.toISOString()}: ${f.why}; reads work, writes are refused (503) until the disk works again, checked every ${WAL_RETRY_MS / 1000} s`,
+      reason: `${f.why} since ${f.since.toISOString()}`,
     };
   }
 
