@@ -12,8 +12,8 @@ export interface Serving {
 }
 export function startServe(dataDir: string, o?: { token?: string; env?: Record<string, string> }): Promise<Serving>;
 export function stopped(proc: ChildProcess): Promise<void>;
-export function batchBody(b: number): string;
-export function expectedRows(b: number): string[];
+export function batchBody(b: number, lines?: number): string;
+export function expectedRows(b: number, lines?: number): string[];
 export function load(
   url: string,
   o: {
@@ -25,8 +25,9 @@ export function load(
     token?: string;
     abortChance?: number;
     pauseMs?: number;
+    lines?: number;
     onStatus?: (status: number) => void;
   },
 ): Promise<void>;
 export function readBatches(dataDir: string): Promise<Map<number, string[]>>;
-export function audit(stored: Map<number, string[]>, acked: Set<number>, attempted: Set<number>): { lost: number[]; phantom: number[]; torn: number[] };
+export function audit(stored: Map<number, string[]>, acked: Set<number>, attempted: Set<number>, lines?: number): { lost: number[]; phantom: number[]; torn: number[] };

@@ -47,25 +47,25 @@ export function stopped(proc) {
   return new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
 }
 
-/** Batch b: LINES_PER_BATCH points of its own series, each with a distinct time. */
-export function batchBody(b) {
+/** Batch b: `lines` points of its own series, each with a distinct time. */
+export function batchBody(b, lines = LINES_PER_BATCH) {
   let s = '';
-  for (let i = 0; i < LINES_PER_BATCH; i++) s += `crash,batch=b${b} v=${i}i,w=${b * 1000 + i} ${T0 + BigInt(i)}\n`;
+  for (let i = 0; i < lines; i++) s += `crash,batch=b${b} v=${i}i,w=${b * 1000 + i} ${T0 + BigInt(i)}\n`;
   return s;
 }
 
-/** The rows readBatches gives for an intact batch b, sorted. */
-export function expectedRows(b) {
-  return Array.from({ length: LINES_PER_BATCH }, (_, i) => `${T0 + BigInt(i)} v=${i},w=${b * 1000 + i}`).sort();
+/** The rows readBatches gives for an intact batch b of `lines` points, sorted. */
+export function expectedRows(b, lines = LINES_PER_BATCH) {
+  return Array.from({ length: lines }, (_, i) => `${T0 + BigInt(i)} v=${i},w=${b * 1000 + i}`).sort();
 }
 
 /**
  * `workers` concurrent writers of numbered batches from firstBatch on, until stop() or the server
  * goes. acked gets the batches answered 204, attempted every batch sent. With abortChance > 0 a
  * writer gives up on a request at a random moment (a client timing out); such a batch counts as
- * attempted, never as acknowledged. pauseMs: each writer's pause between requests.
+ * attempted, never as acknowledged. pauseMs: each writer's pause between requests; lines: points per batch.
  */
-export async function load(url, { firstBatch, acked, attempted, stop, workers = 4, token = CRASH_TOKEN, abortChance = 0, pauseMs = 0, onStatus }) {
+export async function load(url, { firstBatch, acked, attempted, stop, workers = 4, token = CRASH_TOKEN, abortChance = 0, pauseMs = 0, lines = LINES_PER_BATCH, onStatus }) {
   let next = firstBatch;
   const worker = async () => {
     while (!stop()) {
@@ -74,7 +74,7 @@ export async function load(url, { firstBatch, acked, attempted, stop, workers = 
       const ac = new AbortController();
       const timer = abortChance > 0 && Math.random() < abortChance ? setTimeout(() => ac.abort(), Math.floor(Math.random() * 20)) : undefined;
       try {
-        const r = await fetch(`${url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body: batchBody(b), signal: ac.signal });
+        const r = await fetch(`${url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body: batchBody(b, lines), signal: ac.signal });
         await r.arrayBuffer();
         onStatus?.(r.status);
         if (r.status === 204) acked.add(b);
@@ -116,10 +116,10 @@ export async function readBatches(dataDir) {
  * What is wrong with the stored batches: acknowledged ones missing or not whole (lost), stored
  * ones never sent (phantom), stored ones not whole (torn). All empty when nothing is wrong.
  */
-export function audit(stored, acked, attempted) {
+export function audit(stored, acked, attempted, lines = LINES_PER_BATCH) {
   const same = (a, b) => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-  const lost = [...acked].filter((b) => !same(stored.get(b), expectedRows(b)));
+  const lost = [...acked].filter((b) => !same(stored.get(b), expectedRows(b, lines)));
   const phantom = [...stored.keys()].filter((b) => !attempted.has(b));
-  const torn = [...stored.keys()].filter((b) => attempted.has(b) && !same(stored.get(b), expectedRows(b)));
+  const torn = [...stored.keys()].filter((b) => attempted.has(b) && !same(stored.get(b), expectedRows(b, lines)));
   return { lost, phantom, torn };
 }

@@ -96,6 +96,9 @@ async function appApi(url) {
   };
 }
 
+/** Points per soak batch: enough that the store compacts by itself (1M field values) every minute or so. */
+const SOAK_LINES = 200;
+
 export async function soakSection() {
   const minutes = num(process.env.LPSTUDIO_BENCH_SOAK_MINUTES, 10);
   const killEveryMs = Math.min(60_000, (minutes * 60_000) / 2);
@@ -128,7 +131,8 @@ export async function soakSection() {
         attempted,
         stop: () => over,
         abortChance: 0.1,
-        pauseMs: 50, // a steady load, not a flood: the read-back at the end stays small
+        pauseMs: 50, // a steady load, not a flood: the read-back at the end stays bounded
+        lines: SOAK_LINES,
         onStatus: (st) => statuses.set(st, (statuses.get(st) ?? 0) + 1),
       });
       firstBatch += 10_000_000;
@@ -187,7 +191,7 @@ export async function soakSection() {
       compactions += (server.stderr().match(/store: compacted/g) ?? []).length;
       log(`soak: ${Math.round((Date.now() - t0) / 1000)} s, ${acked.size} batches acknowledged, ${kills} kills`);
     }
-    result = audit(await readBatches(dataDir), acked, attempted);
+    result = audit(await readBatches(dataDir), acked, attempted, SOAK_LINES);
   } finally {
     s?.proc.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -201,8 +205,8 @@ export async function soakSection() {
   return {
     rows: [
       row('duration', { ours: (Date.now() - t0) / 60_000, unit: 'min', digits: 1, note: `${kills} kill -9 with restart; ${compactions} compactions logged` }),
-      row('acknowledged points', { ours: acked.size * LINES_PER_BATCH, unit: '', digits: 0, note: `answers: ${statusText}; ${attempted.size - [...statuses.values()].reduce((a, b) => a + b, 0)} requests aborted or cut by a kill` }),
-      row('acknowledged points lost', { ours: result.lost.length * LINES_PER_BATCH, unit: '', better: 'lower', digits: 0, target: { text: '0', pass: result.lost.length === 0 } }),
+      row('acknowledged points', { ours: acked.size * SOAK_LINES, unit: '', digits: 0, note: `answers: ${statusText}; ${attempted.size - [...statuses.values()].reduce((a, b) => a + b, 0)} requests aborted or cut by a kill` }),
+      row('acknowledged points lost', { ours: result.lost.length * SOAK_LINES, unit: '', better: 'lower', digits: 0, target: { text: '0', pass: result.lost.length === 0 } }),
       row('batches stored but never sent, or not whole', { ours: result.phantom.length + result.torn.length, unit: '', better: 'lower', digits: 0, target: { text: '0', pass: result.phantom.length + result.torn.length === 0 } }),
       row('RSS first sample', { ours: first ? first.rss / 1e6 : NaN, unit: 'MB', better: 'lower' }),
       row('RSS last sample', { ours: lastS ? lastS.rss / 1e6 : NaN, unit: 'MB', better: 'lower' }),

@@ -9,9 +9,10 @@
 //
 // A write's WAL record is made durable first (group commit, fsynced); only then is it applied in
 // memory (apply.ts, in log order, so replay reaches the same result) and acknowledged. Should the
-// disk fail, nothing of the write is applied and the store is read-only until it works (wal.ts). A compaction freezes the memtables, starts a new WAL generation, writes one
-// segment per touched shard group, records the checkpoint, and only then deletes the old WAL
-// files. Start-up loads segment indexes, drops segments of an unfinished compaction or merge,
+// disk fail, nothing of the write is applied and the store is read-only until it works (wal.ts).
+// A compaction starts a new WAL generation, freezes the memtables once the old generation's
+// records are all applied, writes one segment per touched shard group, records the checkpoint,
+// and only then deletes the old WAL files. Start-up loads segment indexes, drops segments of an unfinished compaction or merge,
 // and replays the WAL after the checkpoint, cutting off a torn tail.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
