@@ -64,6 +64,10 @@ export const EndpointStatus = z.object({
   state: z.enum(['starting', 'running', 'stopped', 'error']),
   url: z.string().optional(),
   error: z.string().optional(),
+  /** False while the endpoint refuses writes because its disk is full or failing (reads work); it recovers by itself. */
+  writable: z.boolean().optional(),
+  /** Why it is read-only, in a sentence. */
+  readOnlyReason: z.string().optional(),
 });
 export type EndpointStatus = z.infer<typeof EndpointStatus>;
 

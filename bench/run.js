@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` (builds dist/ first) or `node bench/run.js [--only NAME[,NAME…]] [--list]`.
+// `npm run bench` (builds dist/ first) or `node bench/run.js [--only NAME[,NAME…]] [--rounds N] [--minutes N] [--list]`.
 // Runs the benchmark sections in order, prints a report in which every figure stands next to its
 // peer's figure from the same run and the ratio, and writes it as JSON to bench/results/latest.json
 // (with --only, the sections run replace their entries in that file; the others are kept).
@@ -78,6 +78,18 @@ const SECTIONS = [
     },
   },
   {
+    name: 'crash',
+    title: 'Crash safety: kill -9 under 4 concurrent writers, N rounds (--rounds N, default 100); acknowledged points lost must be 0',
+    requires: () => missing(dist('server/store/index.js'), path.join(root, 'bin/lpstudio.js')) ?? cliLoads(),
+    run: async () => (await import('./durability.js')).crashSection(),
+  },
+  {
+    name: 'soak',
+    title: 'Soak: 4 writers with random client time-outs, a data-browser reader, compactions, kill -9 every 60 s (--minutes N, default 10)',
+    requires: () => missing(dist('server/store/index.js'), path.join(root, 'bin/lpstudio.js')) ?? cliLoads(),
+    run: async () => (await import('./durability.js')).soakSection(),
+  },
+  {
     name: 'upload',
     title: 'Upload throughput (file → remote InfluxDB)',
     requires: () => (existsSync(path.join(root, 'bench/upload.js')) ? null : 'not written yet (bench/upload.js)'),
@@ -106,12 +118,15 @@ function parseArgs(argv) {
       childMode = { name: argv[++i], out: argv[++i] };
       only.push(childMode.name);
     } else if (a === '--only') only.push(...(argv[++i] ?? '').split(','));
+    // The crash and soak sections' sizes (also as environment, which isolated sections inherit).
+    else if (a === '--rounds') process.env.LPSTUDIO_BENCH_CRASH_ROUNDS = argv[++i];
+    else if (a === '--minutes') process.env.LPSTUDIO_BENCH_SOAK_MINUTES = argv[++i];
     else if (a.startsWith('--only=')) only.push(...a.slice(7).split(','));
     else if (a === '--list') {
       for (const s of SECTIONS) console.log(`${s.name.padEnd(10)} ${s.title}`);
       process.exit(0);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/run.js [--only NAME[,NAME...]] [--list]\nsections: ' + SECTIONS.map((s) => s.name).join(', '));
+      console.log('usage: node bench/run.js [--only NAME[,NAME...]] [--rounds N] [--minutes N] [--list]\nsections: ' + SECTIONS.map((s) => s.name).join(', '));
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}; try --help`);

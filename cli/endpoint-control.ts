@@ -7,7 +7,7 @@
 // request's id.
 import path from 'node:path';
 import { z } from 'zod';
-import { startEndpoint, type Endpoint } from '../server/endpoint.js';
+import { startEndpoint, writability, type Endpoint } from '../server/endpoint.js';
 import type { RequestLogEntry } from '../server/http/app.js';
 import { MetaError, trayWriteToken } from '../server/meta.js';
 import { createLocalData, type SyncLocalData } from './local-data.js';
@@ -129,11 +129,13 @@ export type ControlRequest = z.infer<typeof ControlRequest>;
 export type EndpointState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
 
 export type ControlReply =
-  | { type: 'reply'; id: number; ok: true; state: EndpointState; url?: string; token?: string; stats?: unknown; value?: unknown }
+  | { type: 'reply'; id: number; ok: true; state: EndpointState; url?: string; token?: string; stats?: unknown; value?: unknown; writable?: boolean; readOnlyReason?: string }
   /** `code`: the AppError's code when the refusal is one (a data call's, or a malformed message's 'invalid'). */
   | { type: 'reply'; id: number | null; ok: false; state: EndpointState; error: string; code?: AppErrorBody['code'] }
   /** Every request the endpoint answered; `inspected` when the request inspector shows it. */
-  | { type: 'request'; entry: RequestLogEntry; inspected: boolean };
+  | { type: 'request'; entry: RequestLogEntry; inspected: boolean }
+  /** Sent whenever the endpoint stops or resumes taking writes (its disk full or failing, then healthy again). */
+  | { type: 'health'; writable: boolean; readOnlyReason?: string };
 
 export interface ControlPort {
   post(msg: ControlReply): void;
@@ -149,6 +151,7 @@ export class EndpointController {
   private dataDir = '';
   /** Dropped files and their uploads (the desktop's), made on first use; closed on stop. */
   private files: FileJobs | null = null;
+  private unsubscribeHealth: () => void = () => {};
 
   constructor(private readonly port: ControlPort) {}
 
@@ -182,6 +185,7 @@ export class EndpointController {
           this.localData = createLocalData(this.endpoint);
           this.state = 'running';
           this.dataDir = msg.options.dataDir;
+          this.unsubscribeHealth = this.endpoint.store.onHealth((h) => this.port.post({ type: 'health', ...writability(h) }));
           this.port.post({ type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint.url, token: this.endpoint.onboarding?.token });
           return;
         }
@@ -190,6 +194,7 @@ export class EndpointController {
           this.files?.close();
           this.files = null;
           const e = this.endpoint;
+          this.unsubscribeHealth();
           if (e !== null) {
             this.state = 'stopping';
             this.endpoint = null;
@@ -204,7 +209,7 @@ export class EndpointController {
           this.port.post(
             this.state === 'error'
               ? { type: 'reply', id: msg.id, ok: false, state: this.state, error: this.lastError }
-              : { type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint?.url },
+              : { type: 'reply', id: msg.id, ok: true, state: this.state, url: this.endpoint?.url, ...(this.endpoint ? writability(this.endpoint.store.health()) : {}) },
           );
           return;
         case 'stats':

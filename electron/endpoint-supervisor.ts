@@ -200,6 +200,8 @@ export class EndpointSupervisor {
         this.pending.delete(r.id);
       } else if (r?.type === 'request') {
         this.record(r);
+      } else if (r?.type === 'health' && this.child === c && this.status_.state === 'running') {
+        this.set(withHealth(this.status_, r.writable === true, r.readOnlyReason));
       }
     });
     c.onExit((code) => {
@@ -238,4 +240,10 @@ export class EndpointSupervisor {
     }
     return this.status_;
   }
+}
+
+/** The running status with the endpoint's writability (read-only while its disk is full or failing). */
+function withHealth(s: EndpointStatus, writable: boolean, reason: unknown): EndpointStatus {
+  const { readOnlyReason: _, ...rest } = s;
+  return writable ? { ...rest, writable: true } : { ...rest, writable: false, readOnlyReason: typeof reason === 'string' ? reason : 'its disk fails' };
 }

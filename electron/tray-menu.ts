@@ -17,7 +17,13 @@ export interface TrayState {
 
 export type TrayIcon = 'running' | 'stopped' | 'error';
 
+/** Running but refusing writes (its disk full or failing): shown as a problem. */
+function readOnly(e: EndpointStatus): boolean {
+  return e.state === 'running' && e.writable === false;
+}
+
 export function trayIcon(s: TrayState): TrayIcon {
+  if (readOnly(s.endpoint)) return 'error';
   if (s.endpoint.state === 'running') return 'running';
   if (s.endpoint.state === 'error') return 'error';
   return 'stopped';
@@ -25,6 +31,7 @@ export function trayIcon(s: TrayState): TrayIcon {
 
 export function trayTooltip(s: TrayState): string {
   const e = s.endpoint;
+  if (readOnly(e)) return `Line Protocol Studio — endpoint read-only at ${e.url}: ${e.readOnlyReason ?? 'its disk fails'}`;
   if (e.state === 'running') return `Line Protocol Studio — endpoint running at ${e.url}`;
   if (e.state === 'error') return `Line Protocol Studio — endpoint error: ${e.error ?? 'unknown'}`;
   return `Line Protocol Studio — endpoint ${e.state}`;
@@ -34,8 +41,9 @@ export function trayMenu(s: TrayState): TrayItem[] {
   const e = s.endpoint;
   const running = e.state === 'running';
   const busy = e.state === 'starting';
-  const status =
-    e.state === 'running' ? `Endpoint running at ${e.url}` : e.state === 'error' ? `Endpoint error: ${e.error ?? 'unknown'}` : e.state === 'starting' ? 'Endpoint starting…' : 'Endpoint stopped';
+  const status = readOnly(e)
+    ? `Endpoint read-only (writes refused): ${e.readOnlyReason ?? 'its disk fails'}`
+    : e.state === 'running' ? `Endpoint running at ${e.url}` : e.state === 'error' ? `Endpoint error: ${e.error ?? 'unknown'}` : e.state === 'starting' ? 'Endpoint starting…' : 'Endpoint stopped';
   return [
     { kind: 'label', label: status },
     running || busy ? { kind: 'action', id: 'stop', label: 'Stop endpoint', enabled: running } : { kind: 'action', id: 'start', label: 'Start endpoint', enabled: true },

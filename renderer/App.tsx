@@ -21,6 +21,7 @@ import { ResponsePanel } from './components/ResponsePanel.js';
 import { SendStatusLine } from './components/SendStatusLine.js';
 import { serverMarks } from './components/send-outcome.js';
 import { SplitPane } from './components/SplitPane.js';
+import { ReadOnlyBanner } from './components/ReadOnlyBanner.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
 
@@ -258,6 +259,7 @@ export function App() {
         </Group>
       </Group>
       {loadError && <Alert color="red">{loadError}</Alert>}
+      <ReadOnlyBanner />
       {fileError && (
         <Alert color="red" withCloseButton onClose={() => setFileError(undefined)}>
           {fileError}

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEndpointServer, type ExtraRoutes, type RequestLogEntry } from './http/app.js';
 import { MetaStore, setup, type SetupResult } from './meta.js';
-import type { BucketStore, StoreStats } from './store/api.js';
+import type { BucketStore, StoreHealth, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
 
 /** The flags the endpoint runs with (its port is known once it listens). */
@@ -182,4 +182,9 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       await store.close();
     },
   };
+}
+
+/** The store's health as the app's endpoint status shows it. */
+export function writability(h: StoreHealth): { writable: boolean; readOnlyReason?: string } {
+  return h.writable ? { writable: true } : { writable: false, readOnlyReason: h.reason };
 }

@@ -6,7 +6,7 @@ import { FileProfileStore } from '../../app/file-profiles.js';
 import { FileJobs } from '../../app/files/file-jobs.js';
 import { createAppService } from '../../app/service.js';
 import { localDatabases } from '../../server/databases.js';
-import type { EndpointCore, EndpointExtension } from '../../server/endpoint.js';
+import { writability, type EndpointCore, type EndpointExtension } from '../../server/endpoint.js';
 import { APP_TOKEN_DESCRIPTION, replaceAppToken } from '../../server/meta.js';
 import { createLocalData } from '../local-data.js';
 import { allowedHosts } from './hosts.js';
@@ -31,7 +31,7 @@ export function mountBrowserMode(core: EndpointCore, o: BrowserModeSetup): { mod
     dataDir: path.join(core.dataDir, 'app'),
     profiles: new FileProfileStore(path.join(core.dataDir, 'app')),
     endpoint: {
-      status: () => ({ state: core.url() === '' ? 'starting' : 'running', url: core.url() === '' ? undefined : core.url() }),
+      status: () => ({ state: core.url() === '' ? 'starting' : 'running', url: core.url() === '' ? undefined : core.url(), ...writability(core.store.health()) }),
       token: () => appToken,
       databases: async () => localDatabases(core.meta.get()),
       requests: () => core.requests(),

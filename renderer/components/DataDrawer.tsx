@@ -8,6 +8,7 @@ import { api } from '../api/index.js';
 import { DbrpPanel } from './DbrpPanel.js';
 import { EndpointSettingsPanel } from './EndpointSettingsPanel.js';
 import { PointsChart } from './PointsChart.js';
+import { ReadOnlyBanner } from './ReadOnlyBanner.js';
 import { isoNs, parseTimeInput } from './time-range.js';
 import { TokensPanel } from './TokensPanel.js';
 import { V1UsersPanel } from './V1UsersPanel.js';
@@ -115,6 +116,7 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const tagKeys = m?.tagKeys ?? [];
   return (
     <Drawer opened={props.opened} onClose={props.onClose} title="Data" position="right" size="100%">
+      <ReadOnlyBanner />
       {/* Only the open tab is mounted: each management tab loads its lists when shown. */}
       <Tabs defaultValue="points" keepMounted={false}>
         <Tabs.List mb="md">

@@ -2,7 +2,7 @@
 // (header, idle and body timeouts, header size, a cap on requests in flight, body size),
 // InfluxDB's headers, and a log of recent requests for the request inspector.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { commonHeaders, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
+import { commonHeaders, goJson, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
@@ -189,8 +189,12 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
     case '/health': {
       req.resume();
       // Exactly 2.x's body (v2.0 - v2.9.1), spaces and trailing newline included; any method.
-      const body = `{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":[], "version": "${INFLUX_VERSION}", "commit": "lpstudio"}\n`;
-      res.statusCode = 200;
+      // While the store is read-only (its disk full or failing): 2.x's unhealthy answer, 503 "fail".
+      const h = o.store.health();
+      const body = h.writable
+        ? `{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":[], "version": "${INFLUX_VERSION}", "commit": "lpstudio"}\n`
+        : `${goJson({ name: 'influxdb', message: `read-only: ${h.reason}; reads work, writes are refused with 503 until the disk works again (checked every second)`, status: 'fail', checks: [], version: INFLUX_VERSION, commit: 'lpstudio' })}\n`;
+      res.statusCode = h.writable ? 200 : 503;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(body);
       return;

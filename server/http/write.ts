@@ -5,7 +5,7 @@ import { LineProtocolParser } from '../../lineprotocol/parse.js';
 import { nowNs, parsePrecision, PRECISION_SPELLINGS, truncateTime } from '../../lineprotocol/precision.js';
 import type { Point, Precision, RecordError } from '../../lineprotocol/types.js';
 import { checkBucketName, newId, type MetaStore } from '../meta.js';
-import type { BucketInfo, BucketStore } from '../store/api.js';
+import { StoreUnavailableError, type BucketInfo, type BucketStore, type WriteOutcome } from '../store/api.js';
 import { authenticate, canRead, canWrite, v1Credentials, v2Credentials, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { findMapping } from './dbrp.js';
@@ -139,6 +139,12 @@ const APPLY_CHUNK = 256;
 async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteContext, bucketId: string, precision: Precision, info: WriteInfo): Promise<void> {
   // Server time is taken once per request, before parsing, as InfluxDB does.
   const defaultTime = truncateTime(nowNs(), precision).toString();
+  try {
+    ctx.store.assertWritable(); // read-only: refused at once, the body unread
+  } catch (e) {
+    req.resume();
+    throw unavailable(e);
+  }
   const body = await readBody(req, { maxBytes: ctx.maxBody, idleMs: ctx.bodyIdleMs });
   info.body = body;
   const text = body.toString('utf8');
@@ -170,7 +176,7 @@ async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteConte
     return;
   }
   await ctx.ensureBucketData(bucketId);
-  const outcome = await ctx.store.writeStream({ bucketId, body, precision, defaultTime }, (apply) => {
+  const feed = (apply: (points: readonly Point[]) => void) => {
     let chunk: Point[] = [];
     const parser = new LineProtocolParser(opts, {
       point: (p) => {
@@ -184,7 +190,13 @@ async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteConte
     parser.run(text, true, 0, 1, bytes);
     parser.end();
     if (chunk.length > 0) apply(chunk);
-  });
+  };
+  let outcome: WriteOutcome;
+  try {
+    outcome = await ctx.store.writeStream({ bucketId, body, precision, defaultTime }, feed);
+  } catch (e) {
+    throw unavailable(e);
+  }
   if (outcome.dropped > 0) {
     throw new HttpError(
       'unprocessable entity',
@@ -192,4 +204,10 @@ async function ingest(req: IncomingMessage, res: ServerResponse, ctx: WriteConte
     );
   }
   sendNoContent(res);
+}
+
+/** A write the store could not make durable: 503 with the reason and when to retry (nothing was stored). */
+function unavailable(e: unknown): unknown {
+  if (!(e instanceof StoreUnavailableError)) return e;
+  return new HttpError('unavailable', e.message, {}, { 'Retry-After': String(e.retryAfterSeconds) });
 }

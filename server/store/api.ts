@@ -27,6 +27,32 @@ export interface WriteOutcome {
   reason?: string;
 }
 
+/** Whether the store takes writes: false while its disk fails (full, I/O errors); reads always work. */
+export interface StoreHealth {
+  writable: boolean;
+  /** While read-only: why and since when, e.g. `no space left on device (writing the write-ahead log) since 2024-…Z`. */
+  reason?: string;
+  /** While read-only: the errno code, e.g. ENOSPC, EIO. */
+  code?: string;
+  /** While read-only: since when (RFC 3339). */
+  since?: string;
+}
+
+/**
+ * A write refused because the store cannot make it durable (its disk is full or failing).
+ * Nothing of the write was stored; the client should retry after retryAfterSeconds.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface BucketInfo {
   id: string; // 16 lowercase hex chars
   name: string;
@@ -70,7 +96,11 @@ export interface StoreStats {
 }
 
 export interface BucketStore {
-  /** Applies the points (storage rules, merges) and resolves once the write is fsynced. */
+  /**
+   * Makes the write durable (WAL, fsynced), then applies the points (storage rules, merges): a
+   * write is visible only once durable. Rejects with StoreUnavailableError, storing nothing, when
+   * the disk cannot take it; the store is then read-only until the disk works again.
+   */
   write(w: WalWrite, points: readonly Point[]): Promise<WriteOutcome>;
   /**
    * The same, with the points fed in chunks while they are parsed, so a large batch is never
@@ -90,5 +120,11 @@ export interface BucketStore {
   /** Writes the in-memory state to segment files and trims the log (also runs by itself). */
   compact(): Promise<void>;
   stats(): StoreStats;
+  /** Whether writes are taken now. */
+  health(): StoreHealth;
+  /** Throws StoreUnavailableError while read-only, so a write is refused before its body is read. */
+  assertWritable(): void;
+  /** Calls fn whenever health changes; returns the unsubscribe. */
+  onHealth(fn: (h: StoreHealth) => void): () => void;
   close(): Promise<void>;
 }

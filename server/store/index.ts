@@ -9,19 +9,22 @@
 //                                 immutable segments of one shard group (segment.ts); <start> is
 //                                 the group's start in seconds since the epoch
 //
-// A write is applied in memory (apply.ts), then acknowledged once its WAL record is fsynced
-// (group commit). A compaction freezes the memtables, starts a new WAL generation, writes one
-// segment per touched shard group, records the checkpoint, and only then deletes the old WAL
-// files. Start-up loads segment indexes, settles the checkpoint (recoverCheckpoint: rebuilt when
-// lost; an unfinished compaction's outputs dropped only when provably redundant), and replays
-// the WAL after the checkpoint, streamed, cutting off a torn tail.
+// A write's WAL record is made durable first (group commit, fsynced); only then is it applied in
+// memory (apply.ts, in log order, so replay reaches the same result) and acknowledged. Should the
+// disk fail, nothing of the write is applied and the store is read-only until it works (wal.ts).
+// A compaction starts a new WAL generation, freezes the memtables once the old generation's
+// records are all applied, records its plan, writes one segment per touched shard group, records
+// the checkpoint, and only then deletes the old WAL files. Start-up loads segment indexes, settles
+// the checkpoint (recoverCheckpoint: rebuilt when lost; an unfinished compaction's outputs dropped
+// only when provably redundant), and replays the WAL after the checkpoint, streamed, cutting off a
+// torn tail.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { LineProtocolParser } from '../../lineprotocol/parse.js';
 import { nowNs } from '../../lineprotocol/precision.js';
 import type { FieldType, Point } from '../../lineprotocol/types.js';
-import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreStats, WalWrite, WriteOutcome } from './api.js';
+import type { BucketInfo, BucketStore, ReadQuery, StoredPoint, StoreHealth, StoreStats, WalWrite, WriteOutcome } from './api.js';
 import { applyPoints, type ApplyOutcome } from './apply.js';
 import { writeFileAtomicSync } from '../fs/atomic-file.js';
 import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, type SyncCounter } from './durable.js';
@@ -94,6 +97,7 @@ class FileBucketStore implements BucketStore {
   private lastWriteAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
+  private readonly healthListeners = new Set<(h: StoreHealth) => void>();
 
   constructor(
     private readonly dataDir: string,
@@ -138,7 +142,12 @@ class FileBucketStore implements BucketStore {
     for (const g of gens) this.replayFile(g);
     this.replayedGens = gens;
     if (gens.length > 0) maxGen = Math.max(maxGen, gens[gens.length - 1]);
-    this.wal = new WalWriter(this.walDir, maxGen + 1, this.counter);
+    this.wal = new WalWriter(this.walDir, maxGen + 1, this.counter, {
+      log: this.log,
+      onHealth: (h) => {
+        for (const fn of this.healthListeners) fn(h);
+      },
+    });
     await this.enforceRetention();
     this.timer = setInterval(() => this.maintain(), MAINTENANCE_MS);
     this.timer.unref();
@@ -374,41 +383,36 @@ class FileBucketStore implements BucketStore {
     if (b === undefined) throw new Error(`bucket ${w.bucketId} has no data directory`);
     const now = this.now();
     const retentionSeconds = b.info.retentionSeconds;
-    let out: ApplyOutcome;
-    if (retentionSeconds > 0) {
-      // Retention decisions look at the whole batch (see retentionFloor): gather it first.
-      const all: Point[] = [];
-      feed((ps) => {
-        for (const p of ps) all.push(p);
-      });
-      out = applyPoints(b, all, now, retentionSeconds, this.gm.seconds);
-    } else {
-      // Without retention, applying chunk by chunk is the same as applying the batch at once
-      // (within a batch the first type of a field wins either way).
-      out = { written: 0, dropped: 0, values: 0 };
-      const acc = out;
-      feed((ps) => {
-        const o = applyPoints(b, ps, now, 0, this.gm.seconds);
-        acc.written += o.written;
-        acc.dropped += o.dropped;
-        acc.values += o.values;
-        if (acc.reason === undefined && o.reason !== undefined) acc.reason = o.reason;
-      });
-    }
-    const result: WriteOutcome = { written: out.written, dropped: out.dropped };
-    if (out.reason !== undefined) result.reason = out.reason;
-    if (out.written === 0) return result; // nothing changed, nothing to make durable
-    this.lastWriteAt = Date.now();
-    this.valuesSinceCompact += out.values;
-    const durable = this.wal.append(
+    let out: ApplyOutcome | undefined;
+    // Applied only once the record is durable, in log order (the WAL writer runs the commit).
+    await this.wal.append(
       encodeRecord({ kind: 'write', bucketId: w.bucketId, precision: w.precision, defaultTime: w.defaultTime, now, retentionSeconds, body: w.body }),
+      () => {
+        out = applyFeed(b, feed, now, retentionSeconds, this.gm.seconds);
+        this.valuesSinceCompact += out.values;
+      },
     );
+    const applied = out!;
+    this.lastWriteAt = Date.now();
     this.maybeCompact();
-    await durable;
-    this.commits++;
+    if (applied.written > 0) this.commits++;
+    const result: WriteOutcome = { written: applied.written, dropped: applied.dropped };
+    if (applied.reason !== undefined) result.reason = applied.reason;
     return result;
   }
 
+  health(): StoreHealth {
+    return this.wal.health();
+  }
+
+  assertWritable(): void {
+    this.wal.assertWritable();
+  }
+
+  onHealth(fn: (h: StoreHealth) => void): () => void {
+    this.healthListeners.add(fn);
+    return () => this.healthListeners.delete(fn);
+  }
 
   // ---- buckets ----
 
@@ -697,20 +701,23 @@ class FileBucketStore implements BucketStore {
   /** Freezes the memtables, writes them as segments, moves the checkpoint, trims the WAL. */
   private async compactNow(openNext: boolean): Promise<void> {
     const t0 = performance.now();
-    const frozenGen = this.wal.rotate(openNext);
     const todo: [ShardGroup, MemTable[]][] = [];
-    for (const b of this.buckets.values()) {
-      for (const g of b.groups.values()) {
-        if (g.active !== null) {
-          g.frozen.push(g.active);
-          g.active = null;
+    // The memtables are frozen once every record of the frozen generation is durable and applied,
+    // before any record of the next one is applied: they hold exactly generations <= frozenGen.
+    const { frozen: frozenGen, boundary } = this.wal.rotate(openNext, () => {
+      for (const b of this.buckets.values()) {
+        for (const g of b.groups.values()) {
+          if (g.active !== null) {
+            g.frozen.push(g.active);
+            g.active = null;
+          }
+          // Earlier frozen memtables stay here if a previous compaction failed: include them.
+          if (g.frozen.length > 0) todo.push([g, g.frozen.slice()]);
         }
-        // Earlier frozen memtables stay here if a previous compaction failed: include them.
-        if (g.frozen.length > 0) todo.push([g, g.frozen.slice()]);
       }
-    }
-    this.valuesSinceCompact = 0;
-    await this.wal.drain(); // the frozen generation is complete on disk
+      this.valuesSinceCompact = 0;
+    });
+    await boundary;
     const from = this.checkpoint + 1;
     if (todo.length > 0) {
       // The plan lets recovery tell this compaction's outputs apart, and prove them redundant
@@ -999,4 +1006,27 @@ function fileSize(file: string): number {
   } catch {
     return -1;
   }
+}
+
+/** Applies a write's points as its feed gives them (at commit time, once its record is durable). */
+function applyFeed(b: Bucket, feed: (apply: (points: readonly Point[]) => void) => void, now: bigint, retentionSeconds: number, groupSeconds: number): ApplyOutcome {
+  if (retentionSeconds > 0) {
+    // Retention decisions look at the whole batch (see retentionFloor): gather it first.
+    const all: Point[] = [];
+    feed((ps) => {
+      for (const p of ps) all.push(p);
+    });
+    return applyPoints(b, all, now, retentionSeconds, groupSeconds);
+  }
+  // Without retention, applying chunk by chunk is the same as applying the batch at once
+  // (within a batch the first type of a field wins either way).
+  const acc: ApplyOutcome = { written: 0, dropped: 0, values: 0 };
+  feed((ps) => {
+    const o = applyPoints(b, ps, now, 0, groupSeconds);
+    acc.written += o.written;
+    acc.dropped += o.dropped;
+    acc.values += o.values;
+    if (acc.reason === undefined && o.reason !== undefined) acc.reason = o.reason;
+  });
+  return acc;
 }

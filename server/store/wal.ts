@@ -4,14 +4,22 @@
 // body exactly as accepted (no re-serialization) plus what replay needs to reach the same result.
 //
 // Group commit: write() callers queue records; one flush writes everything queued with a single
-// positioned writev and a single fdatasync, and acknowledges all of them. Records queued while a
-// flush runs go out together in the next one.
-import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncate, ftruncateSync, openSync, readSync, writev } from 'node:fs';
+// positioned writev and a single fdatasync, then commits (applies) and acknowledges all of them in
+// log order: a write is visible only once its record is durable. Records queued while a flush
+// runs go out together in the next one.
+//
+// When a batch cannot be written or synced (ENOSPC, EIO, EDQUOT, ...), nothing of it counts and
+// the log goes read-only: every write is refused with StoreUnavailableError, the file is cut back
+// to its durable size (and read back) before anything is appended again, and the disk is tried
+// every WAL_RETRY_MS until a probe of the failed batch's size goes through.
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncate, ftruncateSync, openSync, readFileSync, readSync, rmSync, writev } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Precision } from '../../lineprotocol/types.js';
+import { StoreUnavailableError, type StoreHealth } from './api.js';
 import { fsyncDir, type SyncCounter } from './durable.js';
+import { injectFault } from './faults.js';
 
 export interface WalWriteRecord {
   kind: 'write';
@@ -180,8 +188,11 @@ function readFullyAt(fd: number, buf: Buffer, pos: number): void {
 
 interface Pending {
   gen: number;
+  /** Empty for a barrier (see rotate()). */
   bufs: Buffer[];
   bytes: number;
+  /** Runs in log order: a record's once it is durable, a barrier's once everything before it settled. */
+  commit: () => void;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -193,12 +204,68 @@ interface WalFile {
   dirSynced: boolean;
 }
 
+/** Why the log stopped taking records, while it is read-only. */
+interface Failure {
+  code: string;
+  /** e.g. "no space left on device (writing the write-ahead log)". */
+  why: string;
+  todo: string;
+  since: Date;
+  /** Size of the probe that must go through before records are taken again. */
+  probeBytes: number;
+}
+
+/** Tries the disk this often while the log is read-only. */
+export const WAL_RETRY_MS = 1000;
+/** What a refused client is told to wait (seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+const MIN_PROBE = 64 * 1024;
+const MAX_PROBE = 8 * 1024 * 1024;
+const PROBE_FILE = 'probe.tmp';
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for the file system',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+const ROOM_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+function describeFailure(e: unknown, op: string, probeBytes: number): Failure {
+  const code = typeof (e as NodeJS.ErrnoException)?.code === 'string' ? (e as NodeJS.ErrnoException).code! : 'EIO';
+  const text = ERRNO_TEXT[code] ?? `${(e as Error)?.message ?? String(e)}`;
+  return {
+    code,
+    why: `${text} (${op} the write-ahead log)`,
+    todo: ROOM_CODES.has(code) ? 'retry when the disk has room' : 'retry once the disk works again',
+    since: new Date(),
+    probeBytes: Math.min(MAX_PROBE, Math.max(MIN_PROBE, probeBytes)),
+  };
+}
+
 function writevAt(fd: number, bufs: Buffer[], pos: number): Promise<number> {
   return new Promise((resolve, reject) => writev(fd, bufs, pos, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
 async function writeAllAt(fd: number, bufs: Buffer[], pos: number): Promise<void> {
   let rest = bufs;
+  let fault: Error | undefined;
+  try {
+    injectFault('wal-write');
+  } catch (e) {
+    // Injected: half of the batch reaches the file first, as a real short write before ENOSPC.
+    fault = e as Error;
+    let half = bufs.reduce((n, b) => n + b.length, 0) >> 1;
+    rest = [];
+    for (const b of bufs) {
+      if (half <= 0) break;
+      rest.push(b.subarray(0, half));
+      half -= b.length;
+    }
+  }
   while (rest.length > 0) {
     let n = await writevAt(fd, rest, pos);
     pos += n;
@@ -208,10 +275,26 @@ async function writeAllAt(fd: number, bufs: Buffer[], pos: number): Promise<void
     rest = rest.slice(i);
     if (n > 0) rest[0] = rest[0].subarray(n);
   }
+  if (fault) throw fault;
 }
 
-const datasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+const datasync = (fd: number) =>
+  new Promise<void>((resolve, reject) => {
+    try {
+      injectFault('wal-fsync');
+    } catch (e) {
+      reject(e as Error);
+      return;
+    }
+    fdatasync(fd, (e) => (e ? reject(e) : resolve()));
+  });
 const truncate = (fd: number, len: number) => new Promise<void>((resolve, reject) => ftruncate(fd, len, (e) => (e ? reject(e) : resolve())));
+
+export interface WalWriterOptions {
+  log?: (msg: string) => void;
+  /** Called when the log stops or resumes taking records. */
+  onHealth?: (h: StoreHealth) => void;
+}
 
 export class WalWriter {
   private readonly files = new Map<number, WalFile>();
@@ -219,8 +302,13 @@ export class WalWriter {
   private flushing = false;
   private last: Promise<void> = Promise.resolve();
   private trimming: Promise<void> = Promise.resolve();
-  /** Set when a failed flush could not be cut back: nothing more may be acknowledged. */
-  private broken: Error | null = null;
+  /** Set while the log is read-only: a write or fsync failed and the disk has not proved healthy since. */
+  private failure: Failure | null = null;
+  /** Generations whose file may hold bytes past its durable size (a failed batch) until cut back. */
+  private readonly dirty = new Set<number>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private recovering = false;
+  private readonly log: (msg: string) => void;
   /** Generation new records go to; -1 once closed. */
   gen: number;
 
@@ -228,9 +316,11 @@ export class WalWriter {
     private readonly dir: string,
     gen: number,
     private readonly counter: SyncCounter,
+    private readonly opts: WalWriterOptions = {},
   ) {
+    this.log = opts.log ?? (() => {});
     this.gen = gen;
-    this.openFile(gen);
+    this.files.set(gen, this.openFile(gen));
   }
 
   /** Bytes in the log files still on disk (written ones). */
@@ -240,16 +330,29 @@ export class WalWriter {
     return n;
   }
 
-  /** Queues a framed record for the current generation; resolves once it is on disk. */
-  append(bufs: Buffer[]): Promise<void> {
+  health(): StoreHealth {
+    const f = this.failure;
+    if (f === null) return { writable: true };
+    return {
+      writable: false,
+      code: f.code,
+      since: f.since.toISOString(),
+      reason: `${f.why} since ${f.since.toISOString()}`,
+    };
+  }
+
+  /**
+   * Queues a framed record for the current generation; resolves once it is on disk and `commit`
+   * ran. Commits run synchronously in log order, so what they apply is what replay applies.
+   * Rejects with StoreUnavailableError when the record could not be made durable (nothing of it
+   * counts: the file is cut back before another record is taken) or the log is read-only.
+   */
+  append(bufs: Buffer[], commit: () => void = () => {}): Promise<void> {
     if (this.gen < 0) return Promise.reject(new Error('the store is closed'));
-    if (this.broken) return Promise.reject(this.broken);
+    if (this.failure) return Promise.reject(this.readOnlyError());
     let bytes = 0;
     for (const b of bufs) bytes += b.length;
-    const p = new Promise<void>((resolve, reject) => this.queue.push({ gen: this.gen, bufs, bytes, resolve, reject }));
-    this.last = p.catch(() => {});
-    if (!this.flushing) void this.flush();
-    return p;
+    return this.enqueue({ gen: this.gen, bufs, bytes, commit });
   }
 
   /** Resolves when everything queued so far has been flushed (or failed). */
@@ -258,16 +361,21 @@ export class WalWriter {
   }
 
   /**
-   * Starts a new generation for records appended from now on and returns the previous one.
-   * With openNext false (closing), further appends are refused.
+   * Starts a new generation for records appended from now on (with openNext false, when closing,
+   * further appends are refused) and returns the previous one. `atBoundary` runs after every
+   * record of the previous generations was committed or refused and before any newer one is
+   * committed: the moment to freeze what the frozen generation holds. `boundary` resolves after it.
    */
-  rotate(openNext: boolean): number {
+  rotate(openNext: boolean, atBoundary: () => void = () => {}): { frozen: number; boundary: Promise<void> } {
     const frozen = this.gen;
     if (openNext) {
+      // Open first: should that fail, nothing changed.
+      const f = this.openFile(frozen + 1);
       this.gen = frozen + 1;
-      this.openFile(this.gen);
+      this.files.set(this.gen, f);
     } else this.gen = -1;
-    return frozen;
+    const boundary = this.enqueue({ gen: frozen, bufs: [], bytes: 0, commit: atBoundary });
+    return { frozen, boundary };
   }
 
   /**
@@ -282,6 +390,7 @@ export class WalWriter {
       if (g > gen) continue;
       closeSync(f.fd);
       this.files.delete(g);
+      this.dirty.delete(g);
       doomed.push(path.join(this.dir, walFileName(g)));
     }
     for (const g of others) if (g <= gen) doomed.push(path.join(this.dir, walFileName(g)));
@@ -301,59 +410,191 @@ export class WalWriter {
 
   async close(): Promise<void> {
     if (this.gen >= 0) this.gen = -1;
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
     await this.drain();
     await this.trimming;
     for (const f of this.files.values()) closeSync(f.fd);
     this.files.clear();
   }
 
-  private openFile(gen: number): void {
+  private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ ...p, resolve, reject }));
+    this.last = done.catch(() => {});
+    if (!this.flushing) void this.flush();
+    return done;
+  }
+
+  private openFile(gen: number): WalFile {
     const fd = openSync(path.join(this.dir, walFileName(gen)), 'w');
-    this.files.set(gen, { fd, size: 0, dirSynced: false });
+    return { fd, size: 0, dirSynced: false };
+  }
+
+  assertWritable(): void {
+    if (this.failure) throw this.readOnlyError();
+  }
+
+  private readOnlyError(): StoreUnavailableError {
+    const f = this.failure!;
+    return new StoreUnavailableError(
+      `the endpoint is read-only since ${f.since.toISOString()}: ${f.why}; nothing of this request was stored; ${f.todo} (writes are taken again on their own once the disk recovers)`,
+      f.code,
+      RETRY_AFTER_SECONDS,
+    );
+  }
+
+  /** Takes the next run of same-generation entries off the queue and starts writing it. */
+  private startBatch(): { batch: Pending[]; io: Promise<unknown> } | null {
+    if (this.queue.length === 0) return null;
+    const gen = this.queue[0].gen;
+    let n = 0;
+    while (n < this.queue.length && this.queue[n].gen === gen) n++;
+    const batch = this.queue.splice(0, n);
+    const bufs: Buffer[] = [];
+    let bytes = 0;
+    for (const p of batch) {
+      bytes += p.bytes;
+      for (const b of p.bufs) bufs.push(b);
+    }
+    if (bytes === 0) return { batch, io: Promise.resolve(null) };
+    if (this.failure) return { batch, io: Promise.resolve(this.readOnlyError()) };
+    return { batch, io: this.writeBatch(gen, bufs, bytes) };
+  }
+
+  /** Writes and fsyncs a batch at the file's durable end; resolves with the error, or null. */
+  private async writeBatch(gen: number, bufs: Buffer[], bytes: number): Promise<unknown> {
+    const f = this.files.get(gen);
+    if (f === undefined) return new Error(`write-ahead log generation ${gen} is closed`);
+    let op = 'writing';
+    try {
+      await writeAllAt(f.fd, bufs, f.size);
+      op = 'syncing';
+      // A new log file's directory entry must be durable before its records count.
+      if (!f.dirSynced) {
+        await fsyncDir(this.dir, this.counter);
+        f.dirSynced = true;
+      }
+      await datasync(f.fd);
+      this.counter.fsyncs++;
+      f.size += bytes;
+      return null;
+    } catch (e) {
+      await this.stop(e, op, gen, bytes);
+      const fl = this.failure!;
+      return new StoreUnavailableError(`${fl.why}: nothing of this request was stored; ${fl.todo}`, fl.code, RETRY_AFTER_SECONDS);
+    }
   }
 
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.queue.length > 0) {
-        const gen = this.queue[0].gen;
-        let n = 0;
-        while (n < this.queue.length && this.queue[n].gen === gen) n++;
-        const batch = this.queue.splice(0, n);
-        const f = this.files.get(gen)!;
-        let bytes = 0;
-        const bufs: Buffer[] = [];
-        for (const p of batch) {
-          bytes += p.bytes;
-          for (const b of p.bufs) bufs.push(b);
-        }
-        try {
-          if (this.broken) throw this.broken;
-          await writeAllAt(f.fd, bufs, f.size);
-          // A new log file's directory entry must be durable before its records count.
-          if (!f.dirSynced) {
-            await fsyncDir(this.dir, this.counter);
-            f.dirSynced = true;
+      let cur = this.startBatch();
+      while (cur !== null) {
+        const err = await cur.io;
+        // Records queued meanwhile go to disk while this batch is committed.
+        const next = err === null ? this.startBatch() : null;
+        for (const p of cur.batch) {
+          if (err !== null && p.bytes > 0) {
+            p.reject(err as Error);
+            continue;
           }
-          await datasync(f.fd);
-          this.counter.fsyncs++;
-          f.size += bytes;
-          for (const p of batch) p.resolve();
-        } catch (e) {
-          // Cut off whatever part of the batch reached the file, so that later records do not sit
-          // behind a torn one (recovery stops at the first bad record).
-          if (!this.broken) {
-            try {
-              await truncate(f.fd, f.size);
-            } catch (e2) {
-              this.broken = e2 as Error;
-            }
+          try {
+            p.commit();
+            p.resolve();
+          } catch (e) {
+            this.log(`store: applying a durable write-ahead log record failed: ${(e as Error)?.stack ?? String(e)}`);
+            p.reject(e as Error);
           }
-          for (const p of batch) p.reject(e as Error);
         }
+        cur = next ?? this.startBatch();
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /**
+   * A batch failed: the log goes read-only (never truncate and carry on), cuts the batch's bytes
+   * off at once if it can, and tries the disk every WAL_RETRY_MS until it works again.
+   */
+  private async stop(e: unknown, op: string, gen: number, bytes: number): Promise<void> {
+    const first = this.failure === null;
+    if (first) this.failure = describeFailure(e, op, bytes);
+    this.dirty.add(gen);
+    this.log(`store: ${this.failure!.why}: ${(e as Error)?.message ?? String(e)}; the endpoint is read-only until the disk works again`);
+    try {
+      await this.cutBack();
+    } catch {
+      // Retried with the probe.
+    }
+    if (first) {
+      this.opts.onHealth?.(this.health());
+      this.retryTimer = setInterval(() => void this.retry(), WAL_RETRY_MS);
+      this.retryTimer.unref();
+    }
+  }
+
+  /**
+   * Cuts every file a failed batch touched back to its durable size, durably. After a failed
+   * fsync the page cache may have lost pages, so the file is reopened and read back: it must
+   * hold exactly its acknowledged records before anything more is appended.
+   */
+  private async cutBack(): Promise<void> {
+    for (const gen of [...this.dirty]) {
+      const f = this.files.get(gen);
+      if (f === undefined) {
+        this.dirty.delete(gen);
+        continue;
+      }
+      await truncate(f.fd, f.size);
+      await datasync(f.fd);
+      const file = path.join(this.dir, walFileName(gen));
+      const fd = openSync(file, 'r+');
+      closeSync(f.fd);
+      f.fd = fd;
+      const buf = readFileSync(file);
+      const scan = scanWal(buf, () => {});
+      if (buf.length !== f.size || scan.validEnd !== f.size) {
+        throw new Error(`${walFileName(gen)} reads back ${buf.length} bytes, ${scan.validEnd} of them intact, where ${f.size} were acknowledged${scan.problem ? ` (${scan.problem})` : ''}`);
+      }
+      this.dirty.delete(gen);
+    }
+  }
+
+  /** One try of the disk while read-only: cut back, then a probe of the failed batch's size. */
+  private async retry(): Promise<void> {
+    if (this.recovering || this.failure === null || this.gen < 0) return;
+    this.recovering = true;
+    const probe = path.join(this.dir, PROBE_FILE);
+    let op = 'cutting back';
+    try {
+      await this.cutBack();
+      op = 'probing';
+      const fd = openSync(probe, 'w');
+      try {
+        await writeAllAt(fd, [Buffer.alloc(this.failure.probeBytes)], 0);
+        await datasync(fd);
+      } finally {
+        closeSync(fd);
+        rmSync(probe, { force: true });
+      }
+      const was = this.failure;
+      this.failure = null;
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+      this.log(`store: the write-ahead log is writable again (read-only since ${was.since.toISOString()}: ${was.why}); taking writes`);
+      this.opts.onHealth?.(this.health());
+    } catch (e) {
+      rmSync(probe, { force: true });
+      const was = this.failure;
+      const f = describeFailure(e, op === 'probing' ? 'writing' : op, was?.probeBytes ?? MIN_PROBE);
+      if (was !== null && f.code !== was.code) {
+        // A different trouble now (e.g. the space came back but the device fails): report that.
+        this.failure = { ...f, since: was.since };
+        this.opts.onHealth?.(this.health());
+      }
+    } finally {
+      this.recovering = false;
     }
   }
 }

@@ -75,6 +75,8 @@ export interface StartOptions {
   token?: string;
   /** Extra `serve` flags, e.g. ['--body-timeout', '1']. */
   args?: string[];
+  /** Extra environment, e.g. LPSTUDIO_FAULTS for the fault suites. */
+  env?: Record<string, string>;
 }
 
 /** Starts `node bin/lpstudio.js serve --port 0 --data DIR --token T` and waits for the listening line. */
@@ -84,6 +86,7 @@ export function startServer(o: StartOptions = {}): Promise<RunningServer> {
   const proc = spawn(process.execPath, [LPSTUDIO_BIN, 'serve', '--port', '0', '--data', dataDir, '--token', token, ...(o.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: repoRoot,
+    env: { ...process.env, ...o.env },
   });
   live.add(proc);
   proc.once('exit', () => live.delete(proc));

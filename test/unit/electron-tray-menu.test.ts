@@ -50,6 +50,16 @@ describe('tray menu', () => {
     expect(trayTooltip(s)).toBe('Line Protocol Studio — endpoint error: port 8086 is in use');
   });
 
+  it('read-only (its disk full or failing): says why, error icon, still Stop and copy', () => {
+    const why = 'no space left on device (writing the write-ahead log) since 2024-01-01T00:00:00.000Z';
+    const s = { endpoint: { state: 'running' as const, url: 'http://127.0.0.1:8086', writable: false, readOnlyReason: why }, hasToken: true };
+    expect(view(trayMenu(s)).slice(0, 4)).toEqual([`[Endpoint read-only (writes refused): ${why}]`, 'Stop endpoint', '---', 'Copy URL']);
+    expect(trayIcon(s)).toBe('error');
+    expect(trayTooltip(s)).toBe(`Line Protocol Studio — endpoint read-only at http://127.0.0.1:8086: ${why}`);
+    // Writable again: as running.
+    expect(trayIcon({ ...s, endpoint: { state: 'running', url: 'http://127.0.0.1:8086', writable: true } })).toBe('running');
+  });
+
   it('running without a token to copy: token and curl disabled', () => {
     const items = view(trayMenu({ endpoint: { state: 'running', url: 'http://127.0.0.1:8086' }, hasToken: false }));
     expect(items).toContain('Copy token (disabled)');
