@@ -85,11 +85,11 @@ function percentile(xs, p) {
 
 /** Signs in to the app API with the operator token; returns a caller. */
 async function appApi(url) {
-  const r = await fetch(`${url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: CRASH_TOKEN }) });
+  const r = await fetch(`${url}/app-api/sign-in`, { method: 'POST', headers: { Origin: url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: CRASH_TOKEN }) });
   if (r.status !== 200) throw new Error(`sign-in answered ${r.status}`);
   const cookie = r.headers.get('set-cookie').split(';')[0];
   return async (method, input) => {
-    const res = await fetch(`${url}/app-api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
+    const res = await fetch(`${url}/app-api/${method}`, { method: 'POST', headers: { Origin: url, 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
     const body = await res.json();
     if (res.status !== 200) throw new Error(`${method}: ${res.status} ${JSON.stringify(body)}`);
     return body;

@@ -59,11 +59,11 @@ async function health(s: RunningServer): Promise<{ status: number; body: any }> 
 
 /** Signs in to the app API (browser mode) with the operator token. */
 async function appApi(s: RunningServer): Promise<(method: string, input: unknown) => Promise<any>> {
-  const r = await fetch(`${s.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: s.token }) });
+  const r = await fetch(`${s.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: s.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: s.token }) });
   expect(r.status).toBe(200);
   const cookie = r.headers.get('set-cookie')!.split(';')[0];
   return async (method, input) => {
-    const res = await fetch(`${s.url}/app-api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
+    const res = await fetch(`${s.url}/app-api/${method}`, { method: 'POST', headers: { Origin: s.url, 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(input) });
     expect(res.status, `${method}: ${res.status}`).toBe(200);
     return res.json();
   };

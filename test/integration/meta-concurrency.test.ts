@@ -15,7 +15,7 @@ const TOKENS = 5;
 describe('concurrent changes to meta.json', () => {
   it('20 concurrent "v1 auth create" commands, bucket auto-creation and token creation by the endpoint all take effect', async () => {
     const app = await startServer({ args: ['--auto-create-buckets'] });
-    const signIn = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
+    const signIn = await fetch(`${app.url}/app-api/sign-in`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: app.token }) });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
     const write = (query: string, body: string, auth?: string) =>
       fetch(`${app.url}/write?${query}`, { method: 'POST', headers: auth === undefined ? {} : { Authorization: auth }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
@@ -27,7 +27,7 @@ describe('concurrent changes to meta.json', () => {
     // API tokens (the app API, as the UI makes them).
     const auto = Array.from({ length: AUTO_BUCKETS }, (_, i) => write(`db=auto${i}&precision=s`, `m v=${i} 1700000000`, `Token ${app.token}`));
     const tokens = Array.from({ length: TOKENS }, (_, i) =>
-      fetch(`${app.url}/app-api/createToken`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify({ description: `ci ${i}`, write: 'all' }) }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      fetch(`${app.url}/app-api/createToken`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify({ description: `ci ${i}`, write: 'all' }) }).then(async (r) => ({ status: r.status, body: await r.json() })),
     );
     const [results, autoResults, tokenResults] = await Promise.all([Promise.all(cli), Promise.all(auto), Promise.all(tokens)]);
 

@@ -193,10 +193,10 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     expect(script).toBeDefined();
     expect((await fetch(`${url}/${script}`)).status).toBe(200);
     // Signed in with the operator token, the app API reports the package's version (built into the bundle).
-    const signIn = await fetch(`${url}/app-api/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: 'packaging-test-token' }) });
+    const signIn = await fetch(`${url}/app-api/sign-in`, { method: 'POST', headers: { Origin: url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: 'packaging-test-token' }) });
     expect(signIn.status).toBe(200);
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
-    const info = await fetch(`${url}/app-api/info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{}' });
+    const info = await fetch(`${url}/app-api/info`, { method: 'POST', headers: { Origin: url, 'Content-Type': 'application/json', Cookie: cookie }, body: '{}' });
     expect(await info.json()).toMatchObject({ mode: 'browser', version: pkg.version });
     p.kill('SIGTERM');
     await new Promise((r) => p.once('exit', r));
@@ -207,7 +207,7 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     const files = listPackage(asar, { isPack: false }).filter((f) => !('files' in statFile(asar, f.slice(1))));
     expect(files).toContain('/package.json');
     expect(files).toContain('/.vite/build/main.js');
-    expect(files).toContain('/.vite/build/host.js');
+    expect(files).toContain('/.vite/build/endpoint-host.js');
     expect(files).toContain('/.vite/build/preload.cjs');
     expect(files).toContain('/.vite/build/lpstudio-cli.mjs');
     expect(files).toContain('/.vite/renderer/main_window/index.html');
@@ -222,7 +222,7 @@ describe('npm run make (Forge against a stand-in Electron zip)', () => {
     const packaged = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string };
     expect(packaged.main).toBe(pkg.main);
     expect(packaged.main).toBe('.vite/build/main.js');
-    for (const bundle of ['.vite/build/main.js', '.vite/build/host.js', '.vite/build/preload.cjs']) {
+    for (const bundle of ['.vite/build/main.js', '.vite/build/endpoint-host.js', '.vite/build/preload.cjs']) {
       const code = extractFile(asar, bundle).toString('utf8');
       // (Not code generated into template strings, as ajv's `require("ajv/dist/runtime/…")`.)
       const specifiers = [...code.matchAll(/(?<![`\w.$])(?:from\s*|import\s*\(?\s*|require\s*\(\s*)["']([^"'./][^"']*)["']/g)].map((m) => m[1]);

@@ -15,7 +15,7 @@ const TOKEN = 'request-log-operator-token-0123456789';
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-reqlog-'));
-  endpoint = await startEndpoint({ dataDir: dir, port: 0, token: TOKEN, log: () => {} });
+  endpoint = await startEndpoint({ dataDir: dir, port: 0, token: TOKEN, requestLogSize: 500, log: () => {} });
 });
 
 afterAll(async () => {
