@@ -2,8 +2,9 @@
 // (Electron's main process, or `lpstudio serve` in browser mode). Plain Node, no electron import.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { AppError, FILE_TYPES, type AppHandlers, type Profile, type SendRequest } from './contract.js';
+import { AppError, type AppHandlers, type Profile, type SendRequest } from './contract.js';
 import { FileJobs } from './files/file-jobs.js';
+import { openPathRefusal } from './files/open-path.js';
 import { curlCommand } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
@@ -209,10 +210,9 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     },
     async openFile({ path: file, precision, dialect }) {
       if (deps.mode !== 'desktop') throw new AppError('unavailable', 'this host takes files as uploads (POST /app-api/files), not by path');
-      const name = path.basename(file);
-      if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
-      if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
-      return await files.openPath(file, name, { precision, dialect });
+      const refused = openPathRefusal(file);
+      if (refused !== null) throw new AppError('invalid', refused);
+      return await files.openPath(file, path.basename(file), { precision, dialect });
     },
     async fileStatus({ fileId }) {
       return await files.status(fileId);
