@@ -123,6 +123,8 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
       profiles: vault,
+      // "Copy as curl" with the secret: written here, in the main process; the secret never reaches the window.
+      clipboard: { writeText: (text) => clipboard.writeText(text) },
       // Dropped files are summarized and uploaded in the endpoint's process, not on this thread.
       files: supervisor.files,
       endpoint: {

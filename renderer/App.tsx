@@ -259,7 +259,7 @@ export function App() {
       </div>
       <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
       <ResponsePanel result={result} error={sendError} />
-      <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
