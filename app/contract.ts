@@ -355,8 +355,21 @@ export const appApi = {
     output: z.object({ databases: z.array(DatabaseSuggestion), error: z.string().optional() }),
   },
   send: { input: SendRequest, output: SendResult },
-  /** The request in the forms of InfluxDB's /write docs; the secret a placeholder unless `showSecret`. */
-  copyAsCurl: { input: SendRequest.extend({ showSecret: z.boolean() }), output: z.object({ command: z.string() }) },
+  /**
+   * The request in the forms of InfluxDB's /write docs, never with the secret: the docs'
+   * placeholders, or (`secretAs: 'variable'`) a shell variable the command reads when it runs,
+   * named in `variable` (`INFLUX_TOKEN`, `INFLUX_PASSWORD`).
+   */
+  copyAsCurl: {
+    input: SendRequest.extend({ secretAs: z.enum(['placeholder', 'variable']).default('placeholder') }),
+    output: z.object({ command: z.string(), variable: z.string().optional() }),
+  },
+  /**
+   * The desktop: the host puts the command with the secret on the clipboard itself; the secret
+   * never comes back. `withSecret` is false when there is none to put in (no auth, none stored).
+   * Browser mode answers `unavailable`: its host cannot reach the user's clipboard.
+   */
+  copyAsCurlWithSecret: { input: SendRequest, output: z.object({ copied: z.literal(true), withSecret: z.boolean() }) },
   listHistory: {
     input: z.object({ query: z.string().max(500).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
     output: z.array(HistoryEntry),

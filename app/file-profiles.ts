@@ -7,6 +7,7 @@ import { sweepAtomicTemps, writeFileAtomicSync } from '../server/fs/atomic-file.
 import { z } from 'zod';
 import { AppError, Profile, ProfileInput, type SecretProtection } from './contract.js';
 import type { ProfileStore } from './host-deps.js';
+import { secretStaysWith } from './secret-origin.js';
 
 const Stored = Profile.omit({ hasSecret: true, builtin: true }).extend({ secret: z.string().optional() });
 type Stored = z.infer<typeof Stored>;
@@ -39,7 +40,8 @@ export class FileProfileStore implements ProfileStore {
     const existing = all.find((p) => p.id === fields.id);
     const next: Stored = { ...fields };
     if (secret === undefined) {
-      if (existing?.secret !== undefined) next.secret = existing.secret;
+      // Kept only for the same origin: a secret never follows its connection to another server.
+      if (existing?.secret !== undefined && secretStaysWith(existing.url, next.url)) next.secret = existing.secret;
     } else if (secret !== '') {
       if (allowUnprotected !== true) throw new AppError('unprotected', `the secret would not be protected: ${(await this.protection()).reason}`);
       next.secret = secret;

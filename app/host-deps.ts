@@ -103,6 +103,11 @@ export interface AppHostDeps {
   endpoint: LocalEndpoint;
   /** Directory for the app's own files (history). */
   dataDir: string;
+  /**
+   * The user's clipboard, where the host can write to it (the desktop: Electron's clipboard in
+   * the main process). Absent in browser mode: its host runs apart from the user's browser.
+   */
+  clipboard?: { writeText(text: string): void };
   /** Injected for tests; defaults to global fetch. */
   fetch?: typeof fetch;
   now?: () => Date;

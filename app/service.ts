@@ -2,9 +2,10 @@
 // (Electron's main process, or `lpstudio serve` in browser mode). Plain Node, no electron import.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { AppError, FILE_TYPES, type AppHandlers, type Profile, type SendRequest } from './contract.js';
+import { AppError, type AppHandlers, type Profile, type SendRequest } from './contract.js';
 import { FileJobs } from './files/file-jobs.js';
-import { curlCommand } from './curl.js';
+import { openPathRefusal } from './files/open-path.js';
+import { curlCommand, PASSWORD_PLACEHOLDER, PASSWORD_VARIABLE, TOKEN_VARIABLE, type CurlRequest } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
 import { redact, sendWrite, uploadTargetOf, usesV2, writeUrl, type WriteTarget } from './send.js';
@@ -81,6 +82,19 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     return { p, t };
   };
 
+  /** The curl command of a request: the secret as the docs' placeholder, as a shell variable, or itself (for the host's clipboard only). */
+  const curl = async (r: SendRequest, secretAs: 'placeholder' | 'variable' | 'secret') => {
+    const { p, t } = await target(r, secretAs === 'secret');
+    const variable = t.auth === 'token' ? TOKEN_VARIABLE : t.auth === 'none' ? undefined : PASSWORD_VARIABLE;
+    const withSecret = secretAs === 'secret' && t.secret !== undefined;
+    const secret: CurlRequest['secret'] = withSecret ? t.secret : secretAs === 'variable' && variable !== undefined ? { variable } : undefined;
+    // Query auth carries the secret in the URL: the placeholder, the secret, or nothing after `p=` for the variable to follow.
+    const inUrl = typeof secret === 'string' ? secret : secret === undefined ? PASSWORD_PLACEHOLDER : '';
+    const url = writeUrl({ ...t, secret: t.auth === 'query' ? inUrl : undefined }, false);
+    const command = curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: p.username, secret, body: r.body });
+    return { command, variable: typeof secret === 'object' ? variable : undefined, withSecret };
+  };
+
   return {
     async info() {
       return { mode: deps.mode, version: deps.version, secrets: await deps.profiles.protection(), endpoint: deps.endpoint.status() };
@@ -132,12 +146,20 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       });
       return result;
     },
-    async copyAsCurl(r) {
-      const { p, t } = await target(r, r.showSecret);
-      const url = writeUrl({ ...t, secret: t.auth === 'query' ? (r.showSecret ? t.secret : 'INFLUX_PASSWORD_OR_TOKEN') : undefined }, false);
-      return {
-        command: curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: t.username, secret: r.showSecret ? t.secret : undefined, body: r.body }),
-      };
+    async copyAsCurl({ secretAs, ...r }) {
+      const { command, variable } = await curl(r, secretAs);
+      return { command, variable };
+    },
+    async copyAsCurlWithSecret(r) {
+      if (deps.clipboard === undefined) {
+        throw new AppError(
+          'unavailable',
+          `this host cannot reach your clipboard (browser mode), so it never copies a secret: copy the command that reads $${TOKEN_VARIABLE} or $${PASSWORD_VARIABLE}, and set that variable in your shell`,
+        );
+      }
+      const { command, withSecret } = await curl(r, 'secret');
+      deps.clipboard.writeText(command);
+      return { copied: true as const, withSecret };
     },
     async listHistory({ query, limit }) {
       return history.list(query, limit);
@@ -223,10 +245,9 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     },
     async openFile({ path: file, precision, dialect, target }) {
       if (deps.mode !== 'desktop') throw new AppError('unavailable', 'this host takes files as uploads (POST /app-api/files), not by path');
-      const name = path.basename(file);
-      if (!path.isAbsolute(file)) throw new AppError('invalid', 'give the file by its absolute path');
-      if (!FILE_TYPES.test(name)) throw new AppError('invalid', `"${name}" is not a line-protocol file: open a .lp, .txt or .gz file`);
-      return await files.openPath(file, name, { precision, dialect, target });
+      const refused = openPathRefusal(file);
+      if (refused !== null) throw new AppError('invalid', refused);
+      return await files.openPath(file, path.basename(file), { precision, dialect, target });
     },
     async fileStatus({ fileId }) {
       return await files.status(fileId);

@@ -7,14 +7,14 @@ import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Noti
 import Store from 'electron-store';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
 import { localDatabases } from '../server/databases.js';
 import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
 import { handleIpc } from './ipc-guard.js';
-import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security.js';
+import { CONTENT_SECURITY_POLICY, createAppWindow, navigationDecision, windowOpenDecision } from './security.js';
 import { trayCurlExample, trayIcon, trayMenu, trayTooltip, type TrayAction } from './tray-menu.js';
 import { CredentialVault } from './vault.js';
 
@@ -24,7 +24,6 @@ declare const MAIN_WINDOW_VITE_NAME: string | undefined;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEV_URL = (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined) || process.env.VITE_DEV_SERVER_URL || undefined;
-const APP_ORIGIN = DEV_URL ? new URL(DEV_URL).origin : 'file://';
 const RENDERER_NAME = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
 
 /** The first of `candidates` that exists: Forge's Vite layout (.vite/build, .vite/renderer) or the repo's (dist/). */
@@ -56,6 +55,12 @@ if (!app.requestSingleInstanceLock()) {
     const hostJs = firstExisting('the endpoint host', [path.join(here, 'endpoint-host.js'), path.join(here, '../cli/endpoint-host.js'), path.join(app.getAppPath(), 'dist/cli/endpoint-host.js')]);
     const iconsDir = firstExisting('the tray icons', [path.join(here, 'icons'), path.join(app.getAppPath(), 'electron/icons')]);
     const preloadJs = firstExisting('the preload', [path.join(here, 'preload.cjs'), path.join(here, 'preload.js')]);
+    // The app's page: only this exact document counts as the app (IPC sender, navigation).
+    const appPage =
+      DEV_URL ??
+      pathToFileURL(
+        firstExisting('the renderer', [path.join(here, `../renderer/${RENDERER_NAME}/index.html`), path.join(here, '../renderer/index.html'), path.join(app.getAppPath(), 'dist/renderer/index.html')]),
+      ).href;
 
     // The app's own token for its endpoint: minted once the endpoint has set up its data
     // directory (it onboards an empty one), kept only in memory, stored hashed.
@@ -118,6 +123,8 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
       profiles: vault,
+      // "Copy as curl" with the secret: written here, in the main process; the secret never reaches the window.
+      clipboard: { writeText: (text) => clipboard.writeText(text) },
       // Dropped files are summarized and uploaded in the endpoint's process, not on this thread.
       files: supervisor.files,
       endpoint: {
@@ -138,19 +145,21 @@ if (!app.requestSingleInstanceLock()) {
     });
     app.on('web-contents-created', (_e, contents) => {
       contents.on('will-navigate', (e, url) => {
-        if (!isAppUrl(url, APP_ORIGIN)) e.preventDefault();
+        if (navigationDecision(url, appPage) === 'deny') e.preventDefault();
       });
       contents.on('will-redirect', (e, url) => {
-        if (!isAppUrl(url, APP_ORIGIN)) e.preventDefault();
+        if (navigationDecision(url, appPage) === 'deny') e.preventDefault();
       });
+      // Links the app shows (app/external-links.ts) open in the system browser; nothing else, and never a window.
       contents.setWindowOpenHandler(({ url }) => {
-        if (/^https:\/\//.test(url)) void shell.openExternal(url);
+        const decision = windowOpenDecision(url);
+        if (decision.open === 'external') void shell.openExternal(decision.url);
         return { action: 'deny' };
       });
     });
 
     ipcMain.handle(IPC_CHANNEL, (e, payload) =>
-      handleIpc(e, payload, { webContentsId: () => (win !== null && !win.isDestroyed() ? win.webContents.id : undefined), appOrigin: APP_ORIGIN }, service, (m) => console.error(m)),
+      handleIpc(e, payload, { webContentsId: () => (win !== null && !win.isDestroyed() ? win.webContents.id : undefined), appPage }, service, (m) => console.error(m)),
     );
 
     const showWindow = () => {
@@ -194,7 +203,7 @@ if (!app.requestSingleInstanceLock()) {
     refreshTray();
     tray.on('click', showWindow);
 
-    win = new BrowserWindow({ width: 1400, height: 900, show: false, webPreferences: secureWebPreferences(preloadJs) });
+    win = createAppWindow(BrowserWindow, preloadJs);
     win.once('ready-to-show', () => win?.show());
     // Closing the window keeps the app and its endpoint in the tray (a setting, on by default), said once.
     win.on('close', (e) => {
@@ -206,11 +215,7 @@ if (!app.requestSingleInstanceLock()) {
         new Notification({ title: 'Line Protocol Studio is still running', body: 'The endpoint keeps running in the tray. Quit from the tray menu.' }).show();
       }
     });
-    if (DEV_URL) await win.loadURL(DEV_URL);
-    else
-      await win.loadFile(
-        firstExisting('the renderer', [path.join(here, `../renderer/${RENDERER_NAME}/index.html`), path.join(here, '../renderer/index.html'), path.join(app.getAppPath(), 'dist/renderer/index.html')]),
-      );
+    await win.loadURL(appPage);
   }).catch((e: unknown) => {
     // A broken install (a build output missing) or an unusable data directory: say so and exit.
     dialog.showErrorBox('Line Protocol Studio could not start', (e as Error)?.message ?? String(e));

@@ -4,6 +4,7 @@
 // injected, so this runs and is tested under plain Node.
 import { AppError, ProfileInput, type Profile, type SecretProtection } from '../app/contract.js';
 import type { ProfileStore } from '../app/host-deps.js';
+import { secretStaysWith } from '../app/secret-origin.js';
 
 /** The part of Electron's safeStorage the vault uses. */
 export interface SafeStorageLike {
@@ -67,7 +68,8 @@ export class CredentialVault implements ProfileStore {
     const existing = profiles.find((p) => p.id === fields.id);
     const next: StoredProfile = { ...fields };
     if (secret === undefined) {
-      if (existing?.secretCipher !== undefined) next.secretCipher = existing.secretCipher;
+      // Kept only for the same origin: a secret never follows its connection to another server.
+      if (existing?.secretCipher !== undefined && secretStaysWith(existing.url, next.url)) next.secretCipher = existing.secretCipher;
     } else if (secret !== '') {
       const p = await this.protection();
       if (!p.protected && p.reason?.startsWith('encryption is not available') === true) throw new VaultError(`cannot store the secret: ${p.reason}`, 'unavailable');

@@ -344,7 +344,7 @@ export function App() {
         right={<ResponsePanel result={result} error={sendError} />}
       />
       <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
-      <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
+      <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
       <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
       <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />

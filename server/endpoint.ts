@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEndpointServer, type ExtraRoutes, type RequestLogEntry } from './http/app.js';
+import { PasswordAttempts } from './http/password-attempts.js';
 import { MetaStore, setup, type SetupResult } from './meta.js';
 import type { BucketStore, StoreHealth, StoreStats } from './store/api.js';
 import { openBucketStore } from './store/index.js';
@@ -136,6 +137,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
       await store.createBucketData(b);
       known.add(id);
     },
+    passwordAttempts: new PasswordAttempts(),
     maxConcurrent: o.maxConcurrent ?? 256,
     headersTimeoutMs: o.headersTimeoutMs,
     keepAliveTimeoutMs: o.keepAliveTimeoutMs,

@@ -1,8 +1,11 @@
 // Add or edit a connection to a remote InfluxDB. The secret is write-only: the UI learns only
-// whether one is set. Where secrets would not be protected, it says so and asks first.
+// whether one is set. Where secrets would not be protected, it says so and asks first. A stored
+// secret belongs to its URL's origin: when the URL moves to another scheme, host or port, the
+// host drops it (app/secret-origin.ts), and the dialog asks for it again.
 import { Alert, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { AppInfo, Profile, ProfileInput } from '../../app/contract.js';
+import { originOf, secretStaysWith } from '../../app/secret-origin.js';
 import { api } from '../api/index.js';
 import { PRECISION_OPTIONS } from './precision.js';
 
@@ -38,6 +41,9 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
   }, [props.opened, props.profile]);
   const v2 = p.kind === 'influxdb2' || p.kind === 'cloud';
   const unprotected = props.info && !props.info.secrets.protected;
+  // The stored secret stays only while the URL keeps its origin.
+  const movedAway = props.profile?.hasSecret === true && p.auth !== 'none' && !secretStaysWith(props.profile.url, p.url);
+  const secretWord = p.auth === 'token' ? 'token' : 'password';
   const set = (k: keyof ProfileInput) => (v: string | null) => setP((x) => ({ ...x, [k]: v ?? undefined }));
   const save = async () => {
     if (unprotected && secret !== '' && !removeSecret && !allow) {
@@ -76,13 +82,23 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
         {p.auth !== 'none' && (
           <PasswordInput
             label="Secret"
-            description={`${p.auth === 'token' ? 'The API token' : 'The password'}. ${props.profile?.hasSecret ? 'A secret is set: leave this empty to keep it.' : 'No secret is set.'}`}
+            description={`${p.auth === 'token' ? 'The API token' : 'The password'}. ${
+              movedAway ? `Enter it again for ${originOf(p.url) ?? 'the new URL'}.` : props.profile?.hasSecret ? 'A secret is set: leave this empty to keep it.' : 'No secret is set.'
+            }`}
             value={secret}
             onChange={(e) => setSecret(e.currentTarget.value)}
             disabled={removeSecret}
+            required={movedAway}
+            error={movedAway && secret === '' ? `The stored ${secretWord} is not sent to another server: enter it again` : undefined}
           />
         )}
-        {props.profile?.hasSecret && (
+        {movedAway && (
+          <Alert color="yellow" title={`Enter the ${secretWord} again`}>
+            The stored {secretWord} was given for {originOf(props.profile!.url)}. This URL points to {originOf(p.url) ?? 'another server'}, so saving drops the stored{' '}
+            {secretWord}; it is never sent to a server it was not given for.
+          </Alert>
+        )}
+        {props.profile?.hasSecret && !movedAway && (
           <Checkbox label="Remove the stored secret" checked={removeSecret} onChange={(e) => setRemoveSecret(e.currentTarget.checked)} />
         )}
         {unprotected && secret !== '' && !removeSecret && (

@@ -3,7 +3,7 @@
 // InfluxDB's headers, and a log of recent requests for the request inspector.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { commonHeaders, goJson, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
-import { handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
+import { callerOf, handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
@@ -174,7 +174,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       if (method !== 'POST') {
         // 2.x runs the v1 authentication wrapper before the router's method check.
         req.resume();
-        authenticate(o.meta.get(), v1Credentials(req, url.searchParams));
+        await authenticate(o.meta.get(), v1Credentials(req, url.searchParams), 'v1', callerOf(req, o));
         throw methodNotAllowed('OPTIONS, POST');
       }
       return handleV1Write(req, res, url.searchParams, o, info);

@@ -2,6 +2,7 @@
 // /api/v2/* (§3.1), resolved against hashed tokens and v1 authorizations.
 import type { IncomingMessage } from 'node:http';
 import { hashToken, sameDigest, verifyPassword, type MetaState } from '../meta.js';
+import type { PasswordAttempts } from './password-attempts.js';
 import { HttpError } from './respond.js';
 
 export type AuthMethod = 'token' | 'basic' | 'query' | 'bearer';
@@ -57,26 +58,38 @@ function parseBasic(header: string): { user: string; password: string } | null {
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Resolves credentials: tokens by hash; a username first as a v1 authorization, else the secret as a token. */
-export function authenticate(meta: Readonly<MetaState>, c: Credentials, api: 'v1' | 'v2' = 'v1'): Principal {
+/** Who is asking, for limiting failed password checks per client address. */
+export interface Caller {
+  client: string;
+  attempts: PasswordAttempts;
+}
+
+/**
+ * Resolves credentials: tokens by hash; a username first as a v1 authorization, else the secret
+ * as a token. With a caller, a client that failed password checks too often lately is refused
+ * (429) before any check, and each failed password form counts against it.
+ */
+export async function authenticate(meta: Readonly<MetaState>, c: Credentials, api: 'v1' | 'v2' = 'v1', caller?: Caller): Promise<Principal> {
   // /api/v2 answers every failure with "unauthorized access"; the v1 wrapper normalises to "Unauthorized".
   if (api === 'v2') {
     try {
-      return authenticate(meta, c, 'v1');
+      return await authenticate(meta, c, 'v1', caller);
     } catch (e) {
       if (e instanceof HttpError && e.code === 'unauthorized') throw NO_CREDENTIALS();
       throw e;
     }
   }
-  if (c.kind === 'password') {
+  if (c.kind === 'token') return fromToken(meta, c.token, c.method);
+  caller?.attempts.check(caller.client);
+  try {
     const v1 = meta.v1auths.find((a) => a.username === c.username);
-    if (v1 !== undefined) {
-      if (!verifyPassword(c.secret, v1.passwordHash)) throw BAD_CREDENTIALS();
-      return { orgId: v1.orgId, read: v1.read, write: v1.write, method: c.method, name: v1.username };
-    }
-    return fromToken(meta, c.secret, c.method);
+    if (v1 === undefined) return fromToken(meta, c.secret, c.method);
+    if (!(await verifyPassword(c.secret, v1.passwordHash))) throw BAD_CREDENTIALS();
+    return { orgId: v1.orgId, read: v1.read, write: v1.write, method: c.method, name: v1.username };
+  } catch (e) {
+    if (e instanceof HttpError && e.code === 'unauthorized') caller?.attempts.failed(caller.client);
+    throw e;
   }
-  return fromToken(meta, c.token, c.method);
 }
 
 function fromToken(meta: Readonly<MetaState>, token: string, method: AuthMethod): Principal {

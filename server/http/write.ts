@@ -6,8 +6,9 @@ import { nowNs, parsePrecision, PRECISION_SPELLINGS, truncateTime } from '../../
 import type { Point, Precision, RecordError } from '../../lineprotocol/types.js';
 import { checkBucketName, newId, type MetaStore } from '../meta.js';
 import { StoreUnavailableError, type BucketInfo, type BucketStore, type WriteOutcome } from '../store/api.js';
-import { authenticate, canRead, canWrite, v1Credentials, v2Credentials, type Principal } from './auth.js';
+import { authenticate, canRead, canWrite, v1Credentials, v2Credentials, type Caller, type Principal } from './auth.js';
 import { readBody } from './body.js';
+import type { PasswordAttempts } from './password-attempts.js';
 import { findMapping } from './dbrp.js';
 import { HttpError, sendNoContent } from './respond.js';
 
@@ -22,6 +23,8 @@ export interface WriteContext {
    * on the fly (auto-create) or by the CLI in another process, before the periodic sync saw it.
    */
   ensureBucketData: (bucketId: string) => Promise<void>;
+  /** Failed password checks per client address (answered 429 after too many). */
+  passwordAttempts: PasswordAttempts;
 }
 
 /** What the request log records about a write (never a secret). */
@@ -37,6 +40,11 @@ export interface WriteInfo {
   body?: Buffer;
 }
 
+/** The request's client, for limiting its failed password checks. */
+export function callerOf(req: IncomingMessage, ctx: WriteContext): Caller {
+  return { client: req.socket.remoteAddress ?? '', attempts: ctx.passwordAttempts };
+}
+
 /** At most this many line errors in one response (InfluxDB lists them all). */
 export const MAX_LINE_ERRORS = 100;
 
@@ -46,7 +54,7 @@ export async function handleV1Write(req: IncomingMessage, res: ServerResponse, q
   // Recorded before authentication: a refused request's log entry still names its target.
   info.db = db;
   info.rp = rp;
-  const principal = authenticate(ctx.meta.get(), v1Credentials(req, query));
+  const principal = await authenticate(ctx.meta.get(), v1Credentials(req, query), 'v1', callerOf(req, ctx));
   info.auth = `${principal.method} (${principal.name})`;
   if (db === '') throw new HttpError('invalid', 'missing db');
   const precision = precisionParam(query.get('precision'), 'v1');
@@ -57,7 +65,7 @@ export async function handleV1Write(req: IncomingMessage, res: ServerResponse, q
 }
 
 export async function handleV2Write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, ctx: WriteContext, info: WriteInfo): Promise<void> {
-  const principal = authenticate(ctx.meta.get(), v2Credentials(req), 'v2');
+  const principal = await authenticate(ctx.meta.get(), v2Credentials(req), 'v2', callerOf(req, ctx));
   info.auth = `${principal.method} (${principal.name})`;
   const precision = precisionParam(query.get('precision'), 'v2');
   info.precision = precision;

@@ -3,6 +3,7 @@
 // directory, to show that history survives). Screenshots of each state: test-output/e2e/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXTERNAL_LINKS } from '../../app/external-links.js';
 import { validate } from '../../lineprotocol/parse.js';
 import { cleanup, float, int, pt, readBucket, sorted, startServer, type RunningServer } from '../support/serve.js';
 import { choose, launchBrowser, setEditorText, shot, signIn, waitForStatus } from './support/browser.js';
@@ -85,15 +86,25 @@ describe('composer in the browser mode', () => {
     await shot(page, '05-server-400-marked');
   });
 
-  it('"Copy as curl" gives the request in the form of InfluxDB\'s /write docs', async () => {
+  it('"Copy as curl" gives the request in the form of InfluxDB\'s /write docs, the token read from $INFLUX_TOKEN', async () => {
     await setEditorText(page, DOCS_EXAMPLE);
     await waitForStatus(page, /0 errors/);
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     const box = page.getByLabel('curl command');
     await expect.poll(() => box.inputValue()).toMatch(/^curl /);
+    const url = `${server.url}/write?db=default`;
+    expect(await box.inputValue()).toBe([`curl --request POST ${url} \\`, `  --header "Authorization: Token $INFLUX_TOKEN" \\`, `  --data-binary "${DOCS_EXAMPLE}"`].join('\n'));
+    const dialog = page.getByRole('dialog', { name: 'Copy as curl' });
+    // Browser mode: the host cannot reach the clipboard, so there is no way to copy the secret, and the dialog says so.
+    expect(await dialog.getByRole('button', { name: 'Copy with the secret' }).count()).toBe(0);
+    expect(await dialog.textContent()).toContain('In browser mode the app never copies the secret itself');
+    expect((await dialog.getByRole('link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).sort()).toEqual(
+      Object.values(EXTERNAL_LINKS).sort(),
+    );
+    await page.getByText("Docs' placeholder").click();
+    await expect.poll(() => box.inputValue()).toContain('INFLUX_API_TOKEN');
     const command = await box.inputValue();
     await shot(page, '06-copy-as-curl');
-    const url = `${server.url}/write?db=default`;
     expect(command).toBe(
       [
         `curl --request POST ${url} \\`,

@@ -3,6 +3,7 @@
 // server as a remote InfluxDB with each auth method, secrets kept out of every answer, the
 // profiles file's mode, cross-site calls refused, the UI served with its CSP and nothing else.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -15,9 +16,13 @@ import { cleanup, float, lpstudio, prepareDataDir, pt, readBucket, readMeta, sta
 let app: RunningServer;
 let remote: RunningServer;
 let cookie = '';
-/** The app's token for its own endpoint, seen once in a copied curl command that asked for it. */
-let appToken = '';
+/** Every answer of the app API, as text: none may hold a secret. */
 const seen: string[] = [];
+/** Whether any token-like word in `text` hashes to one of the endpoint's stored token hashes (the app's own token is never told to the tests). */
+async function holdsAnEndpointToken(text: string): Promise<boolean> {
+  const hashes = new Set((await readMeta(app.dataDir)).tokens.map((t) => t.hash));
+  return [...text.matchAll(/[A-Za-z0-9_-]{20,}/g)].some((m) => hashes.has(createHash('sha256').update(m[0], 'utf8').digest('hex')));
+}
 
 async function call(method: string, input: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(`${app.url}/app-api/${method}`, {
@@ -90,14 +95,23 @@ describe('sending', () => {
     expect(r.body).toMatchObject({ status: 204, statusText: 'No Content', method: 'POST', url: `${app.url}/write?db=default&precision=s`, errorLines: [] });
   });
 
-  it('copy as curl, with the secret shown, is a command that writes', async () => {
-    const { command } = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: `curl,q=it's s="a \\"b\\" $HOME" 1700000000001`, showSecret: true })).body;
-    expect(command).toMatch(/^curl --request POST "http:\/\/127\.0\.0\.1:\d+\/write\?db=default&precision=ms" \\\n {2}--header "Authorization: Token [^"]+" \\\n {2}--data-binary '/);
-    seen.pop(); // shows the app's token, because it was asked for
-    appToken = /Authorization: Token ([^"]+)"/.exec(command)![1];
-    expect(execFileSync('bash', ['-c', `${command} --silent --output /dev/null --write-out '%{http_code}'`], { encoding: 'utf8' })).toBe('204');
-    const hidden = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: 'x v=1', showSecret: false })).body.command;
+  it('copy as curl reads the token from $INFLUX_TOKEN: it writes once the shell has one; the host never copies the secret here', async () => {
+    const { command, variable } = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: `curl,q=it's s="a \\"b\\" $HOME" 1700000000001`, secretAs: 'variable' })).body;
+    expect(variable).toBe('INFLUX_TOKEN');
+    expect(command).toMatch(/^curl --request POST "http:\/\/127\.0\.0\.1:\d+\/write\?db=default&precision=ms" \\\n {2}--header "Authorization: Token \$INFLUX_TOKEN" \\\n {2}--data-binary '/);
+    // The app's own token is never told; the operator's token (the test's) writes as well.
+    const run = (env: Record<string, string>) =>
+      execFileSync('bash', ['-c', `${command} --silent --output /dev/null --write-out '%{http_code}'`], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(run({ INFLUX_TOKEN: app.token })).toBe('204');
+    expect(run({ INFLUX_TOKEN: 'not-a-token' })).toBe('401');
+    const hidden = (await call('copyAsCurl', { profileId: 'local', db: 'default', precision: 'ms', body: 'x v=1' })).body.command;
     expect(hidden).toContain('--header "Authorization: Token INFLUX_API_TOKEN"');
+    const withSecret = await call('copyAsCurlWithSecret', { profileId: 'local', db: 'default', precision: 'ms', body: 'x v=1' });
+    expect(withSecret.status).toBe(503);
+    expect(withSecret.body).toEqual({
+      code: 'unavailable',
+      message: 'this host cannot reach your clipboard (browser mode), so it never copies a secret: copy the command that reads $INFLUX_TOKEN or $INFLUX_PASSWORD, and set that variable in your shell',
+    });
   });
 
   it('a 400 names the bad line', async () => {
@@ -132,17 +146,18 @@ describe('sending', () => {
     expect(query.body).toMatchObject({ status: 204, url: `${remote.url}/write?db=telegraf&precision=s&u=writer&p=***` });
     const m = await call('send', { profileId: 'remote2', precision: 'm', body: 'r v=1 1' });
     expect(m.body).toEqual({ code: 'invalid', message: '/api/v2/write takes precision ns, us, ms or s, not m: pick one of those (or use a 1.x /write target)' });
-    const curl = await call('copyAsCurl', { profileId: 'remote1', precision: 's', body: 'r v=1 1', showSecret: false });
+    const curl = await call('copyAsCurl', { profileId: 'remote1', precision: 's', body: 'r v=1 1' });
     expect(curl.body.command).toBe(`curl --request POST "${remote.url}/write?db=telegraf&precision=s" \\\n  --user "writer:INFLUX_PASSWORD_OR_TOKEN" \\\n  --data-binary "r v=1 1"`);
-    const shown = await call('copyAsCurl', { profileId: 'remote2', precision: 'ns', body: 's v="x" 1', showSecret: true });
+    const shown = await call('copyAsCurl', { profileId: 'remote2', precision: 'ns', body: 's v="x" 1', secretAs: 'variable' });
     expect(shown.body.command).toBe(
-      `curl --request POST "${remote.url}/api/v2/write?org=lpstudio&bucket=telegraf" \\\n  --header "Authorization: Token ${remote.token}" \\\n  --header "Content-Type: text/plain; charset=utf-8" \\\n  --header "Accept: application/json" \\\n  --data-binary 's v="x" 1'`,
+      `curl --request POST "${remote.url}/api/v2/write?org=lpstudio&bucket=telegraf" \\\n  --header "Authorization: Token $INFLUX_TOKEN" \\\n  --header "Content-Type: text/plain; charset=utf-8" \\\n  --header "Accept: application/json" \\\n  --data-binary 's v="x" 1'`,
     );
-    seen.pop(); // the one answer that shows the secret, because it was asked for
+    // No answer ever held a secret: the remote's token and password, nor any token of this endpoint (the app's own included).
     expect(seen.join('\n')).not.toContain(remote.token);
     expect(seen.join('\n')).not.toContain('writer-password');
-    expect(appToken.length).toBeGreaterThan(20);
-    expect(seen.join('\n')).not.toContain(appToken);
+    expect(seen.length).toBeGreaterThan(15);
+    expect(await holdsAnEndpointToken(`x ${app.token} y`)).toBe(true); // the check finds a token when there is one
+    expect(await holdsAnEndpointToken(seen.join('\n'))).toBe(false);
     expect((await call('listProfiles', {})).body.map((p: { id: string; hasSecret: boolean }) => [p.id, p.hasSecret])).toEqual([
       ['local', true],
       ['gone', false],

@@ -98,6 +98,21 @@ describe('shell quoting', () => {
     expect(argv(cmd)).toEqual(['--request', 'POST', 'http://h:8086/write?db=d', '--data-raw', '@etc/passwd v=1']);
   });
 
+  it('reads the secret from a shell variable in one word, whatever the user name or URL holds', () => {
+    const env = { INFLUX_TOKEN: `t'o"k$en`, INFLUX_PASSWORD: 'p&w#1 x' };
+    const run = (command: string) =>
+      execFileSync('bash', ['-c', `curl() { printf '%s\\0' "$@"; }\n${command}`], { encoding: 'utf8', env: { ...process.env, ...env } }).split('\0').slice(0, -1);
+    const token = curlCommand({ url: 'http://h:8086/write?db=d', api: 'v1', auth: 'token', secret: { variable: 'INFLUX_TOKEN' }, body: 'm v=1' });
+    expect(token).toContain('--header "Authorization: Token $INFLUX_TOKEN"');
+    expect(run(token)).toEqual(['--request', 'POST', 'http://h:8086/write?db=d', '--header', `Authorization: Token t'o"k$en`, '--data-binary', 'm v=1']);
+    const basic = curlCommand({ url: 'http://h:8086/write?db=d', api: 'v1', auth: 'basic', username: 'we"ird!$USER', secret: { variable: 'INFLUX_PASSWORD' }, body: 'm v=1' });
+    expect(basic).toContain(`--user 'we"ird!$USER:'"$INFLUX_PASSWORD"`);
+    expect(run(basic)).toEqual(['--request', 'POST', 'http://h:8086/write?db=d', '--user', 'we"ird!$USER:p&w#1 x', '--data-binary', 'm v=1']);
+    const query = curlCommand({ url: 'http://h:8086/write?db=d&u=me&p=', api: 'v1', auth: 'query', secret: { variable: 'INFLUX_PASSWORD' }, body: 'm v=1' });
+    expect(query).toBe('curl --request POST "http://h:8086/write?db=d&u=me&p=$INFLUX_PASSWORD" \\\n  --data-binary "m v=1"');
+    expect(run(query)[2]).toBe('http://h:8086/write?db=d&u=me&p=p&w#1 x');
+  });
+
   it("uses the docs' double quotes when nothing needs escaping, else single quotes with '\\''", () => {
     expect(shellQuote('a b')).toBe('"a b"');
     expect(shellQuote(`s="x" it's`)).toBe(`'s="x" it'\\''s'`);

@@ -30,21 +30,21 @@ describe('preload lpstudio.call', () => {
     const sent: unknown[] = [];
     const call = makeCall(async (channel, payload) => {
       sent.push([channel, payload]);
-      return handleIpc(ours, payload, { webContentsId: () => 1, appOrigin: 'file://' }, service);
+      return handleIpc(ours, payload, { webContentsId: () => 1, appPage: 'file:///app/index.html' }, service);
     });
     expect(await call('info', {})).toMatchObject({ mode: 'desktop', version: '9.9.9' });
     expect(sent).toEqual([[CONTRACT_CHANNEL, { method: 'info', input: {} }]]);
   });
 
   it('throws an Error with the code and message of a refusal, and no stack from the main process', async () => {
-    const call = makeCall(async (_c, payload) => handleIpc(ours, payload, { webContentsId: () => 1, appOrigin: 'file://' }, service));
+    const call = makeCall(async (_c, payload) => handleIpc(ours, payload, { webContentsId: () => 1, appPage: 'file:///app/index.html' }, service));
     const e = (await call('deleteProfile', { id: 'nope' }).catch((x: unknown) => x)) as AppCallError;
     expect(e).toBeInstanceOf(Error);
     expect(e.code).toBe('not-found');
     expect(e.message).toBe('no connection "nope"');
     const bad = (await call('send', { body: 5 }).catch((x: unknown) => x)) as AppCallError;
     expect(bad.code).toBe('invalid');
-    const other = makeCall(async (_c, payload) => handleIpc(ours, payload, { webContentsId: () => 2, appOrigin: 'file://' }, service));
+    const other = makeCall(async (_c, payload) => handleIpc(ours, payload, { webContentsId: () => 2, appPage: 'file:///app/index.html' }, service));
     await expect(other('info', {})).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
@@ -58,7 +58,7 @@ describe('preload lpstudio.call', () => {
     const sent: unknown[] = [];
     const invoke = async (_c: string, payload: { method: string; input: unknown }) => {
       sent.push(payload);
-      return handleIpc(ours, payload, { webContentsId: () => 1, appOrigin: 'file://' }, service);
+      return handleIpc(ours, payload, { webContentsId: () => 1, appPage: 'file:///app/index.html' }, service);
     };
     const call = makeCall(invoke);
     await expect(call('openFile', { path: '/etc/hosts.txt' })).rejects.toMatchObject({ code: 'invalid', message: 'open a file with lpstudio.openFile(file), from a drop or the file picker' });

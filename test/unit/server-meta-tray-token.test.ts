@@ -18,13 +18,13 @@ function freshMeta(bucket = 'default') {
 const asToken = (token: string) => v2Credentials({ headers: { authorization: `Token ${token}` } } as IncomingMessage);
 
 describe('the tray token', () => {
-  it('writes to bucket default only, and is stored as a hash under its description', () => {
+  it('writes to bucket default only, and is stored as a hash under its description', async () => {
     const { dir, meta } = freshMeta();
     const other = createBucket(meta, meta.get().orgs[0].id, 'other', 0);
     const defaultId = meta.get().buckets.find((b) => b.name === 'default')!.id;
     const { token, minted } = trayWriteToken(meta);
     expect(minted).toBe(true);
-    const who = authenticate(meta.get(), asToken(token));
+    const who = await authenticate(meta.get(), asToken(token));
     expect([canWrite(who, defaultId), canWrite(who, other.id)]).toEqual([true, false]);
     expect(who.read).toEqual([]);
     expect(meta.get().tokens.filter((t) => t.description === TRAY_TOKEN_DESCRIPTION)).toHaveLength(1);

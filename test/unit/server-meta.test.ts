@@ -46,6 +46,15 @@ function rejects(f: () => unknown): HttpError {
   }
   throw new Error('expected an HttpError');
 }
+async function rejectsAsync(f: () => Promise<unknown>): Promise<HttpError> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof HttpError) return e;
+    throw e;
+  }
+  throw new Error('expected an HttpError');
+}
 
 describe('meta store', () => {
   it('keeps only hashes of secrets, mode 0600, and refuses a second setup without --force', () => {
@@ -80,7 +89,7 @@ describe('meta store', () => {
 });
 
 describe('credentials on /write (InfluxDB 2.x rules)', () => {
-  it('accepts Token T, Token user:T, Basic with a token as password, and u/p', () => {
+  it('accepts Token T, Token user:T, Basic with a token as password, and u/p', async () => {
     const { meta, orgId } = freshMeta();
     const m = meta.get();
     for (const c of [
@@ -89,20 +98,20 @@ describe('credentials on /write (InfluxDB 2.x rules)', () => {
       v1Credentials(req('Basic ' + Buffer.from('whoever:operator-token-0123456789').toString('base64')), q()),
       v1Credentials(req(), q('u=whoever&p=operator-token-0123456789')),
     ]) {
-      expect(authenticate(m, c)).toMatchObject({ orgId, write: '*' });
+      expect(await authenticate(m, c)).toMatchObject({ orgId, write: '*' });
     }
   });
 
-  it('checks a v1 password before trying the secret as a token', () => {
+  it('checks a v1 password before trying the secret as a token', async () => {
     const { meta, orgId, bucketId } = freshMeta();
     meta.update((s) => {
       s.v1auths.push({ id: newId(), username: 'writer', passwordHash: hashPassword('s3cret'), orgId, read: [], write: [bucketId] });
     });
     const m = meta.get();
     const basic = (u: string, p: string) => v1Credentials(req('Basic ' + Buffer.from(`${u}:${p}`).toString('base64')), q());
-    expect(authenticate(m, basic('writer', 's3cret'))).toMatchObject({ method: 'basic', write: [bucketId] });
-    expect(rejects(() => authenticate(m, basic('writer', 'operator-token-0123456789'))).message).toBe('Unauthorized');
-    expect(rejects(() => authenticate(m, basic('writer', 'wrong'))).status).toBe(401);
+    expect(await authenticate(m, basic('writer', 's3cret'))).toMatchObject({ method: 'basic', write: [bucketId] });
+    expect((await rejectsAsync(() => authenticate(m, basic('writer', 'operator-token-0123456789')))).message).toBe('Unauthorized');
+    expect((await rejectsAsync(() => authenticate(m, basic('writer', 'wrong')))).status).toBe(401);
   });
 
   it('refuses Bearer and malformed headers on /write with 401 unauthorized access', () => {
@@ -113,11 +122,11 @@ describe('credentials on /write (InfluxDB 2.x rules)', () => {
     expect(rejects(() => v1Credentials(req(), q('u=only-user'))).message).toBe('unauthorized access');
   });
 
-  it('accepts Token and Bearer (any case) on /api/v2', () => {
+  it('accepts Token and Bearer (any case) on /api/v2', async () => {
     const { meta } = freshMeta();
-    expect(authenticate(meta.get(), v2Credentials(req('Bearer operator-token-0123456789')))).toMatchObject({ method: 'bearer' });
-    expect(authenticate(meta.get(), v2Credentials(req('token operator-token-0123456789')))).toMatchObject({ method: 'token' });
-    expect(rejects(() => authenticate(meta.get(), v2Credentials(req('Token nope-nope-nope-nope')))).message).toBe('Unauthorized');
+    expect(await authenticate(meta.get(), v2Credentials(req('Bearer operator-token-0123456789')))).toMatchObject({ method: 'bearer' });
+    expect(await authenticate(meta.get(), v2Credentials(req('token operator-token-0123456789')))).toMatchObject({ method: 'token' });
+    expect((await rejectsAsync(() => authenticate(meta.get(), v2Credentials(req('Token nope-nope-nope-nope'))))).message).toBe('Unauthorized');
   });
 });
 
