@@ -31,7 +31,7 @@ describe('the tray token', () => {
     expect(readFileSync(path.join(dir, 'meta.json'), 'utf8')).not.toContain(token);
   });
 
-  it('is minted once and reused; a deleted or unknown one is replaced, never two at once', () => {
+  it('is minted once and reused; a deleted or unknown one is replaced, never two at once', async () => {
     const { meta } = freshMeta();
     const first = trayWriteToken(meta).token;
     expect(trayWriteToken(meta, first)).toEqual({ token: first, minted: false });
@@ -44,7 +44,7 @@ describe('the tray token', () => {
     const third = trayWriteToken(meta);
     expect(third.token).not.toBe(second.token);
     expect(meta.get().tokens.filter((t) => t.description === TRAY_TOKEN_DESCRIPTION)).toHaveLength(1);
-    expect(() => authenticate(meta.get(), asToken(second.token))).toThrow();
+    await expect(authenticate(meta.get(), asToken(second.token))).rejects.toThrow();
   });
 
   it('says so when there is no bucket default to write to', () => {
