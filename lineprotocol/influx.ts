@@ -524,6 +524,21 @@ export function parseInfluxRecord(
       if (text.charCodeAt(vs) === QUOTE) checkStringEscapes(text, vs + 1, fieldSpans[j * 3 + 2] - 1, ctx);
     }
   }
+  const sh = ctx.shape;
+  if (sh !== undefined) {
+    sh.start = start;
+    sh.measurementEnd = measurementEnd;
+    sh.keyEnd = keyEnd;
+    sh.sorted = sorted;
+    sh.escaped = keyEscaped || sawBackslash;
+    sh.nTags = nTags;
+    sh.tagSpans = tagSpans;
+    sh.tagOrder = tagOrder;
+    sh.nFields = nFields;
+    sh.fieldSpans = fieldSpans;
+    sh.time = time;
+    sh.timestamped = tsEnd !== tsStart;
+  }
   if (!ctx.build) return VALID;
 
   // ---- build the point ----
