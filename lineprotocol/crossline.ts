@@ -249,6 +249,7 @@ export class CrossLineChecks {
   private readonly hashMask: number;
   private series: KeyStore;
   private names: KeyStore;
+  private measurements: KeyStore;
   private pairs: PairTable;
   /** Per measurement+field id: the first type's code and line. */
   private fieldType = new Uint8Array(64);
@@ -265,6 +266,7 @@ export class CrossLineChecks {
     this.hashMask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
+    this.measurements = new KeyStore(this.budget);
     this.pairs = new PairTable(this.budget);
     this.budget.used += 64 * 9 + 1024 * 2;
   }
@@ -278,6 +280,7 @@ export class CrossLineChecks {
     this.budget.used = 0;
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
+    this.measurements = new KeyStore(this.budget);
     this.pairs = new PairTable(this.budget);
     this.fieldType = new Uint8Array(64);
     this.fieldLine = new Float64Array(64);
@@ -290,47 +293,49 @@ export class CrossLineChecks {
   check(p: CheckedPoint): Finding[] | null {
     let out: Finding[] | null = null;
     const m = p.measurement;
-    for (let j = 0; j < p.fields.length; j++) {
+    this.room(m.length);
+    for (let i = 0; i < m.length; i++) this.scratch[i] = m.charCodeAt(i);
+    const mid = this.measurementId(m.length, this.hash(m.length));
+    for (let j = 0; j < p.fields.length && mid >= 0; j++) {
       const f = p.fields[j];
-      this.room(m.length + f.key.length + 2);
+      this.room(f.key.length + 2);
       const buf = this.scratch;
-      buf[0] = m.length & 0xffff;
-      buf[1] = m.length >>> 16;
+      buf[0] = mid & 0xffff;
+      buf[1] = mid >>> 16;
       let n = 2;
-      for (let i = 0; i < m.length; i++) buf[n++] = m.charCodeAt(i);
       for (let i = 0; i < f.key.length; i++) buf[n++] = f.key.charCodeAt(i);
-      const found = this.fieldCheck(n, TYPE_CODE[f.type], p.line);
+      const found = this.fieldCheck(n, this.hash(n), TYPE_CODE[f.type], p.line);
       if (found >= 0) (out ??= []).push(typeConflict(m, f.key, f.type, FIELD_TYPES[found], this.foundLine));
     }
     const s = p.series;
     this.room(s.length);
     const buf = this.scratch;
     for (let i = 0; i < s.length; i++) buf[i] = s.charCodeAt(i);
-    return this.pointDone(out, s.length, p.time, p.timestamped, p.line);
+    return this.pointDone(out, s.length, this.hash(s.length), p.time, p.timestamped, p.line);
   }
 
   /**
    * Checks an accepted record from its shape (spans into `text`), without a built point. Only for
    * records whose names need no unescaping (shape.escaped false); others go through check().
    */
-  checkRecord(text: string, sh: RecordShape, line: number): Finding[] | null {
+  checkRecord(text: string, bytes: Uint8Array | null, sh: RecordShape, line: number): Finding[] | null {
     let out: Finding[] | null = null;
     const start = sh.start;
     const mEnd = sh.measurementEnd;
-    const mLen = mEnd - start;
     const spans = sh.fieldSpans;
-    for (let j = 0; j < sh.nFields; j++) {
+    this.room(mEnd - start);
+    this.start(0);
+    const mid = this.measurementId(this.copy(text, bytes, start, mEnd, 0), this.finish());
+    for (let j = 0; j < sh.nFields && mid >= 0; j++) {
       const k0 = spans[j * 3];
       const eq = spans[j * 3 + 1];
-      this.room(mLen + eq - k0 + 2);
-      const buf = this.scratch;
-      buf[0] = mLen & 0xffff;
-      buf[1] = mLen >>> 16;
-      let n = 2;
-      for (let i = start; i < mEnd; i++) buf[n++] = text.charCodeAt(i);
-      for (let i = k0; i < eq; i++) buf[n++] = text.charCodeAt(i);
+      this.room(eq - k0 + 2);
+      this.scratch[0] = mid & 0xffff;
+      this.scratch[1] = mid >>> 16;
+      this.start(2);
+      const n = this.copy(text, bytes, k0, eq, 2);
       const type = valueType(text, eq + 1, spans[j * 3 + 2]);
-      const found = this.fieldCheck(n, type, line);
+      const found = this.fieldCheck(n, this.finish(), type, line);
       if (found >= 0) {
         (out ??= []).push(typeConflict(text.slice(start, mEnd), text.slice(k0, eq), FIELD_TYPES[type], FIELD_TYPES[found], this.foundLine));
       }
@@ -339,26 +344,73 @@ export class CrossLineChecks {
     this.room(sh.keyEnd - start);
     const buf = this.scratch;
     let n = 0;
-    if (sh.sorted) {
-      for (let i = start; i < sh.keyEnd; i++) buf[n++] = text.charCodeAt(i);
-    } else {
-      for (let i = start; i < mEnd; i++) buf[n++] = text.charCodeAt(i);
+    this.start(0);
+    if (sh.sorted) n = this.copy(text, bytes, start, sh.keyEnd, 0);
+    else {
+      n = this.copy(text, bytes, start, mEnd, 0);
       const tags = sh.tagSpans;
       for (let t = 0; t < sh.nTags; t++) {
         const o = sh.tagOrder[t] * 3;
         buf[n++] = 44; // ','
-        for (let i = tags[o]; i < tags[o + 2]; i++) buf[n++] = text.charCodeAt(i);
+        this.running = Math.imul(this.running ^ 44, FNV_PRIME);
+        n = this.copy(text, bytes, tags[o], tags[o + 2], n);
       }
     }
-    return this.pointDone(out, n, sh.time, sh.timestamped, line);
+    return this.pointDone(out, n, this.finish(), sh.time, sh.timestamped, line);
+  }
+
+  /** Copies text[from, to) into scratch at `at` (from the bytes when given: faster); returns the end. */
+  private copy(text: string, bytes: Uint8Array | null, from: number, to: number, at: number): number {
+    const buf = this.scratch;
+    let h = this.running;
+    if (bytes !== null) {
+      for (let i = from; i < to; i++) {
+        const c = bytes[i];
+        buf[at++] = c;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+    } else {
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        buf[at++] = c;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+    }
+    this.running = h;
+    return at;
+  }
+
+  /** The FNV-1a state of what copy() put in scratch since the last start(). */
+  private running = FNV_OFFSET;
+
+  /** Begins a key in scratch whose first `n` characters are already there. */
+  private start(n: number): void {
+    const buf = this.scratch;
+    let h = FNV_OFFSET;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
+    this.running = h;
+  }
+
+  /** The hash of the key copy() built. */
+  private finish(): number {
+    return (fmix(this.running) & this.hashMask) >>> 0;
+  }
+
+  /** The id of the measurement name in scratch[0, n), or -1 (not remembered: memory bound). */
+  private measurementId(n: number, h: number): number {
+    let id = this.measurements.find(this.scratch, n, h);
+    if (id < 0 && !this.full) {
+      id = this.measurements.add(this.scratch, n, h);
+      if (id < 0) this.full = true;
+    }
+    return id;
   }
 
   /** Set by fieldCheck: the line of the first type. */
   private foundLine = 0;
 
   /** Records the field in scratch[0, n) with type code `type`; returns the first type's code when it differs, else -1. */
-  private fieldCheck(n: number, type: number, line: number): number {
-    const h = this.hash(n);
+  private fieldCheck(n: number, h: number, type: number, line: number): number {
     let id = this.names.find(this.scratch, n, h);
     if (id < 0) {
       if (this.full) return -1;
@@ -389,10 +441,9 @@ export class CrossLineChecks {
   }
 
   /** The duplicate check for the series key in scratch[0, n) at `time`. */
-  private pointDone(out: Finding[] | null, n: number, time: string, timestamped: boolean, line: number): Finding[] | null {
+  private pointDone(out: Finding[] | null, n: number, h: number, time: string, timestamped: boolean, line: number): Finding[] | null {
     this.points++;
     const wasFull = this.full;
-    const h = this.hash(n);
     let sid = this.series.find(this.scratch, n, h);
     if (sid < 0 && !this.full) {
       sid = this.series.add(this.scratch, n, h);

@@ -417,7 +417,7 @@ export class LineProtocolParser {
       for (let j = 0; j < sh.nFields && !long; j++) long = spans[j * 3 + 2] - spans[j * 3 + 1] > MAX_STRING_BYTES / 3;
       if (!long) {
         this.precisionWarning(text, sh.timestamped, sh.time);
-        const found = this.cross?.checkRecord(text, sh, this.ctx.line);
+        const found = this.cross?.checkRecord(text, this.bytes, sh, this.ctx.line);
         if (found) {
           const lineEnd = firstLineEnd(text, start, end);
           for (const w of found) this.warnAt(start, lineEnd, w.code, w.message, w.hint);
