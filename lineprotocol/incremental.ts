@@ -4,8 +4,10 @@
 // edited and parsed again; if the last of them no longer ends where it did (an unclosed quote
 // now swallows the lines after it), the window grows until the boundaries line up again.
 // Per-line findings are immediate; findings that relate lines to each other (type conflicts,
-// overwrites) are computed over compact per-point summaries on demand (crossLineDiagnostics).
-import { CrossLineChecks, type CheckedPoint } from './crossline.js';
+// overwrites) are kept in an index that each edit updates with the contributions of the lines
+// it replaced and parsed (crossline-index.ts), built on the first crossLineDiagnostics().
+import { CrossLineIndex, type IndexedPoint } from './crossline-index.js';
+import { skipInfluxWhitespace } from './influx.js';
 import { LineProtocolParser, type EngineOptions } from './parse.js';
 import type { Diagnostic, ParseOptions, Point } from './types.js';
 
@@ -22,24 +24,18 @@ interface Units {
   lines: number[];
   newlines: number[];
   diags: (Diagnostic[] | null)[];
-  points: (CheckedPoint | null)[];
+  points: (IndexedPoint | null)[];
   records: boolean[];
 }
 
-/** A copy that does not keep a larger string alive (slices share their parent's memory). */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-function summary(p: Point): CheckedPoint {
-  return {
-    measurement: own(p.measurement),
-    series: own(p.series),
-    time: own(p.time),
-    timestamped: p.timestamped,
-    line: p.line,
-    fields: p.fields.map((f) => ({ key: own(f.key), type: f.type })),
-  };
+/**
+ * What the cross-line checks need of a point. Its strings are slices of the parsed text, whose
+ * parent the unit texts keep alive anyway.
+ */
+function summary(p: Point): IndexedPoint {
+  const fields = new Array<{ key: string; type: Point['fields'][number]['type'] }>(p.fields.length);
+  for (let j = 0; j < fields.length; j++) fields[j] = { key: p.fields[j].key, type: p.fields[j].type };
+  return { measurement: p.measurement, series: p.series, time: p.time, timestamped: p.timestamped, line: p.line, fields, column: 1, endColumn: 2 };
 }
 
 export class IncrementalValidator {
@@ -51,9 +47,13 @@ export class IncrementalValidator {
   private readonly opts: EngineOptions;
   /** Units the last edit parsed again (the window it grew to): a few, unless a quote swallowed lines. */
   lastWindow = 0;
+  /** Cross-line state, built on first use and then updated by each edit. */
+  private index: CrossLineIndex | null = null;
+  private readonly warnings: boolean;
 
   constructor(opts: ParseOptions = {}) {
     this.opts = { ...opts, crossLine: false };
+    this.warnings = opts.warnings ?? true;
   }
 
   /** The whole document (joined on demand). */
@@ -63,6 +63,7 @@ export class IncrementalValidator {
 
   /** Replaces the whole document. */
   setText(text: string): void {
+    this.index = null;
     this.u = this.parse(text, 1, true).units;
     this.diagLine = this.u.lines.slice();
     this.length = text.length;
@@ -96,7 +97,10 @@ export class IncrementalValidator {
         k = Math.min(n - 1, k + (k - a + 1)); // the edit runs past the window: grow it
         continue;
       }
+      const index = this.index;
+      if (index !== null) for (let i = a; i <= k; i++) if (this.u.points[i] !== null) index.remove(this.u.points[i]!);
       this.splice(a, k - a + 1, r.units, delta);
+      if (index !== null) for (const p of r.units.points) if (p !== null) index.add(p);
       this.length += delta;
       this.lastWindow = k - a + 1;
       return;
@@ -106,46 +110,54 @@ export class IncrementalValidator {
   /** Per-line diagnostics (errors and warnings of each record), with current line numbers. */
   localDiagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
-    const { diags, lines } = this.u;
-    for (let i = 0; i < diags.length; i++) {
-      const ds = diags[i];
-      if (ds === null) continue;
-      const shift = lines[i] - this.diagLine[i];
-      for (const d of ds) {
-        if (shift === 0) out.push(d);
-        else {
-          const moved: Diagnostic = { ...d, line: d.line + shift };
-          if (d.endLine !== undefined) moved.endLine = d.endLine + shift;
-          out.push(moved);
-        }
-      }
-    }
+    const diags = this.u.diags;
+    for (let i = 0; i < diags.length; i++) if (diags[i] !== null) this.pushLocal(out, i);
     return out;
   }
 
-  /** Findings that relate lines to each other, recomputed over the stored point summaries. */
+  /** Unit i's own diagnostics, moved to its current line. */
+  private pushLocal(out: Diagnostic[], i: number): void {
+    const shift = this.u.lines[i] - this.diagLine[i];
+    for (const d of this.u.diags[i]!) {
+      if (shift === 0) out.push(d);
+      else {
+        const moved: Diagnostic = { ...d, line: d.line + shift };
+        if (d.endLine !== undefined) moved.endLine = d.endLine + shift;
+        out.push(moved);
+      }
+    }
+  }
+
+  /** Findings that relate lines to each other (type conflicts, overwrites), in line order. */
   crossLineDiagnostics(): Diagnostic[] {
-    const checks = new CrossLineChecks();
-    const out: Diagnostic[] = [];
-    const { points, lines, texts } = this.u;
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i];
-      if (p === null) continue;
-      p.line = lines[i];
-      const found = checks.check(p);
-      if (found === null) continue;
-      const nl = texts[i].indexOf('\n');
-      const width = nl < 0 ? texts[i].length : nl;
-      for (const f of found) {
-        out.push({ line: p.line, column: 1, endColumn: Math.max(2, width + 1), severity: 'warning', code: f.code, message: f.message, hint: f.hint });
-      }
+    if (!this.warnings) return [];
+    if (this.index === null) {
+      const index = new CrossLineIndex();
+      for (const p of this.u.points) if (p !== null) index.add(p);
+      this.index = index;
     }
-    return out;
+    return this.index.diagnostics();
   }
 
-  /** Everything, ordered by position. */
+  /**
+   * Everything, in the order a whole-document check reports it: record by record, a record's own
+   * findings before those relating it to other lines.
+   */
   diagnostics(): Diagnostic[] {
-    return [...this.localDiagnostics(), ...this.crossLineDiagnostics()].sort((x, y) => x.line - y.line || x.column - y.column);
+    const cross = this.crossLineDiagnostics();
+    if (cross.length === 0) return this.localDiagnostics();
+    const out: Diagnostic[] = [];
+    const { diags, lines } = this.u;
+    let c = 0;
+    for (let i = 0; i < diags.length; i++) {
+      if (diags[i] === null) continue;
+      const line = lines[i];
+      while (c < cross.length && cross[c].line < line) out.push(cross[c++]);
+      this.pushLocal(out, i);
+      while (c < cross.length && cross[c].line === line) out.push(cross[c++]);
+    }
+    while (c < cross.length) out.push(cross[c++]);
+    return out;
   }
 
   stats(): DocumentStats {
@@ -180,6 +192,13 @@ export class IncrementalValidator {
       this.starts[i] += delta;
       u.lines[i] += lineDelta;
     }
+    // Points keep their current line (the cross-line index orders and reports by it).
+    if (lineDelta !== 0) {
+      for (let i = after; i < u.points.length; i++) {
+        const p = u.points[i];
+        if (p !== null) p.line += lineDelta;
+      }
+    }
     const freshStarts: number[] = [];
     let s = this.starts[at];
     for (const t of fresh.texts) {
@@ -202,8 +221,10 @@ export class IncrementalValidator {
    */
   private parse(text: string, line: number, final: boolean): { units: Units; complete: boolean } {
     const units: Units = { texts: [], lines: [], newlines: [], diags: [], points: [], records: [] };
+    const influx = this.opts.dialect !== 'reference';
+    const crlfStrip = (this.opts.crlf ?? (influx ? 'keep' : 'strip')) === 'strip';
     let pendingDiags: Diagnostic[] | null = null;
-    let pendingPoint: CheckedPoint | null = null;
+    let pendingPoint: IndexedPoint | null = null;
     let pendingRecords = 0;
     let lastTerminated = false;
     const parser = new LineProtocolParser(this.opts, {
@@ -220,6 +241,16 @@ export class IncrementalValidator {
         const terminated = end < text.length;
         lastTerminated = terminated;
         units.texts.push(text.slice(start, terminated ? end + 1 : end));
+        if (pendingPoint !== null) {
+          // Where a whole-document check underlines a cross-line warning: from the first
+          // non-blank character to the end of the record's first line (without a stripped \r).
+          const s0 = influx ? skipInfluxWhitespace(text, start, end) : start;
+          let le = text.indexOf('\n', s0);
+          if (le < 0 || le > end) le = end;
+          if (le === end && crlfStrip && end < text.length && end > start && text.charCodeAt(end - 1) === 13) le--;
+          pendingPoint.column = s0 - start + 1;
+          pendingPoint.endColumn = Math.max(le, s0 + 1) - start + 1;
+        }
         units.lines.push(unitLine);
         units.newlines.push(newlines + (terminated ? 1 : 0));
         units.diags.push(pendingDiags);
