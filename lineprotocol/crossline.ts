@@ -287,6 +287,7 @@ export class CrossLineChecks {
     this.budget.used += 64 * 9 + 1024 * 2;
     this.points = 0;
     this.full = false;
+    this.layoutMid = -1;
   }
 
   /** Checks a built point against the ones seen before it; returns what is wrong (usually nothing). */
@@ -326,20 +327,37 @@ export class CrossLineChecks {
     this.room(mEnd - start);
     this.start(0);
     const mid = this.measurementId(this.copy(text, bytes, start, mEnd, 0), this.finish());
-    for (let j = 0; j < sh.nFields && mid >= 0; j++) {
+    const nFields = sh.nFields;
+    // Most records repeat the field keys of the one before in the same measurement: then their
+    // ids come from the layout cache after a plain comparison, without hashing or lookups.
+    const cached = mid >= 0 && this.sameLayout(text, bytes, mid, sh);
+    if (!cached) this.layoutMid = -1;
+    let layoutOk = mid >= 0 && !cached;
+    for (let j = 0; j < nFields && mid >= 0; j++) {
       const k0 = spans[j * 3];
       const eq = spans[j * 3 + 1];
-      this.room(eq - k0 + 2);
-      this.scratch[0] = mid & 0xffff;
-      this.scratch[1] = mid >>> 16;
-      this.start(2);
-      const n = this.copy(text, bytes, k0, eq, 2);
       const type = valueType(text, eq + 1, spans[j * 3 + 2]);
-      const found = this.fieldCheck(n, this.finish(), type, line);
+      let found: number;
+      if (cached) {
+        const id = this.layoutIds[j];
+        const first = this.fieldType[id];
+        found = first === type ? -1 : first;
+        if (found >= 0) this.foundLine = this.fieldLine[id];
+      } else {
+        this.room(eq - k0 + 2);
+        this.scratch[0] = mid & 0xffff;
+        this.scratch[1] = mid >>> 16;
+        this.start(2);
+        const n = this.copy(text, bytes, k0, eq, 2);
+        found = this.fieldCheck(n, this.finish(), type, line);
+        if (this.lastId < 0) layoutOk = false;
+        else if (layoutOk) layoutOk = this.remember(j, this.lastId);
+      }
       if (found >= 0) {
         (out ??= []).push(typeConflict(text.slice(start, mEnd), text.slice(k0, eq), FIELD_TYPES[type], FIELD_TYPES[found], this.foundLine));
       }
     }
+    if (layoutOk) this.keepLayout(text, bytes, mid, sh);
     // The series key: the raw key text, tags in sorted order.
     this.room(sh.keyEnd - start);
     const buf = this.scratch;
@@ -406,15 +424,69 @@ export class CrossLineChecks {
     return id;
   }
 
+  // The layout cache: the measurement id, field keys (characters, end offsets) and field ids of
+  // the last record whose fields were looked up one by one.
+  private layoutMid = -1;
+  private layoutN = 0;
+  private layoutChars = new Uint16Array(256);
+  private layoutEnds = new Int32Array(16);
+  private layoutIds = new Int32Array(16);
+
+  /** Whether the record's field keys are those of the cached layout (same measurement). */
+  private sameLayout(text: string, bytes: Uint8Array | null, mid: number, sh: RecordShape): boolean {
+    if (mid !== this.layoutMid || sh.nFields !== this.layoutN) return false;
+    const spans = sh.fieldSpans;
+    const chars = this.layoutChars;
+    const ends = this.layoutEnds;
+    let at = 0;
+    for (let j = 0; j < sh.nFields; j++) {
+      const k0 = spans[j * 3];
+      const eq = spans[j * 3 + 1];
+      if (ends[j] - at !== eq - k0) return false;
+      if (bytes !== null) {
+        for (let i = k0; i < eq; i++) if (chars[at++] !== bytes[i]) return false;
+      } else {
+        for (let i = k0; i < eq; i++) if (chars[at++] !== text.charCodeAt(i)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Notes field j's id for the layout being built; false when the layout is too big to keep. */
+  private remember(j: number, id: number): boolean {
+    if (j >= this.layoutIds.length) return false;
+    this.layoutIds[j] = id;
+    return true;
+  }
+
+  private keepLayout(text: string, bytes: Uint8Array | null, mid: number, sh: RecordShape): void {
+    const spans = sh.fieldSpans;
+    let at = 0;
+    for (let j = 0; j < sh.nFields; j++) {
+      const k0 = spans[j * 3];
+      const eq = spans[j * 3 + 1];
+      if (at + eq - k0 > this.layoutChars.length) return;
+      for (let i = k0; i < eq; i++) this.layoutChars[at++] = bytes !== null ? bytes[i] : text.charCodeAt(i);
+      this.layoutEnds[j] = at;
+    }
+    this.layoutMid = mid;
+    this.layoutN = sh.nFields;
+  }
+
+  /** Set by fieldCheck: the id of the field it looked up (-1: not remembered). */
+  private lastId = -1;
+
   /** Set by fieldCheck: the line of the first type. */
   private foundLine = 0;
 
   /** Records the field in scratch[0, n) with type code `type`; returns the first type's code when it differs, else -1. */
   private fieldCheck(n: number, h: number, type: number, line: number): number {
     let id = this.names.find(this.scratch, n, h);
+    this.lastId = id;
     if (id < 0) {
       if (this.full) return -1;
       id = this.fieldRoom(this.names.count) ? this.names.add(this.scratch, n, h) : -1;
+      this.lastId = id;
       if (id < 0) {
         this.full = true;
         return -1;

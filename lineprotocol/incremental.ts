@@ -8,7 +8,7 @@
 // it replaced and parsed (crossline-index.ts), built on the first crossLineDiagnostics().
 import { CrossLineIndex, type IndexedPoint } from './crossline-index.js';
 import { skipInfluxWhitespace } from './influx.js';
-import { LineProtocolParser, type EngineOptions } from './parse.js';
+import { asciiBytes, LineProtocolParser, type EngineOptions } from './parse.js';
 import type { Diagnostic, ParseOptions, Point } from './types.js';
 
 export interface DocumentStats {
@@ -267,7 +267,7 @@ export class IncrementalValidator {
     // document. It is complete when its last unit ended at a newline inside it (an unclosed quote
     // that swallows the rest is not).
     const cleanEnd = text.charCodeAt(text.length - 1) === 10 && text.charCodeAt(text.length - 2) !== 92;
-    const consumed = parser.run(text, final || cleanEnd, 0, line);
+    const consumed = parser.run(text, final || cleanEnd, 0, line, asciiBytes(text));
     return { units, complete: final ? consumed >= text.length : cleanEnd ? lastTerminated : consumed >= text.length };
   }
 }

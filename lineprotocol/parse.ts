@@ -545,6 +545,18 @@ export function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
+const Encoder = (globalThis as { TextEncoder?: new () => { encode(s: string): Uint8Array } }).TextEncoder;
+
+/**
+ * The UTF-8 bytes of a large text when it is all ASCII (then the engine scans bytes, about twice
+ * as fast as characters; encoding costs a few percent of that), else undefined.
+ */
+export function asciiBytes(text: string): Uint8Array | undefined {
+  if (text.length < 65536 || Encoder === undefined) return undefined;
+  const bytes = new Encoder().encode(text);
+  return bytes.length === text.length ? bytes : undefined;
+}
+
 /** Parses a whole document: points, InfluxDB-style errors, and diagnostics. */
 export function parse(text: string, opts: ParseOptions = {}): ParseResult {
   const points: Point[] = [];
@@ -558,7 +570,7 @@ export function parse(text: string, opts: ParseOptions = {}): ParseResult {
     },
     warning: (d) => diagnostics.push(d),
   });
-  parser.run(text, true);
+  parser.run(text, true, 0, undefined, asciiBytes(text));
   const stats = parser.end();
   stats.lines = lineCount(text);
   return { stats, points, errors, diagnostics };
@@ -568,7 +580,7 @@ export function parse(text: string, opts: ParseOptions = {}): ParseResult {
 export function validate(text: string, opts: ParseOptions = {}): { stats: ParseStats; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const parser = new LineProtocolParser(opts, { error: (_e, d) => diagnostics.push(d), warning: (d) => diagnostics.push(d) }, false);
-  parser.run(text, true);
+  parser.run(text, true, 0, undefined, asciiBytes(text));
   const stats = parser.end();
   stats.lines = lineCount(text);
   return { stats, diagnostics };
