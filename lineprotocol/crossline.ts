@@ -32,7 +32,7 @@ export interface CrossLineOptions {
 
 export const DEFAULT_CROSSLINE_MEMORY = 64 * 1024 * 1024;
 
-const FIELD_TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'string', 'bool'];
+export const FIELD_TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'string', 'bool'];
 const TYPE_CODE: Record<FieldType, number> = { float: 0, int: 1, uint: 2, string: 3, bool: 4 };
 
 export function article(t: FieldType): string {
@@ -559,7 +559,7 @@ export class CrossLineChecks {
 }
 
 /** The type code of the field value text[vs, ve), decided as InfluxDB's unmarshalling does. */
-function valueType(text: string, vs: number, ve: number): number {
+export function valueType(text: string, vs: number, ve: number): number {
   const c = text.charCodeAt(vs);
   if (c === 34) return 3; // string
   if (c === 116 || c === 84 || c === 102 || c === 70) return 4; // bool

@@ -8,7 +8,9 @@
 // it replaced and parsed (crossline-index.ts), built on the first crossLineDiagnostics().
 import { CrossLineIndex, type IndexedPoint } from './crossline-index.js';
 import { skipInfluxWhitespace } from './influx.js';
+import { FIELD_TYPES, valueType } from './crossline.js';
 import { asciiBytes, LineProtocolParser, type EngineOptions } from './parse.js';
+import type { RecordShape } from './record.js';
 import type { Diagnostic, ParseOptions, Point } from './types.js';
 
 export interface DocumentStats {
@@ -36,6 +38,77 @@ function summary(p: Point): IndexedPoint {
   const fields = new Array<{ key: string; type: Point['fields'][number]['type'] }>(p.fields.length);
   for (let j = 0; j < fields.length; j++) fields[j] = { key: p.fields[j].key, type: p.fields[j].type };
   return { measurement: p.measurement, series: p.series, time: p.time, timestamped: p.timestamped, line: p.line, fields, column: 1, endColumn: 2 };
+}
+
+/** Stands for an accepted record when warnings are off (no cross-line checks then). */
+const NO_CHECKS: IndexedPoint = { measurement: '', series: '', time: '', timestamped: false, line: 0, fields: [], column: 1, endColumn: 2 };
+
+type FieldList = IndexedPoint['fields'];
+
+/** Shares one field list among consecutive records with the same field keys and types (the usual case). */
+class FieldsCache {
+  private last: FieldList = [];
+  private lastMeasurement = '';
+
+  /** The measurement name text[start, end), the same string as the record before when equal. */
+  measurement(text: string, start: number, end: number): string {
+    const m = this.lastMeasurement;
+    let same = m.length === end - start;
+    for (let i = 0; i < m.length && same; i++) same = m.charCodeAt(i) === text.charCodeAt(start + i);
+    return same ? m : (this.lastMeasurement = text.slice(start, end));
+  }
+
+  get(text: string, sh: RecordShape): FieldList {
+    const spans = sh.fieldSpans;
+    const n = sh.nFields;
+    const last = this.last;
+    let same = last.length === n;
+    for (let j = 0; j < n && same; j++) {
+      const k0 = spans[j * 3];
+      const eq = spans[j * 3 + 1];
+      const f = last[j];
+      if (f.key.length !== eq - k0 || f.type !== FIELD_TYPES[valueType(text, eq + 1, spans[j * 3 + 2])]) same = false;
+      else for (let i = 0; i < f.key.length && same; i++) same = f.key.charCodeAt(i) === text.charCodeAt(k0 + i);
+    }
+    if (same) return last;
+    const fresh = new Array<FieldList[number]>(n);
+    for (let j = 0; j < n; j++) {
+      const eq = spans[j * 3 + 1];
+      fresh[j] = { key: text.slice(spans[j * 3], eq), type: FIELD_TYPES[valueType(text, eq + 1, spans[j * 3 + 2])] };
+    }
+    return (this.last = fresh);
+  }
+}
+
+/** Series keys of tags written out of order, by the key as written (built once per parse). */
+type SortedKeys = Map<string, string>;
+
+/** A summary read from a record's shape (names without escapes, so the raw text is the name). */
+function shapeSummary(text: string, sh: RecordShape, fields: FieldsCache, sortedKeys: SortedKeys): IndexedPoint {
+  let series = text.slice(sh.start, sh.keyEnd);
+  if (!sh.sorted) {
+    const known = sortedKeys.get(series);
+    if (known !== undefined) series = known;
+    else {
+      let key = text.slice(sh.start, sh.measurementEnd);
+      for (let t = 0; t < sh.nTags; t++) {
+        const o = sh.tagOrder[t] * 3;
+        key += text.slice(sh.tagSpans[o] - 1, sh.tagSpans[o + 2]);
+      }
+      sortedKeys.set(series, key);
+      series = key;
+    }
+  }
+  return {
+    measurement: fields.measurement(text, sh.start, sh.measurementEnd),
+    series,
+    time: sh.time,
+    timestamped: sh.timestamped,
+    line: 0,
+    fields: fields.get(text, sh),
+    column: 1,
+    endColumn: 2,
+  };
 }
 
 export class IncrementalValidator {
@@ -227,9 +300,13 @@ export class IncrementalValidator {
     let pendingPoint: IndexedPoint | null = null;
     let pendingRecords = 0;
     let lastTerminated = false;
-    const parser = new LineProtocolParser(this.opts, {
-      point: (p) => {
-        pendingPoint = summary(p);
+    const fields = new FieldsCache();
+    const sortedKeys: SortedKeys = new Map();
+    const parser = new LineProtocolParser(
+      this.opts,
+      {
+      accepted: (t, p, shape) => {
+        pendingPoint = p !== null ? summary(p) : shape !== null ? shapeSummary(t, shape, fields, sortedKeys) : NO_CHECKS;
       },
       error: (_e, d) => {
         (pendingDiags ??= []).push(d);
@@ -241,7 +318,8 @@ export class IncrementalValidator {
         const terminated = end < text.length;
         lastTerminated = terminated;
         units.texts.push(text.slice(start, terminated ? end + 1 : end));
-        if (pendingPoint !== null) {
+        if (pendingPoint !== null && pendingPoint !== NO_CHECKS) {
+          pendingPoint.line = unitLine;
           // Where a whole-document check underlines a cross-line warning: from the first
           // non-blank character to the end of the record's first line (without a stripped \r).
           const s0 = influx ? skipInfluxWhitespace(text, start, end) : start;
@@ -260,7 +338,9 @@ export class IncrementalValidator {
         pendingDiags = null;
         pendingPoint = null;
       },
-    });
+      },
+      false, // no points: summaries come from record shapes
+    );
     // A window that ends with a newline (not escaped by a backslash before it) ends where a unit of
     // the whole text ends, so its last record is parsed now: waiting for more text (the streaming
     // rule for a record in the last two characters) would grow every window to the end of the

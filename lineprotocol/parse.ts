@@ -16,6 +16,12 @@ export interface ParseSink {
   error?(e: RecordError, d: Diagnostic): void;
   warning?(d: Diagnostic): void;
   /**
+   * Called for every accepted record, after its warnings: the point when one was built (or built
+   * again to unescape names), else the record's shape (valid only during the call; null when
+   * warnings are off).
+   */
+  accepted?(text: string, point: Point | null, shape: RecordShape | null): void;
+  /**
    * Called after each scan unit (a record, blank line or comment): text[start, end) with `end`
    * the terminating newline (or text.length), its first line and its newline count. Diagnostics
    * and the point of the unit were reported just before. Return true to stop the run there.
@@ -109,6 +115,8 @@ export class LineProtocolParser {
   private skipping: SkipState | null = null;
   /** Checks across lines (type conflicts, overwrites); null when only per-line checks run. */
   private readonly cross: CrossLineChecks | null;
+  /** The point shapeWarnings built for the current record (names with escapes), else null. */
+  private rebuilt: Point | null = null;
   /** Layout of the last accepted record, when warnings are wanted (InfluxDB dialects). */
   private shape: RecordShape | null = null;
   private nextQuote = -1;
@@ -287,11 +295,14 @@ export class LineProtocolParser {
     }
     this.stats.points++;
     if (result === 1) {
+      this.rebuilt = null;
       if (this.shape !== null) this.shapeWarnings(text, pos, start, end);
+      this.sink.accepted?.(text, this.rebuilt, this.rebuilt === null ? this.shape : null);
       return;
     }
     if (this.o.warnings) this.pointWarnings(text, pos, start, end, result);
     if (this.build) this.sink.point?.(result);
+    this.sink.accepted?.(text, result, null);
   }
 
   /** Position cursor within the current record, so many findings in one record cost O(record). */
@@ -436,7 +447,10 @@ export class LineProtocolParser {
     ctx.build = this.build;
     ctx.shape = sh;
     ctx.warn = warn;
-    if (typeof p === 'object' && !isFailure(p)) this.pointWarnings(text, pos, start, end, p);
+    if (typeof p === 'object' && !isFailure(p)) {
+      this.rebuilt = p;
+      this.pointWarnings(text, pos, start, end, p);
+    }
   }
 
   /** Timestamp in the wrong unit: the "landed in 1970" and "year 2262" traps. */
