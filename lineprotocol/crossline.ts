@@ -173,16 +173,21 @@ class KeyStore {
  * time is held exactly as two parts of its decimal text (digits above and below 1e9).
  */
 class PairTable {
-  private slots = new Int32Array(1024);
-  private hashes = new Uint32Array(512);
-  private series = new Int32Array(512);
-  private timeHi = new Float64Array(512);
-  private timeLo = new Int32Array(512);
-  private lines = new Float64Array(512);
+  private slots = new Int32Array(1024); // entry + 1; 0 is empty
+  /**
+   * Entries in pages, so growing never copies them (nor holds two copies at once): per entry
+   * (series, lo) in an Int32Array page and (hi, line) in a Float64Array page; 24 bytes. The hash
+   * is not stored: it is computed again from these when the slots grow.
+   */
+  private ints: Int32Array[] = [];
+  private nums: Float64Array[] = [];
   count = 0;
 
-  constructor(private readonly budget: Budget) {
-    budget.used += 1024 * 4 + 512 * 28;
+  constructor(
+    private readonly budget: Budget,
+    private readonly hashOf: (series: number, hi: number, lo: number) => number,
+  ) {
+    budget.used += 1024 * 4;
   }
 
   /** The first line of (series, hi, lo), or -1. */
@@ -192,33 +197,42 @@ class PairTable {
       const v = this.slots[s];
       if (v === 0) return -1;
       const e = v - 1;
-      if (this.hashes[e] === h && this.series[e] === series && this.timeLo[e] === lo && this.timeHi[e] === hi) return this.lines[e];
+      const ints = this.ints[e >>> PAGE_BITS];
+      const k = (e & PAGE_MASK) * 2;
+      if (ints[k] === series && ints[k + 1] === lo) {
+        const nums = this.nums[e >>> PAGE_BITS];
+        const m = (e & PAGE_MASK) * 2;
+        if (nums[m] === hi) return nums[m + 1];
+      }
     }
   }
 
   /** Adds an absent pair; false when the memory bound forbids it. */
   add(h: number, series: number, hi: number, lo: number, line: number): boolean {
-    if (this.count === this.hashes.length) {
-      const n = this.count * 2;
-      if (!this.budget.take(this.count * 28)) return false;
-      this.hashes = grownU32(this.hashes, n);
-      this.series = grownI32(this.series, n);
-      this.timeHi = grownF64(this.timeHi, n);
-      this.timeLo = grownI32(this.timeLo, n);
-      this.lines = grownF64(this.lines, n);
+    if ((this.count & PAGE_MASK) === 0) {
+      if (!this.budget.take(PAGE * 24)) return false;
+      this.ints.push(new Int32Array(PAGE * 2));
+      this.nums.push(new Float64Array(PAGE * 2));
     }
     if ((this.count + 1) * 2 > this.slots.length) {
       if (!this.budget.take(this.slots.length * 4)) return false;
       const n = this.slots.length * 2;
       this.slots = new Int32Array(n);
-      for (let e = 0; e < this.count; e++) this.insert(e, this.hashes[e]);
+      for (let e = 0; e < this.count; e++) {
+        const ints = this.ints[e >>> PAGE_BITS];
+        const nums = this.nums[e >>> PAGE_BITS];
+        this.insert(e, this.hashOf(ints[(e & PAGE_MASK) * 2], nums[(e & PAGE_MASK) * 2], ints[(e & PAGE_MASK) * 2 + 1]));
+      }
     }
     const e = this.count++;
-    this.hashes[e] = h;
-    this.series[e] = series;
-    this.timeHi[e] = hi;
-    this.timeLo[e] = lo;
-    this.lines[e] = line;
+    const ints = this.ints[e >>> PAGE_BITS];
+    const k = (e & PAGE_MASK) * 2;
+    ints[k] = series;
+    ints[k + 1] = lo;
+    const nums = this.nums[e >>> PAGE_BITS];
+    const m = (e & PAGE_MASK) * 2;
+    nums[m] = hi;
+    nums[m + 1] = line;
     this.insert(e, h);
     return true;
   }
@@ -230,6 +244,10 @@ class PairTable {
     this.slots[s] = e + 1;
   }
 }
+
+const PAGE_BITS = 12;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -267,7 +285,7 @@ export class CrossLineChecks {
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
     this.measurements = new KeyStore(this.budget);
-    this.pairs = new PairTable(this.budget);
+    this.pairs = new PairTable(this.budget, this.pairHash);
     this.budget.used += 64 * 9 + 1024 * 2;
   }
 
@@ -281,7 +299,7 @@ export class CrossLineChecks {
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
     this.measurements = new KeyStore(this.budget);
-    this.pairs = new PairTable(this.budget);
+    this.pairs = new PairTable(this.budget, this.pairHash);
     this.fieldType = new Uint8Array(64);
     this.fieldLine = new Float64Array(64);
     this.budget.used += 64 * 9 + 1024 * 2;
@@ -524,7 +542,7 @@ export class CrossLineChecks {
     if (sid >= 0) {
       splitTime(time, this.time);
       const { hi, lo } = this.time;
-      const ph = (fmix(Math.imul(sid, FNV_PRIME) ^ (hi >>> 0) ^ Math.imul(Math.floor(hi / 4294967296), 0x9e3779b1) ^ Math.imul(lo, 0x27d4eb2f)) & this.hashMask) >>> 0;
+      const ph = this.pairHash(sid, hi, lo);
       const before = this.pairs.find(ph, sid, hi, lo);
       if (before >= 0) (out ??= []).push(duplicate(timestamped, before));
       else if (!this.full && !this.pairs.add(ph, sid, hi, lo, line)) this.full = true;
@@ -539,6 +557,9 @@ export class CrossLineChecks {
     }
     return out;
   }
+
+  private readonly pairHash = (sid: number, hi: number, lo: number): number =>
+    (fmix(Math.imul(sid, FNV_PRIME) ^ (hi >>> 0) ^ Math.imul(Math.floor(hi / 4294967296), 0x9e3779b1) ^ Math.imul(lo, 0x27d4eb2f)) & this.hashMask) >>> 0;
 
   private hash(n: number): number {
     const buf = this.scratch;
