@@ -14,13 +14,6 @@ export interface IndexedPoint extends CheckedPoint {
   endColumn: number;
 }
 
-/** One field of one point, in the point's field order. */
-interface FieldUse {
-  point: IndexedPoint;
-  index: number;
-  type: FieldType;
-}
-
 interface Members<T> {
   all: Set<T>;
   /** The earliest member in document order; null when it was removed and must be looked for. */
@@ -32,20 +25,27 @@ interface SeriesTime {
   points: Members<IndexedPoint>;
 }
 
+/**
+ * The points of one measurement sharing one field list object (the parser shares it among records
+ * with the same field keys and types), so a field key's uses are registered once per layout, not
+ * once per point.
+ */
+interface Layout {
+  measurement: string;
+  fields: IndexedPoint['fields'];
+  points: Members<IndexedPoint>;
+}
+
 interface FieldKey {
   kind: 'field';
   measurement: string;
   key: string;
-  /** Uses per type (only types with at least one use). */
-  types: Map<FieldType, Members<FieldUse>>;
+  /** Per type, the layouts using the key with that type and at which field positions. */
+  types: Map<FieldType, Map<Layout, number[]>>;
 }
 
 function pointBefore(a: IndexedPoint, b: IndexedPoint): boolean {
   return a.line < b.line;
-}
-
-function useBefore(a: FieldUse, b: FieldUse): boolean {
-  return a.point.line < b.point.line || (a.point === b.point && a.index < b.index);
 }
 
 function firstOf<T>(m: Members<T>, before: (a: T, b: T) => boolean): T {
@@ -67,9 +67,8 @@ function removeMember<T>(m: Members<T>, x: T): void {
 
 export class CrossLineIndex {
   private series = new Map<string, Map<string, SeriesTime>>();
+  private layouts = new Map<string, Map<IndexedPoint['fields'], Layout>>();
   private fields = new Map<string, Map<string, FieldKey>>();
-  /** Per point, its field uses (so they can be removed again). */
-  private uses = new Map<IndexedPoint, FieldUse[]>();
   /** Keys that currently yield findings: more than one point, or more than one type. */
   private conflicted = new Set<SeriesTime | FieldKey>();
 
@@ -81,21 +80,14 @@ export class CrossLineIndex {
     addMember(st.points, p, pointBefore);
     if (st.points.all.size > 1) this.conflicted.add(st);
 
-    let keys = this.fields.get(p.measurement);
-    if (keys === undefined) this.fields.set(p.measurement, (keys = new Map()));
-    const uses: FieldUse[] = new Array(p.fields.length);
-    for (let j = 0; j < p.fields.length; j++) {
-      const f = p.fields[j];
-      const use: FieldUse = { point: p, index: j, type: f.type };
-      uses[j] = use;
-      let fk = keys.get(f.key);
-      if (fk === undefined) keys.set(f.key, (fk = { kind: 'field', measurement: p.measurement, key: f.key, types: new Map() }));
-      let m = fk.types.get(f.type);
-      if (m === undefined) fk.types.set(f.type, (m = { all: new Set(), first: use }));
-      addMember(m, use, useBefore);
-      if (fk.types.size > 1) this.conflicted.add(fk);
+    let byList = this.layouts.get(p.measurement);
+    if (byList === undefined) this.layouts.set(p.measurement, (byList = new Map()));
+    let layout = byList.get(p.fields);
+    if (layout === undefined) {
+      byList.set(p.fields, (layout = { measurement: p.measurement, fields: p.fields, points: { all: new Set(), first: p } }));
+      this.register(layout);
     }
-    this.uses.set(p, uses);
+    addMember(layout.points, p, pointBefore);
   }
 
   remove(p: IndexedPoint): void {
@@ -108,17 +100,45 @@ export class CrossLineIndex {
     }
     if (st.points.all.size < 2) this.conflicted.delete(st);
 
-    const keys = this.fields.get(p.measurement)!;
-    for (const use of this.uses.get(p)!) {
-      const fk = keys.get(p.fields[use.index].key)!;
-      const m = fk.types.get(use.type)!;
-      removeMember(m, use);
-      if (m.all.size === 0) fk.types.delete(use.type);
-      if (fk.types.size === 0) keys.delete(fk.key);
+    const byList = this.layouts.get(p.measurement)!;
+    const layout = byList.get(p.fields)!;
+    removeMember(layout.points, p);
+    if (layout.points.all.size === 0) {
+      this.unregister(layout);
+      byList.delete(p.fields);
+      if (byList.size === 0) this.layouts.delete(p.measurement);
+    }
+  }
+
+  private register(layout: Layout): void {
+    let keys = this.fields.get(layout.measurement);
+    if (keys === undefined) this.fields.set(layout.measurement, (keys = new Map()));
+    for (let j = 0; j < layout.fields.length; j++) {
+      const f = layout.fields[j];
+      let fk = keys.get(f.key);
+      if (fk === undefined) keys.set(f.key, (fk = { kind: 'field', measurement: layout.measurement, key: f.key, types: new Map() }));
+      let uses = fk.types.get(f.type);
+      if (uses === undefined) fk.types.set(f.type, (uses = new Map()));
+      const at = uses.get(layout);
+      if (at === undefined) uses.set(layout, [j]);
+      else at.push(j);
+      if (fk.types.size > 1) this.conflicted.add(fk);
+    }
+  }
+
+  private unregister(layout: Layout): void {
+    const keys = this.fields.get(layout.measurement)!;
+    for (const f of layout.fields) {
+      const fk = keys.get(f.key);
+      if (fk === undefined) continue; // a key twice in the list: already gone
+      const uses = fk.types.get(f.type);
+      if (uses === undefined) continue;
+      uses.delete(layout);
+      if (uses.size === 0) fk.types.delete(f.type);
+      if (fk.types.size === 0) keys.delete(f.key);
       if (fk.types.size < 2) this.conflicted.delete(fk);
     }
-    if (keys.size === 0) this.fields.delete(p.measurement);
-    this.uses.delete(p);
+    if (keys.size === 0) this.fields.delete(layout.measurement);
   }
 
   /** The findings, as checking the document from the top would report them, in line order. */
@@ -131,15 +151,26 @@ export class CrossLineIndex {
           if (p !== first) found.push({ point: p, order: Infinity, ...duplicate(p.timestamped, first.line) });
         }
       } else {
-        let first: FieldUse | null = null;
-        for (const m of c.types.values()) {
-          const f = firstOf(m, useBefore);
-          if (first === null || useBefore(f, first)) first = f;
+        // The first use: the earliest (line, field position) over every layout using the key.
+        let firstType: FieldType | null = null;
+        let firstLine = Infinity;
+        let firstAt = Infinity;
+        for (const [type, uses] of c.types) {
+          for (const [layout, at] of uses) {
+            const line = firstOf(layout.points, pointBefore).line;
+            if (line < firstLine || (line === firstLine && at[0] < firstAt)) {
+              firstType = type;
+              firstLine = line;
+              firstAt = at[0];
+            }
+          }
         }
-        for (const [type, m] of c.types) {
-          if (type === first!.type) continue;
-          for (const use of m.all) {
-            found.push({ point: use.point, order: use.index, ...typeConflict(c.measurement, c.key, type, first!.type, first!.point.line) });
+        for (const [type, uses] of c.types) {
+          if (type === firstType) continue;
+          for (const [layout, at] of uses) {
+            for (const p of layout.points.all) {
+              for (const j of at) found.push({ point: p, order: j, ...typeConflict(c.measurement, c.key, type, firstType!, firstLine) });
+            }
           }
         }
       }

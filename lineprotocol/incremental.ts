@@ -123,6 +123,8 @@ export class IncrementalValidator {
   /** Cross-line state, built on first use and then updated by each edit. */
   private index: CrossLineIndex | null = null;
   private readonly warnings: boolean;
+  /** Kept across edits, so an edited line with the usual fields shares their list (one layout in the index). */
+  private readonly fieldsCache = new FieldsCache();
 
   constructor(opts: ParseOptions = {}) {
     this.opts = { ...opts, crossLine: false };
@@ -300,7 +302,7 @@ export class IncrementalValidator {
     let pendingPoint: IndexedPoint | null = null;
     let pendingRecords = 0;
     let lastTerminated = false;
-    const fields = new FieldsCache();
+    const fields = this.fieldsCache;
     const sortedKeys: SortedKeys = new Map();
     const parser = new LineProtocolParser(
       this.opts,
