@@ -139,7 +139,7 @@ export async function editorSection() {
   // diagnostics only, then everything including cross-line findings. 3 warm-up edits each.
   const rand = rng(20240601);
   const edits = [];
-  const timeEdits = (collect) => {
+  const timeEdits = (read) => {
     const ms = [];
     for (let e = 0; e < EDITS + 3; e++) {
       const text = v.text;
@@ -157,7 +157,7 @@ export async function editorSection() {
       edits.push([from, to, insert]);
       const t0 = nowMs();
       v.applyEdit(from, to, insert);
-      collect();
+      read();
       const t1 = nowMs();
       if (e >= 3) ms.push(t1 - t0);
     }

@@ -31,6 +31,8 @@ export async function* readChunks(file: string): AsyncGenerator<{ text: string; 
 /** Buffered writes to stdout: millions of diagnostic lines must not mean millions of syscalls. */
 export class Output {
   private buf = '';
+  /** The stream said to wait (its buffer is full): callers that produce a lot await drained(). */
+  private waiting = false;
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
   write(s: string): void {
     this.buf += s;
@@ -38,10 +40,27 @@ export class Output {
   }
   flush(): void {
     if (this.buf.length > 0) {
-      this.out.write(this.buf);
+      if (!this.out.write(this.buf)) this.waiting = true;
       this.buf = '';
     }
   }
+  /** Resolves once the stream can take more (at once unless it asked to wait), so output stays in bounded memory. */
+  async drained(): Promise<void> {
+    if (!this.waiting) return;
+    this.waiting = false;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        this.out.off('error', done);
+        resolve();
+      };
+      this.out.once('drain', done);
+      this.out.once('close', done);
+      this.out.once('error', done);
+    });
+  }
+
   async close(): Promise<void> {
     this.flush();
     await new Promise<void>((resolve) => this.out.write('', () => resolve()));

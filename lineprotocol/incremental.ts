@@ -4,9 +4,13 @@
 // edited and parsed again; if the last of them no longer ends where it did (an unclosed quote
 // now swallows the lines after it), the window grows until the boundaries line up again.
 // Per-line findings are immediate; findings that relate lines to each other (type conflicts,
-// overwrites) are computed over compact per-point summaries on demand (crossLineDiagnostics).
-import { CrossLineChecks, type CheckedPoint } from './crossline.js';
-import { LineProtocolParser, type EngineOptions } from './parse.js';
+// overwrites) are kept in an index that each edit updates with the contributions of the lines
+// it replaced and parsed (crossline-index.ts), built on the first crossLineDiagnostics().
+import { CrossLineIndex, type IndexedPoint } from './crossline-index.js';
+import { skipInfluxWhitespace } from './influx.js';
+import { FIELD_TYPES, valueType } from './crossline.js';
+import { asciiBytes, LineProtocolParser, type EngineOptions } from './parse.js';
+import type { RecordShape } from './record.js';
 import type { Diagnostic, ParseOptions, Point } from './types.js';
 
 export interface DocumentStats {
@@ -22,23 +26,88 @@ interface Units {
   lines: number[];
   newlines: number[];
   diags: (Diagnostic[] | null)[];
-  points: (CheckedPoint | null)[];
+  points: (IndexedPoint | null)[];
   records: boolean[];
 }
 
-/** A copy that does not keep a larger string alive (slices share their parent's memory). */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+/**
+ * What the cross-line checks need of a point. Its strings are slices of the parsed text, whose
+ * parent the unit texts keep alive anyway.
+ */
+function summary(p: Point): IndexedPoint {
+  const fields = new Array<{ key: string; type: Point['fields'][number]['type'] }>(p.fields.length);
+  for (let j = 0; j < fields.length; j++) fields[j] = { key: p.fields[j].key, type: p.fields[j].type };
+  return { measurement: p.measurement, series: p.series, time: p.time, timestamped: p.timestamped, line: p.line, fields, column: 1, endColumn: 2 };
 }
 
-function summary(p: Point): CheckedPoint {
+/** Stands for an accepted record when warnings are off (no cross-line checks then). */
+const NO_CHECKS: IndexedPoint = { measurement: '', series: '', time: '', timestamped: false, line: 0, fields: [], column: 1, endColumn: 2 };
+
+type FieldList = IndexedPoint['fields'];
+
+/** Shares one field list among consecutive records with the same field keys and types (the usual case). */
+class FieldsCache {
+  private last: FieldList = [];
+  private lastMeasurement = '';
+
+  /** The measurement name text[start, end), the same string as the record before when equal. */
+  measurement(text: string, start: number, end: number): string {
+    const m = this.lastMeasurement;
+    let same = m.length === end - start;
+    for (let i = 0; i < m.length && same; i++) same = m.charCodeAt(i) === text.charCodeAt(start + i);
+    return same ? m : (this.lastMeasurement = text.slice(start, end));
+  }
+
+  get(text: string, sh: RecordShape): FieldList {
+    const spans = sh.fieldSpans;
+    const n = sh.nFields;
+    const last = this.last;
+    let same = last.length === n;
+    for (let j = 0; j < n && same; j++) {
+      const k0 = spans[j * 3];
+      const eq = spans[j * 3 + 1];
+      const f = last[j];
+      if (f.key.length !== eq - k0 || f.type !== FIELD_TYPES[valueType(text, eq + 1, spans[j * 3 + 2])]) same = false;
+      else for (let i = 0; i < f.key.length && same; i++) same = f.key.charCodeAt(i) === text.charCodeAt(k0 + i);
+    }
+    if (same) return last;
+    const fresh = new Array<FieldList[number]>(n);
+    for (let j = 0; j < n; j++) {
+      const eq = spans[j * 3 + 1];
+      fresh[j] = { key: text.slice(spans[j * 3], eq), type: FIELD_TYPES[valueType(text, eq + 1, spans[j * 3 + 2])] };
+    }
+    return (this.last = fresh);
+  }
+}
+
+/** Series keys of tags written out of order, by the key as written (built once per parse). */
+type SortedKeys = Map<string, string>;
+
+/** A summary read from a record's shape (names without escapes, so the raw text is the name). */
+function shapeSummary(text: string, sh: RecordShape, fields: FieldsCache, sortedKeys: SortedKeys): IndexedPoint {
+  let series = text.slice(sh.start, sh.keyEnd);
+  if (!sh.sorted) {
+    const known = sortedKeys.get(series);
+    if (known !== undefined) series = known;
+    else {
+      let key = text.slice(sh.start, sh.measurementEnd);
+      for (let t = 0; t < sh.nTags; t++) {
+        const o = sh.tagOrder[t] * 3;
+        key += text.slice(sh.tagSpans[o] - 1, sh.tagSpans[o + 2]);
+      }
+      sortedKeys.set(series, key);
+      series = key;
+    }
+  }
   return {
-    measurement: own(p.measurement),
-    series: own(p.series),
-    time: own(p.time),
-    timestamped: p.timestamped,
-    line: p.line,
-    fields: p.fields.map((f) => ({ key: own(f.key), type: f.type })),
+    measurement: fields.measurement(text, sh.start, sh.measurementEnd),
+    series,
+    time: sh.time,
+    timestamped: sh.timestamped,
+    line: 0,
+    fields: fields.get(text, sh),
+    column: 1,
+    endColumn: 2,
   };
 }
 
@@ -51,9 +120,15 @@ export class IncrementalValidator {
   private readonly opts: EngineOptions;
   /** Units the last edit parsed again (the window it grew to): a few, unless a quote swallowed lines. */
   lastWindow = 0;
+  /** Cross-line state, built on first use and then updated by each edit. */
+  private index: CrossLineIndex | null = null;
+  private readonly warnings: boolean;
+  /** Kept across edits, so an edited line with the usual fields shares their list (one layout in the index). */
+  private readonly fieldsCache = new FieldsCache();
 
   constructor(opts: ParseOptions = {}) {
     this.opts = { ...opts, crossLine: false };
+    this.warnings = opts.warnings ?? true;
   }
 
   /** The whole document (joined on demand). */
@@ -63,6 +138,7 @@ export class IncrementalValidator {
 
   /** Replaces the whole document. */
   setText(text: string): void {
+    this.index = null;
     this.u = this.parse(text, 1, true).units;
     this.diagLine = this.u.lines.slice();
     this.length = text.length;
@@ -96,7 +172,10 @@ export class IncrementalValidator {
         k = Math.min(n - 1, k + (k - a + 1)); // the edit runs past the window: grow it
         continue;
       }
+      const index = this.index;
+      if (index !== null) for (let i = a; i <= k; i++) if (this.u.points[i] !== null) index.remove(this.u.points[i]!);
       this.splice(a, k - a + 1, r.units, delta);
+      if (index !== null) for (const p of r.units.points) if (p !== null) index.add(p);
       this.length += delta;
       this.lastWindow = k - a + 1;
       return;
@@ -106,46 +185,54 @@ export class IncrementalValidator {
   /** Per-line diagnostics (errors and warnings of each record), with current line numbers. */
   localDiagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
-    const { diags, lines } = this.u;
-    for (let i = 0; i < diags.length; i++) {
-      const ds = diags[i];
-      if (ds === null) continue;
-      const shift = lines[i] - this.diagLine[i];
-      for (const d of ds) {
-        if (shift === 0) out.push(d);
-        else {
-          const moved: Diagnostic = { ...d, line: d.line + shift };
-          if (d.endLine !== undefined) moved.endLine = d.endLine + shift;
-          out.push(moved);
-        }
-      }
-    }
+    const diags = this.u.diags;
+    for (let i = 0; i < diags.length; i++) if (diags[i] !== null) this.pushLocal(out, i);
     return out;
   }
 
-  /** Findings that relate lines to each other, recomputed over the stored point summaries. */
+  /** Unit i's own diagnostics, moved to its current line. */
+  private pushLocal(out: Diagnostic[], i: number): void {
+    const shift = this.u.lines[i] - this.diagLine[i];
+    for (const d of this.u.diags[i]!) {
+      if (shift === 0) out.push(d);
+      else {
+        const moved: Diagnostic = { ...d, line: d.line + shift };
+        if (d.endLine !== undefined) moved.endLine = d.endLine + shift;
+        out.push(moved);
+      }
+    }
+  }
+
+  /** Findings that relate lines to each other (type conflicts, overwrites), in line order. */
   crossLineDiagnostics(): Diagnostic[] {
-    const checks = new CrossLineChecks();
-    const out: Diagnostic[] = [];
-    const { points, lines, texts } = this.u;
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i];
-      if (p === null) continue;
-      p.line = lines[i];
-      const found = checks.check(p);
-      if (found === null) continue;
-      const nl = texts[i].indexOf('\n');
-      const width = nl < 0 ? texts[i].length : nl;
-      for (const f of found) {
-        out.push({ line: p.line, column: 1, endColumn: Math.max(2, width + 1), severity: 'warning', code: f.code, message: f.message, hint: f.hint });
-      }
+    if (!this.warnings) return [];
+    if (this.index === null) {
+      const index = new CrossLineIndex();
+      for (const p of this.u.points) if (p !== null) index.add(p);
+      this.index = index;
     }
-    return out;
+    return this.index.diagnostics();
   }
 
-  /** Everything, ordered by position. */
+  /**
+   * Everything, in the order a whole-document check reports it: record by record, a record's own
+   * findings before those relating it to other lines.
+   */
   diagnostics(): Diagnostic[] {
-    return [...this.localDiagnostics(), ...this.crossLineDiagnostics()].sort((x, y) => x.line - y.line || x.column - y.column);
+    const cross = this.crossLineDiagnostics();
+    if (cross.length === 0) return this.localDiagnostics();
+    const out: Diagnostic[] = [];
+    const { diags, lines } = this.u;
+    let c = 0;
+    for (let i = 0; i < diags.length; i++) {
+      if (diags[i] === null) continue;
+      const line = lines[i];
+      while (c < cross.length && cross[c].line < line) out.push(cross[c++]);
+      this.pushLocal(out, i);
+      while (c < cross.length && cross[c].line === line) out.push(cross[c++]);
+    }
+    while (c < cross.length) out.push(cross[c++]);
+    return out;
   }
 
   stats(): DocumentStats {
@@ -180,6 +267,13 @@ export class IncrementalValidator {
       this.starts[i] += delta;
       u.lines[i] += lineDelta;
     }
+    // Points keep their current line (the cross-line index orders and reports by it).
+    if (lineDelta !== 0) {
+      for (let i = after; i < u.points.length; i++) {
+        const p = u.points[i];
+        if (p !== null) p.line += lineDelta;
+      }
+    }
     const freshStarts: number[] = [];
     let s = this.starts[at];
     for (const t of fresh.texts) {
@@ -202,13 +296,19 @@ export class IncrementalValidator {
    */
   private parse(text: string, line: number, final: boolean): { units: Units; complete: boolean } {
     const units: Units = { texts: [], lines: [], newlines: [], diags: [], points: [], records: [] };
+    const influx = this.opts.dialect !== 'reference';
+    const crlfStrip = (this.opts.crlf ?? (influx ? 'keep' : 'strip')) === 'strip';
     let pendingDiags: Diagnostic[] | null = null;
-    let pendingPoint: CheckedPoint | null = null;
+    let pendingPoint: IndexedPoint | null = null;
     let pendingRecords = 0;
     let lastTerminated = false;
-    const parser = new LineProtocolParser(this.opts, {
-      point: (p) => {
-        pendingPoint = summary(p);
+    const fields = this.fieldsCache;
+    const sortedKeys: SortedKeys = new Map();
+    const parser = new LineProtocolParser(
+      this.opts,
+      {
+      accepted: (t, p, shape) => {
+        pendingPoint = p !== null ? summary(p) : shape !== null ? shapeSummary(t, shape, fields, sortedKeys) : NO_CHECKS;
       },
       error: (_e, d) => {
         (pendingDiags ??= []).push(d);
@@ -220,6 +320,17 @@ export class IncrementalValidator {
         const terminated = end < text.length;
         lastTerminated = terminated;
         units.texts.push(text.slice(start, terminated ? end + 1 : end));
+        if (pendingPoint !== null && pendingPoint !== NO_CHECKS) {
+          pendingPoint.line = unitLine;
+          // Where a whole-document check underlines a cross-line warning: from the first
+          // non-blank character to the end of the record's first line (without a stripped \r).
+          const s0 = influx ? skipInfluxWhitespace(text, start, end) : start;
+          let le = text.indexOf('\n', s0);
+          if (le < 0 || le > end) le = end;
+          if (le === end && crlfStrip && end < text.length && end > start && text.charCodeAt(end - 1) === 13) le--;
+          pendingPoint.column = s0 - start + 1;
+          pendingPoint.endColumn = Math.max(le, s0 + 1) - start + 1;
+        }
         units.lines.push(unitLine);
         units.newlines.push(newlines + (terminated ? 1 : 0));
         units.diags.push(pendingDiags);
@@ -229,14 +340,16 @@ export class IncrementalValidator {
         pendingDiags = null;
         pendingPoint = null;
       },
-    });
+      },
+      false, // no points: summaries come from record shapes
+    );
     // A window that ends with a newline (not escaped by a backslash before it) ends where a unit of
     // the whole text ends, so its last record is parsed now: waiting for more text (the streaming
     // rule for a record in the last two characters) would grow every window to the end of the
     // document. It is complete when its last unit ended at a newline inside it (an unclosed quote
     // that swallows the rest is not).
     const cleanEnd = text.charCodeAt(text.length - 1) === 10 && text.charCodeAt(text.length - 2) !== 92;
-    const consumed = parser.run(text, final || cleanEnd, 0, line);
+    const consumed = parser.run(text, final || cleanEnd, 0, line, asciiBytes(text));
     return { units, complete: final ? consumed >= text.length : cleanEnd ? lastTerminated : consumed >= text.length };
   }
 }

@@ -21,8 +21,16 @@ const DOT = 46;
 
 export const MAX_KEY_LENGTH = 65535;
 
-/** Reserved tag keys InfluxDB 2.x refuses at parse time (the 0xFF byte key cannot occur in decoded text). */
-const RESERVED_TAG_KEYS = new Set(['_field', '_measurement', 'time', '\u0000']);
+/** Reserved tag keys InfluxDB 2.x refuses at parse time, by length (the 0xFF byte key cannot occur in decoded text). */
+const RESERVED_BY_LENGTH: readonly (string | undefined)[] = ['', '\u0000', , , 'time', , '_field', , , , , , '_measurement'];
+
+/** Whether text[k0, k0 + kl) is a reserved tag key; compares in place, allocating nothing. */
+function isReservedKey(text: string, k0: number, kl: number): boolean {
+  const name = kl < RESERVED_BY_LENGTH.length ? RESERVED_BY_LENGTH[kl] : undefined;
+  if (name === undefined || kl === 0) return false;
+  for (let k = 0; k < kl; k++) if (text.charCodeAt(k0 + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
 
 function isWhitespace(c: number): boolean {
   return c === SPACE || c === TAB || c === NUL;
@@ -346,6 +354,17 @@ export function parseInfluxRecord(
   }
   const keyEnd = i;
 
+  // Reserved keys before duplicates, in input order: InfluxDB 2.x's scanKey checks them first,
+  // so `cpu,time=a,time=b` is refused for the reserved key, not the duplicate.
+  if (!v1) {
+    for (let j = 0; j < nTags; j++) {
+      const k0 = tagSpans[j * 3];
+      if (isReservedKey(text, k0, tagSpans[j * 3 + 1] - k0)) {
+        const key = text.slice(k0, tagSpans[j * 3 + 1]);
+        return fail(k0, `cannot use reserved tag key ${goQuote(key)}`, 'reserved-tag-key', tagSpans[j * 3 + 1]);
+      }
+    }
+  }
   // Duplicates and order on the raw keys; insertion sort when unsorted, as InfluxDB does.
   let sorted = true;
   for (let j = 0; j < nTags - 1; j++) {
@@ -381,18 +400,6 @@ export function parseInfluxRecord(
       if (compareRanges(text, tagSpans[a], tagSpans[a + 1], tagSpans[b], tagSpans[b + 1]) === 0) {
         const dup = Math.max(a, b);
         return fail(tagSpans[dup], 'duplicate tags', 'duplicate-tags', tagSpans[dup + 1]);
-      }
-    }
-  }
-  if (!v1) {
-    for (let j = 0; j < nTags; j++) {
-      const k0 = tagSpans[j * 3];
-      const kl = tagSpans[j * 3 + 1] - k0;
-      if (kl === 1 ? text.charCodeAt(k0) === 0 : kl === 4 || kl === 6 || kl === 12) {
-        const key = text.slice(k0, k0 + kl);
-        if (RESERVED_TAG_KEYS.has(key)) {
-          return fail(k0, `cannot use reserved tag key ${goQuote(key)}`, 'reserved-tag-key', k0 + kl);
-        }
       }
     }
   }
@@ -516,6 +523,21 @@ export function parseInfluxRecord(
       const vs = fieldSpans[j * 3 + 1] + 1;
       if (text.charCodeAt(vs) === QUOTE) checkStringEscapes(text, vs + 1, fieldSpans[j * 3 + 2] - 1, ctx);
     }
+  }
+  const sh = ctx.shape;
+  if (sh !== undefined) {
+    sh.start = start;
+    sh.measurementEnd = measurementEnd;
+    sh.keyEnd = keyEnd;
+    sh.sorted = sorted;
+    sh.escaped = keyEscaped || sawBackslash;
+    sh.nTags = nTags;
+    sh.tagSpans = tagSpans;
+    sh.tagOrder = tagOrder;
+    sh.nFields = nFields;
+    sh.fieldSpans = fieldSpans;
+    sh.time = time;
+    sh.timestamped = tsEnd !== tsStart;
   }
   if (!ctx.build) return VALID;
 

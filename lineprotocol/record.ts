@@ -16,6 +16,11 @@ export interface RecordContext {
   /** Set by the parser: offsets of the timestamp token of the last accepted record (-1: none). */
   tsStart: number;
   tsEnd: number;
+  /**
+   * When present (warnings without building points), an accepted record's layout is written here,
+   * so the cross-line checks can read names and values from the text without a Point.
+   */
+  shape?: RecordShape;
   /** Optional sink for dialect-specific warnings (offsets into the text). */
   warn?: (pos: number, end: number, code: string, message: string, hint?: string) => void;
 }
@@ -44,4 +49,32 @@ export function isFailure(r: RecordResult | null): r is RecordFailure {
 
 export function fail(pos: number, reason: string, code: string, end?: number): RecordFailure {
   return end === undefined ? { failed: true, pos, reason, code } : { failed: true, pos, reason, code, end };
+}
+
+/**
+ * Where the parts of an accepted record lie in the text. The span arrays are the parser's scratch
+ * space, valid until it parses the next record: tags as (key start, '=', value end) triples in
+ * input order with their sorted order in tagOrder; fields as (key start, '=', value end).
+ */
+export interface RecordShape {
+  start: number;
+  measurementEnd: number;
+  keyEnd: number;
+  /** Tags were already in series-key order. */
+  sorted: boolean;
+  /** A backslash in the key or the fields: names need unescaping (build the point instead). */
+  escaped: boolean;
+  nTags: number;
+  tagSpans: Int32Array;
+  tagOrder: Int32Array;
+  nFields: number;
+  fieldSpans: Int32Array;
+  /** Time in ns, exact decimal. */
+  time: string;
+  timestamped: boolean;
+}
+
+export function emptyShape(): RecordShape {
+  const none = new Int32Array(0);
+  return { start: 0, measurementEnd: 0, keyEnd: 0, sorted: true, escaped: false, nTags: 0, tagSpans: none, tagOrder: none, nFields: 0, fieldSpans: none, time: '', timestamped: false };
 }

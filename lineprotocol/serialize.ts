@@ -373,10 +373,13 @@ export function serializePoint(p: SerializablePoint, opts: SerializeOptions = {}
   let line = escapeName(p.measurement, KIND_MEASUREMENT, influx);
   const tags = p.tags;
   if (tags !== undefined && tags.length > 0) {
-    for (const t of sortedTags(tags)) {
-      if (influx && !v1 && RESERVED_TAG_KEYS.has(t.key)) {
-        fail('tag key', 'reserved-tag-key', `tag key ${q(t.key)} is reserved in InfluxDB 2.x`);
+    // Reserved keys first, as InfluxDB 2.x's parser reports them before duplicate tags.
+    if (influx && !v1) {
+      for (const t of tags) {
+        if (RESERVED_TAG_KEYS.has(t.key)) fail('tag key', 'reserved-tag-key', `tag key ${q(t.key)} is reserved in InfluxDB 2.x`);
       }
+    }
+    for (const t of sortedTags(tags)) {
       line += ',' + escapeName(t.key, KIND_TAG_KEY, influx) + '=' + escapeName(t.value, KIND_TAG_VALUE, influx, t.key);
     }
   }

@@ -44,6 +44,25 @@ describe('errors', () => {
     expect(codes('cpu,time=a v=1', { dialect: 'influxdb1' })).toEqual([]);
     expect(codes('cpu,time=a v=1')).toEqual(['1:5 error reserved-tag-key']);
   });
+
+  it('a reserved tag key is named before duplicate tags, as InfluxDB 2.x does (its scanKey checks it first)', () => {
+    // Sorted keys with a duplicate: InfluxDB 2.x says `cannot use reserved tag key "time"`.
+    expect(parse('cpu,time=a,time=b v=1', { now: NOW }).errors.map((e) => e.message)).toEqual([
+      `unable to parse 'cpu,time=a,time=b v=1': cannot use reserved tag key "time"`,
+    ]);
+    // Unsorted keys, the duplicate before the reserved key in the input.
+    expect(codes('cpu,b=1,a=2,b=3,_field=x v=1')).toEqual(['1:17 error reserved-tag-key']);
+    expect(codes('cpu,b=1,_measurement=x,b=3 v=1')).toEqual(['1:9 error reserved-tag-key']);
+    // 1.x has no reserved keys: the duplicate is what it reports.
+    expect(codes('cpu,time=a,time=b v=1', { dialect: 'influxdb1' })).toEqual(['1:12 error duplicate-tags']);
+    // The byte scanner (used for ASCII streams) agrees with the text scanner.
+    const found: string[] = [];
+    const p = new LineProtocolParser({ now: NOW }, { error: (e) => found.push(e.reason) });
+    const line = 'cpu,b=1,a=2,b=3,time=x v=1\n';
+    p.push(line, new TextEncoder().encode(line));
+    p.end();
+    expect(found).toEqual(['cannot use reserved tag key "time"']);
+  });
 });
 
 describe('warnings', () => {

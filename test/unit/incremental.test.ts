@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IncrementalValidator } from '../../lineprotocol/incremental.js';
-import { parse, type EngineOptions } from '../../lineprotocol/parse.js';
+import { parse, validate, type EngineOptions } from '../../lineprotocol/parse.js';
 import type { Diagnostic } from '../../lineprotocol/types.js';
 
 const NOW = 1700000000000000000n;
@@ -100,5 +100,59 @@ describe('IncrementalValidator', () => {
     v.applyEdit(6, 8, '1');
     expect(v.localDiagnostics()).toEqual([]);
     expect(v.stats().points).toBe(3);
+  });
+
+  it('keeps the cross-line findings equal to checking the whole text again, after every random edit', () => {
+    // Few series, times, measurements and fields, so lines collide often: duplicates (with and
+    // without timestamps), type conflicts (also within one line), escaped names, multi-line
+    // records; edits add, remove and move such lines, including the "first" one of a key.
+    const series = fc.constantFrom('cpu,host=a', 'cpu,host=b', 'cpu,zone=z,host=a', 'cpu,host=a,zone=z', 'mem,host=a', 'c\\ pu,host=a');
+    const fieldSet = fc.constantFrom('v=1i', 'v=2', 'v=t', 'v="s"', 'v=1u', 'w=1i,v=1.5', 'v=1i,v=2', 'v="x\ny"', 'f\\ g=1i');
+    const time = fc.constantFrom('', ' 1', ' 2', ' 1700000000000000000');
+    const line = fc.tuple(series, fieldSet, time).map(([s, f, t]) => `${s} ${f}${t}\n`);
+    const piece = fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom('\n', 'x\n', '"', ' ', '1') });
+    const text = fc.array(piece, { maxLength: 25 }).map((p) => p.join(''));
+    const edit = fc.tuple(fc.nat(), fc.nat(40), fc.array(piece, { maxLength: 3 }).map((p) => p.join('')));
+    fc.assert(
+      fc.property(text, fc.array(edit, { minLength: 1, maxLength: 10 }), (start, edits) => {
+        const v = new IncrementalValidator({ now: NOW });
+        v.setText(start);
+        let current = start;
+        expect(v.diagnostics().map(key)).toEqual(validate(current, { now: NOW }).diagnostics.map(key));
+        for (const [at, len, insert] of edits) {
+          const from = current.length === 0 ? 0 : at % (current.length + 1);
+          const to = Math.min(current.length, from + len);
+          v.applyEdit(from, to, insert);
+          current = current.slice(0, from) + insert + current.slice(to);
+          // Everything, cross-line findings included, in the same order and with the same texts.
+          expect(v.diagnostics().map(key)).toEqual(validate(current, { now: NOW }).diagnostics.map(key));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reports the new first line of a key after the first one is removed', () => {
+    const v = new IncrementalValidator({ now: NOW });
+    v.setText('cpu v=1i 1\ncpu v=2i 1\ncpu v=3.5 1\ncpu v=4i 1\n');
+    const cross = () => v.crossLineDiagnostics().map((d) => `${d.line} ${d.message}`);
+    expect(cross()).toEqual([
+      '2 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+      '3 field "v" of "cpu" is a float here but an integer on line 1; InfluxDB will reject one of them as a field type conflict',
+      '3 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+      '4 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+    ]);
+    v.applyEdit(0, 11, ''); // delete line 1: the old line 2 is now first, line numbers move up
+    expect(cross()).toEqual([
+      '2 field "v" of "cpu" is a float here but an integer on line 1; InfluxDB will reject one of them as a field type conflict',
+      '2 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+      '3 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+    ]);
+    v.applyEdit(0, 11, 'cpu v=9.5 1\n'); // the first line is now a float: the integer on line 3 conflicts
+    expect(cross()).toEqual([
+      '2 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+      '3 field "v" of "cpu" is an integer here but a float on line 1; InfluxDB will reject one of them as a field type conflict',
+      '3 same series and timestamp as line 1; InfluxDB keeps one point and overwrites its fields',
+    ]);
   });
 });
