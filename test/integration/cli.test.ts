@@ -93,3 +93,12 @@ describe('lpstudio parse', () => {
     expect(JSON.parse(out(['--dialect', 'influxdb1'], 'cpu v=1u\n')).error).toBe('invalid number');
   });
 });
+
+describe('a reader that stops early', () => {
+  it('ends lpstudio quietly (no EPIPE crash) when the pipe closes: lpstudio parse big.lp | head -1', () => {
+    const f = file('many.lp', Array.from({ length: 200_000 }, (_, i) => `cpu,host=h${i % 7} v=${i} ${i}`).join('\n'));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" parse "${f}" | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', cwd: dir });
+    expect(r.stdout).toBe('{"line":1,"point":{"name":"cpu","series":"cpu,host=h0","tags":[{"key":"host","value":"h0"}],"fields":[{"key":"v","value":{"float":0}}],"time":"0"}}\n');
+    expect(r.stderr).toBe('status 0\n');
+  });
+});
