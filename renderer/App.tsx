@@ -22,7 +22,8 @@ import { SendStatusLine } from './components/SendStatusLine.js';
 import { serverMarks } from './components/send-outcome.js';
 import { SplitPane } from './components/SplitPane.js';
 import { StatusBar } from './components/StatusBar.js';
-import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
+import { Editor, type EditorHandle } from './editor/Editor.js';
+import { createLintStore } from './editor/lint-store.js';
 
 const AUTH_OPTIONS = [
   { value: 'profile', label: 'Profile default' },
@@ -49,7 +50,7 @@ export function App() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
-  const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
+  const lint = useMemo(createLintStore, []);
   const [result, setResult] = useState<SendResult>();
   const [sendError, setSendError] = useState<string>();
   /** What the status line says while no answer is shown (after a replay: that this document was not sent yet). */
@@ -229,7 +230,6 @@ export function App() {
   const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
   const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
 
-  const onLint = useCallback((s: LintState) => setLint(s), []);
   const onReady = useCallback((h: EditorHandle) => (editor.current = h), []);
   const onSubmit = useCallback(() => void sendRef.current(), []);
   const pick = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
@@ -333,10 +333,10 @@ export function App() {
         left={
           <>
             <div className="lp-editor-frame">
-              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
-              <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
+              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
+              <StatusBar lint={lint} modKey={MOD_KEY} />
             </div>
-            <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
+            <Problems lint={lint} onPick={pick} />
           </>
         }
         right={<ResponsePanel result={result} error={sendError} />}

@@ -17,11 +17,13 @@ export type ToWorker =
 export interface FromWorker {
   version: number;
   stats: DocumentStats;
-  /** The first MAX_SHOWN diagnostics in document order (counts are in stats). */
-  diagnostics: Diagnostic[];
+  /** The first MAX_SHOWN diagnostics in document order (counts are in stats); null: the same as last sent. */
+  diagnostics: Diagnostic[] | null;
   ms: number;
   /** False while the cross-line checks are still to come. */
   complete: boolean;
+  /** Share of the text checked so far: below 1 while a big text is checked in slices (stats and diagnostics cover that part). */
+  progress: number;
 }
 
 export const MAX_SHOWN = 2000;
