@@ -1,20 +1,18 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
 import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
 import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
-import { InspectorDrawer } from './components/InspectorDrawer.js';
 import { MissingDatabaseOffer } from './components/MissingDatabaseOffer.js';
 import type { ComposerLoad } from './components/request-entry.js';
 import { SuggestField } from './components/SuggestField.js';
 import { missingDatabaseOf, pickDatabase, type MissingDatabase } from './components/target-choice.js';
-import { DataDrawer } from './components/DataDrawer.js';
 import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
-import { FileUploadModal, type UploadTargetChoice } from './components/FileUploadModal.js';
+import type { UploadTargetChoice } from './components/FileUploadModal.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
@@ -24,6 +22,19 @@ import { SplitPane } from './components/SplitPane.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle } from './editor/Editor.js';
 import { createLintStore } from './editor/lint-store.js';
+
+// The composer loads first; the data browser (with its chart library), the inspector and the upload
+// dialog are separate chunks, fetched the first time they open.
+const DataDrawer = lazy(() => import('./components/DataDrawer.js').then((m) => ({ default: m.DataDrawer })));
+const InspectorDrawer = lazy(() => import('./components/InspectorDrawer.js').then((m) => ({ default: m.InspectorDrawer })));
+const FileUploadModal = lazy(() => import('./components/FileUploadModal.js').then((m) => ({ default: m.FileUploadModal })));
+
+/** True from the first time `open` is: a lazy view mounts when first opened and stays (its close animation, its state). */
+function useOpenedOnce(open: boolean): boolean {
+  const [once, setOnce] = useState(open);
+  if (open && !once) setOnce(true);
+  return once || open;
+}
 
 const AUTH_OPTIONS = [
   { value: 'profile', label: 'Profile default' },
@@ -67,6 +78,9 @@ export function App() {
   const [fileError, setFileError] = useState<string>();
   const [uploading, setUploading] = useState(false);
   const busy = uploading ? 'An upload is running: wait for it or cancel it, then drop the next file' : undefined;
+  const dataLoaded = useOpenedOnce(dataOpen);
+  const inspectorLoaded = useOpenedOnce(inspectorOpen);
+  const uploadLoaded = useOpenedOnce(droppedFile !== null);
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
   const replayed = useRef<Pick<HistoryEntry, 'db' | 'rp' | 'org' | 'bucket' | 'precision'> | null>(null);
@@ -344,9 +358,11 @@ export function App() {
       <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
-      <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
-      <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
-      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />
+      <Suspense fallback={null}>
+        {uploadLoaded && <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />}
+        {dataLoaded && <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />}
+        {inspectorLoaded && <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />}
+      </Suspense>
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal
         opened={connection !== null}
