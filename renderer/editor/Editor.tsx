@@ -11,8 +11,8 @@ import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
 import type { FromWorker, ToWorker } from '../lint/protocol.js';
 import { diagnosticRange } from './diagnostic-range.js';
 import { timestampHover } from './hover.js';
-import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
 import type { LintStore } from './lint-store.js';
+import { visibleLineProtocolHighlighting } from './visible-highlight.js';
 import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
 
 export interface EditorHandle {
@@ -164,8 +164,7 @@ export function Editor(props: {
       drawSelection(),
       highlightActiveLine(),
       highlightSelectionMatches(),
-      lineProtocolLanguage,
-      lineProtocolHighlight,
+      visibleLineProtocolHighlighting,
       lintGutter(),
       serverMarks,
       timestampHover(() => precision.current),

@@ -76,6 +76,9 @@ describe('a big document in the editor', () => {
     await status.filter({ hasText: /^100,000 lines · 99,999 points · 1 error · 0 warnings$/ }).waitFor({ timeout: 120_000 });
     await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 30_000 }).not.toContain('checking');
     await shot(page, 'big-checked');
+    // The lines in view are highlighted (tokens in spans of their own), there at the end of 100k lines.
+    await expect.poll(() => page.locator('.cm-line span', { hasText: /^cpu$/ }).count()).toBeGreaterThan(5);
+    expect(await page.locator('.cm-line span', { hasText: /^usage_idle$/ }).count()).toBeGreaterThan(5);
     const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
     // Partial counts came first, growing, each with the share checked so far.
     const partial = statuses.filter((s) => /checking… \d+%/.test(s)).map((s) => Number(/^([\d,]+) lines/.exec(s)![1].replace(/,/g, '')));
