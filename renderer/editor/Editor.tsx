@@ -8,7 +8,7 @@ import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highl
 import { useEffect, useRef } from 'react';
 import type { TargetKind } from '../../lineprotocol/target.js';
 import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
-import type { FromWorker, ToWorker } from '../lint/protocol.js';
+import { applyDiagnostics, type FromWorker, type ToWorker } from '../lint/protocol.js';
 import { diagnosticRange } from './diagnostic-range.js';
 import { timestampHover } from './hover.js';
 import type { LintStore } from './lint-store.js';
@@ -110,7 +110,7 @@ export function Editor(props: {
   const worker = useRef<Worker | null>(null);
   const version = useRef(0);
   const serverDiags = useRef<Diagnostic[]>([]);
-  /** The worker's diagnostics as last sent (it sends null when they did not change). */
+  /** The worker's diagnostics as last sent (it sends what changed, or null when nothing did). */
   const workerDiags = useRef<Diagnostic[]>([]);
   const fixCache = useRef(new QuickFixCache());
   const precision = useRef(props.precision);
@@ -150,7 +150,7 @@ export function Editor(props: {
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       // Each answer's diagnostics are kept (the next may say "unchanged"), but one to an older
       // version is not shown: a newer edit is on its way.
-      if (e.data.diagnostics !== null) workerDiags.current = e.data.diagnostics;
+      if (e.data.diagnostics !== null) workerDiags.current = applyDiagnostics(workerDiags.current, e.data.diagnostics);
       if (e.data.version !== version.current) return;
       last = e.data;
       publish();

@@ -8,7 +8,7 @@
 import { IncrementalValidator } from '../../lineprotocol/incremental.js';
 import { targetParseOptions } from '../../lineprotocol/target.js';
 import type { Diagnostic } from '../../lineprotocol/types.js';
-import { MAX_SHOWN, type FromWorker, type LintOptions, type ToWorker } from './protocol.js';
+import { MAX_SHOWN, type DiagnosticsPatch, type FromWorker, type LintOptions, type ToWorker } from './protocol.js';
 
 /** Lines checked before the first results go out, and in each slice after it. */
 export const FIRST_SLICE_LINES = 5_000;
@@ -38,7 +38,7 @@ export class LintSession {
   /** Length of the text the validator holds (checked); `rest` follows it, not checked yet. */
   private checked = 0;
   private rest = '';
-  /** Diagnostics last sent, to send nothing when a keystroke changed none. */
+  /** Diagnostics last sent: a keystroke's answer carries only what changed in them. */
   private sent: Diagnostic[] | null = null;
 
   constructor(
@@ -140,13 +140,13 @@ export class LintSession {
     const shown = all.length > MAX_SHOWN ? all.slice(0, MAX_SHOWN) : all;
     const stats = v.stats();
     stats.warnings += cross.length;
-    const same = this.sent !== null && sameDiagnostics(this.sent, shown);
+    const diagnostics = this.sent === null ? shown : patch(this.sent, shown);
     this.sent = shown;
     const total = this.checked + this.rest.length;
     this.post({
       version: this.version,
       stats,
-      diagnostics: same ? null : shown,
+      diagnostics,
       ms: now() - t0,
       complete,
       progress: total === 0 ? 1 : this.checked / total,
@@ -161,8 +161,13 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
   );
 }
 
-function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameDiagnostic(a[i], b[i])) return false;
-  return true;
+/** What changed from `a` to `b`: null when nothing did, else the run between their common start and end. */
+function patch(a: Diagnostic[], b: Diagnostic[]): DiagnosticsPatch | null {
+  let start = 0;
+  const common = Math.min(a.length, b.length);
+  while (start < common && sameDiagnostic(a[start], b[start])) start++;
+  if (start === a.length && start === b.length) return null;
+  let end = 0;
+  while (end < common - start && sameDiagnostic(a[a.length - 1 - end], b[b.length - 1 - end])) end++;
+  return { at: start, remove: a.length - start - end, insert: b.slice(start, b.length - end) };
 }
