@@ -78,11 +78,12 @@ export class LintSession {
     return this.rest.length > 0 ? 'slice' : 'cross-line';
   }
 
-  /** The cross-line checks over the whole text; nothing when an edit came in since or a slice is left. */
-  crossLine(): void {
-    if (this.validator === null || this.pending.length > 0 || this.rest.length > 0) return;
+  /** The cross-line checks over the whole text; nothing (false) when an edit came in since or a slice is left. */
+  crossLine(): boolean {
+    if (this.validator === null || this.pending.length > 0 || this.rest.length > 0) return false;
     const t0 = now();
     this.send(t0, this.validator.crossLineDiagnostics(), true);
+    return true;
   }
 
   private text(): string {

@@ -7,6 +7,11 @@ import { LintSession } from './lint-session.js';
 import type { ToWorker } from './protocol.js';
 
 const CROSS_LINE_DELAY_MS = 250;
+/**
+ * The cross-line checks run in one go; a keystroke arriving meanwhile waits for them. When they
+ * take long (a big document), they wait for a longer pause: twice as long as they took last time.
+ */
+let crossDelay = CROSS_LINE_DELAY_MS;
 const session = new LintSession((m) => postMessage(m));
 let scheduled = false;
 let crossTimer: ReturnType<typeof setTimeout> | undefined;
@@ -15,7 +20,12 @@ function tick(): void {
   scheduled = false;
   const next = session.step();
   if (next === 'slice') schedule();
-  else if (next === 'cross-line') crossTimer = setTimeout(() => session.crossLine(), CROSS_LINE_DELAY_MS);
+  else if (next === 'cross-line') {
+    crossTimer = setTimeout(() => {
+      const t0 = performance.now();
+      if (session.crossLine()) crossDelay = Math.min(2_000, Math.max(CROSS_LINE_DELAY_MS, 2 * (performance.now() - t0)));
+    }, crossDelay);
+  }
 }
 
 function schedule(): void {
