@@ -7,11 +7,14 @@ import { LintSession } from './lint-session.js';
 import type { ToWorker } from './protocol.js';
 
 const CROSS_LINE_DELAY_MS = 250;
+/** After a text checked in slices (a big one), before the cross-line checks have been timed on it. */
+const BIG_TEXT_CROSS_LINE_DELAY_MS = 1_000;
 /**
  * The cross-line checks run in one go; a keystroke arriving meanwhile waits for them. When they
  * take long (a big document), they wait for a longer pause: twice as long as they took last time.
  */
 let crossDelay = CROSS_LINE_DELAY_MS;
+let sliced = false;
 const session = new LintSession((m) => postMessage(m));
 let scheduled = false;
 let crossTimer: ReturnType<typeof setTimeout> | undefined;
@@ -19,8 +22,12 @@ let crossTimer: ReturnType<typeof setTimeout> | undefined;
 function tick(): void {
   scheduled = false;
   const next = session.step();
-  if (next === 'slice') schedule();
-  else if (next === 'cross-line') {
+  if (next === 'slice') {
+    sliced = true;
+    schedule();
+  } else if (next === 'cross-line') {
+    if (sliced) crossDelay = Math.max(crossDelay, BIG_TEXT_CROSS_LINE_DELAY_MS);
+    sliced = false;
     crossTimer = setTimeout(() => {
       const t0 = performance.now();
       if (session.crossLine()) crossDelay = Math.min(2_000, Math.max(CROSS_LINE_DELAY_MS, 2 * (performance.now() - t0)));
