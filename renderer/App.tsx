@@ -1,20 +1,18 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
 import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
 import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
-import { InspectorDrawer } from './components/InspectorDrawer.js';
 import { MissingDatabaseOffer } from './components/MissingDatabaseOffer.js';
 import type { ComposerLoad } from './components/request-entry.js';
 import { SuggestField } from './components/SuggestField.js';
 import { missingDatabaseOf, pickDatabase, type MissingDatabase } from './components/target-choice.js';
-import { DataDrawer } from './components/DataDrawer.js';
 import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
-import { FileUploadModal, type UploadTargetChoice } from './components/FileUploadModal.js';
+import type { UploadTargetChoice } from './components/FileUploadModal.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
 import { ResponsePanel } from './components/ResponsePanel.js';
@@ -23,7 +21,21 @@ import { serverMarks } from './components/send-outcome.js';
 import { SplitPane } from './components/SplitPane.js';
 import { ReadOnlyBanner } from './components/ReadOnlyBanner.js';
 import { StatusBar } from './components/StatusBar.js';
-import { Editor, type EditorHandle, type LintState } from './editor/Editor.js';
+import { Editor, type EditorHandle } from './editor/Editor.js';
+import { createLintStore } from './editor/lint-store.js';
+
+// The composer loads first; the data browser (with its chart library), the inspector and the upload
+// dialog are separate chunks, fetched the first time they open.
+const DataDrawer = lazy(() => import('./components/DataDrawer.js').then((m) => ({ default: m.DataDrawer })));
+const InspectorDrawer = lazy(() => import('./components/InspectorDrawer.js').then((m) => ({ default: m.InspectorDrawer })));
+const FileUploadModal = lazy(() => import('./components/FileUploadModal.js').then((m) => ({ default: m.FileUploadModal })));
+
+/** True from the first time `open` is: a lazy view mounts when first opened and stays (its close animation, its state). */
+function useOpenedOnce(open: boolean): boolean {
+  const [once, setOnce] = useState(open);
+  if (open && !once) setOnce(true);
+  return once || open;
+}
 
 const AUTH_OPTIONS = [
   { value: 'profile', label: 'Profile default' },
@@ -50,7 +62,7 @@ export function App() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
-  const [lint, setLint] = useState<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
+  const lint = useMemo(createLintStore, []);
   const [result, setResult] = useState<SendResult>();
   const [sendError, setSendError] = useState<string>();
   /** What the status line says while no answer is shown (after a replay: that this document was not sent yet). */
@@ -67,6 +79,9 @@ export function App() {
   const [fileError, setFileError] = useState<string>();
   const [uploading, setUploading] = useState(false);
   const busy = uploading ? 'An upload is running: wait for it or cancel it, then drop the next file' : undefined;
+  const dataLoaded = useOpenedOnce(dataOpen);
+  const inspectorLoaded = useOpenedOnce(inspectorOpen);
+  const uploadLoaded = useOpenedOnce(droppedFile !== null);
   const editor = useRef<EditorHandle | null>(null);
   /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
   const replayed = useRef<Pick<HistoryEntry, 'db' | 'rp' | 'org' | 'bucket' | 'precision'> | null>(null);
@@ -230,7 +245,6 @@ export function App() {
   const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
   const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
 
-  const onLint = useCallback((s: LintState) => setLint(s), []);
   const onReady = useCallback((h: EditorHandle) => (editor.current = h), []);
   const onSubmit = useCallback(() => void sendRef.current(), []);
   const pick = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
@@ -335,10 +349,10 @@ export function App() {
         left={
           <>
             <div className="lp-editor-frame">
-              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} onLint={onLint} onReady={onReady} onSubmit={onSubmit} />
-              <StatusBar stats={lint.stats} checking={!lint.complete} modKey={MOD_KEY} />
+              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
+              <StatusBar lint={lint} modKey={MOD_KEY} />
             </div>
-            <Problems diagnostics={lint.diagnostics} total={lint.stats.errors + lint.stats.warnings} onPick={pick} />
+            <Problems lint={lint} onPick={pick} />
           </>
         }
         right={<ResponsePanel result={result} error={sendError} />}
@@ -346,9 +360,11 @@ export function App() {
       <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
-      <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />
-      <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />
-      <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />
+      <Suspense fallback={null}>
+        {uploadLoaded && <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />}
+        {dataLoaded && <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />}
+        {inspectorLoaded && <InspectorDrawer opened={inspectorOpen} onClose={() => setInspectorOpen(false)} onOpenInComposer={openInComposer} />}
+      </Suspense>
       <HistoryDrawer opened={historyOpen} onClose={() => setHistoryOpen(false)} onReplay={replay} />
       <ConnectionModal
         opened={connection !== null}

@@ -1,10 +1,19 @@
 // Every diagnostic as a list: keyboard-reachable, click (or Enter) to jump to it.
 import { ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import { memo } from 'react';
 import type { Diagnostic } from '../../lineprotocol/types.js';
+import { useLint, type LintStore } from '../editor/lint-store.js';
 
 const SHOWN = 200;
 
-export function Problems(props: { diagnostics: Diagnostic[]; total: number; onPick: (d: Diagnostic) => void }) {
+/** Reads the editor's lint store: re-renders when the diagnostics or their count change, not on every keystroke. */
+export function Problems(props: { lint: LintStore; onPick: (d: Diagnostic) => void }) {
+  const diagnostics = useLint(props.lint, (s) => s.diagnostics);
+  const total = useLint(props.lint, (s) => s.stats.errors + s.stats.warnings);
+  return <ProblemList diagnostics={diagnostics} total={total} onPick={props.onPick} />;
+}
+
+const ProblemList = memo(function ProblemList(props: { diagnostics: Diagnostic[]; total: number; onPick: (d: Diagnostic) => void }) {
   const shown = props.diagnostics.slice(0, SHOWN);
   return (
     <ScrollArea.Autosize mah={180} className="lp-problems">
@@ -40,4 +49,4 @@ export function Problems(props: { diagnostics: Diagnostic[]; total: number; onPi
       )}
     </ScrollArea.Autosize>
   );
-}
+});

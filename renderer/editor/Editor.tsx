@@ -1,18 +1,18 @@
 // The line-protocol editor: CodeMirror 6 with highlighting, live lint from the worker, quick
 // fixes, a lint gutter, timestamp hovers, and marks for lines a server rejected.
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { forEachDiagnostic, lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
-import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
+import { EditorState, StateEffect, StateField, type ChangeSet, type Extension } from '@codemirror/state';
 import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightSpecialChars, drawSelection, type DecorationSet } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
-import type { DocumentStats } from '../../lineprotocol/incremental.js';
 import type { TargetKind } from '../../lineprotocol/target.js';
 import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
-import type { FromWorker, ToWorker } from '../lint/protocol.js';
+import { applyDiagnostics, type FromWorker, type ToWorker } from '../lint/protocol.js';
 import { diagnosticRange } from './diagnostic-range.js';
 import { timestampHover } from './hover.js';
-import { lineProtocolHighlight, lineProtocolLanguage } from './language.js';
+import type { LintStore } from './lint-store.js';
+import { visibleLineProtocolHighlighting } from './visible-highlight.js';
 import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
 
 export interface EditorHandle {
@@ -22,13 +22,6 @@ export interface EditorHandle {
   /** Marks lines a server named as bad, each with its own reason, until the next edit; `[]` clears them. */
   markServerErrors(errors: { line: number; message: string }[]): void;
   focus(): void;
-}
-
-export interface LintState {
-  stats: DocumentStats;
-  diagnostics: Diagnostic[];
-  /** False while the cross-line checks (type conflicts, duplicates) are still running. */
-  complete: boolean;
 }
 
 const setServerLines = StateEffect.define<number[]>();
@@ -55,6 +48,17 @@ function stripAllCr(v: EditorView): void {
   const text = v.state.doc.toString();
   for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) changes.push({ from: i, to: i + 1 });
   if (changes.length > 0) v.dispatch({ changes, userEvent: 'input.fix' });
+}
+
+/** Whether a change falls on a line that carries a diagnostic. */
+function touchesDiagnostic(state: EditorState, changes: ChangeSet): boolean {
+  const touched: [number, number][] = [];
+  changes.iterChangedRanges((fromA, toA) => touched.push([state.doc.lineAt(fromA).from, state.doc.lineAt(toA).to]));
+  let hit = false;
+  forEachDiagnostic(state, (_d, from, to) => {
+    if (!hit) hit = touched.some(([a, b]) => from <= b && to >= a);
+  });
+  return hit;
 }
 
 function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: FixOptions, setPrecision: (p: Precision) => void): CmDiagnostic | null {
@@ -96,7 +100,8 @@ export function Editor(props: {
   /** A quick fix chose a precision (e.g. "Set precision to ms"): the composer's control takes it. */
   onSetPrecision?: (p: Precision) => void;
   initial: string;
-  onLint: (s: LintState) => void;
+  /** Where the lint results go (the status bar and the problems list read them there). */
+  lint: LintStore;
   onReady: (h: EditorHandle) => void;
   onSubmit: () => void;
 }) {
@@ -105,7 +110,8 @@ export function Editor(props: {
   const worker = useRef<Worker | null>(null);
   const version = useRef(0);
   const serverDiags = useRef<Diagnostic[]>([]);
-  const lastLint = useRef<LintState>({ stats: { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 }, diagnostics: [], complete: false });
+  /** The worker's diagnostics as last sent (it sends what changed, or null when nothing did). */
+  const workerDiags = useRef<Diagnostic[]>([]);
   const fixCache = useRef(new QuickFixCache());
   const precision = useRef(props.precision);
   const target = useRef(props.target);
@@ -120,19 +126,33 @@ export function Editor(props: {
     const w = new Worker(new URL('../lint/lint.worker.ts', import.meta.url), { type: 'module' });
     worker.current = w;
     const post = (m: ToWorker) => w.postMessage(m);
-    const publish = () => {
+    // Diagnostics and server marks, merged, as CodeMirror diagnostics: rebuilt only when either
+    // changed, so a keystroke that changes no finding costs CodeMirror nothing but the counts.
+    let shown: Diagnostic[] = [];
+    let shownFrom: [Diagnostic[], Diagnostic[]] | null = null;
+    const publishDiagnostics = () => {
       const v = view.current;
       if (v === null) return;
-      const all = [...lastLint.current.diagnostics, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
+      if (shownFrom !== null && shownFrom[0] === workerDiags.current && shownFrom[1] === serverDiags.current) return;
+      shownFrom = [workerDiags.current, serverDiags.current];
+      shown = serverDiags.current.length === 0 ? workerDiags.current : [...workerDiags.current, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
       const opts = { target: target.current, precision: precision.current };
       const choose = (p: Precision) => setPrecision.current?.(p);
-      const cm = all.map((d) => toCm(v, d, fixCache.current, opts, choose)).filter((d): d is CmDiagnostic => d !== null);
+      const cm = shown.map((d) => toCm(v, d, fixCache.current, opts, choose)).filter((d): d is CmDiagnostic => d !== null);
       v.dispatch(setDiagnostics(v.state, cm));
-      props.onLint({ ...lastLint.current, diagnostics: all });
+    };
+    let last: FromWorker | null = null;
+    const publish = () => {
+      if (last === null) return;
+      publishDiagnostics();
+      props.lint.set({ stats: last.stats, diagnostics: shown, complete: last.complete, progress: last.progress });
     };
     w.onmessage = (e: MessageEvent<FromWorker>) => {
-      if (e.data.version !== version.current) return; // a newer edit is on its way
-      lastLint.current = { stats: e.data.stats, diagnostics: e.data.diagnostics, complete: e.data.complete };
+      // Each answer's diagnostics are kept (the next may say "unchanged"), but one to an older
+      // version is not shown: a newer edit is on its way.
+      if (e.data.diagnostics !== null) workerDiags.current = applyDiagnostics(workerDiags.current, e.data.diagnostics);
+      if (e.data.version !== version.current) return;
+      last = e.data;
       publish();
     };
     const extensions: Extension[] = [
@@ -144,8 +164,7 @@ export function Editor(props: {
       drawSelection(),
       highlightActiveLine(),
       highlightSelectionMatches(),
-      lineProtocolLanguage,
-      lineProtocolHighlight,
+      visibleLineProtocolHighlighting,
       lintGutter(),
       serverMarks,
       timestampHover(() => precision.current),
@@ -160,7 +179,10 @@ export function Editor(props: {
           changes.push({ from: fromA + shift, to: toA + shift, insert: inserted.toString() });
           shift += inserted.length - (toA - fromA);
         });
-        serverDiags.current = [];
+        if (serverDiags.current.length > 0) serverDiags.current = [];
+        // An edit on a line with a finding rebuilds the findings even if the worker's are unchanged
+        // (their quick fixes hold the line's text).
+        if (touchesDiagnostic(u.startState, u.changes)) shownFrom = null;
         post({ type: 'edit', version: ++version.current, changes });
       }),
     ];

@@ -154,8 +154,7 @@ export const lineProtocolLanguage = StreamLanguage.define<LpState>({
   languageData: { commentTokens: { line: '#' } },
 });
 
-export const lineProtocolHighlight = syntaxHighlighting(
-  HighlightStyle.define([
+export const lineProtocolStyle = HighlightStyle.define([
     { tag: t.className, color: '#1c7ed6', fontWeight: '600' },
     { tag: t.attributeName, color: '#9c36b5' },
     { tag: t.attributeValue, color: '#5f3dc4' },
@@ -169,5 +168,6 @@ export const lineProtocolHighlight = syntaxHighlighting(
     { tag: t.lineComment, color: '#868e96', fontStyle: 'italic' },
     { tag: t.punctuation, color: '#868e96' },
     { tag: t.invalid, color: '#e03131', textDecoration: 'underline wavy' },
-  ]),
-);
+]);
+
+export const lineProtocolHighlight = syntaxHighlighting(lineProtocolStyle);

@@ -1,69 +1,50 @@
-// The live linter, off the main thread: the engine's IncrementalValidator follows the editor's
-// changes, so a keystroke re-parses only the records it touched, even in a 100k-line document.
-// Each change is answered at once with the per-record diagnostics; the checks that relate lines
-// to each other (type conflicts, duplicates), which walk the whole document, follow when typing pauses.
-import { IncrementalValidator } from '../../lineprotocol/incremental.js';
-import { targetParseOptions } from '../../lineprotocol/target.js';
-import type { Diagnostic } from '../../lineprotocol/types.js';
-import { MAX_SHOWN, type FromWorker, type LintOptions, type ToWorker } from './protocol.js';
+// The live linter, off the main thread (the checking itself is in lint-session.ts). A keystroke
+// re-parses only the records it touched, even in a 100k-line document, and is answered at once; a
+// big text is checked in slices with a yield between them, so the results show as they come and a
+// newer edit is taken in before the next slice. The cross-line checks (type conflicts, duplicates),
+// which walk the whole document, follow when typing pauses.
+import { LintSession } from './lint-session.js';
+import type { ToWorker } from './protocol.js';
 
-let validator: IncrementalValidator | null = null;
-let options: LintOptions = { target: 'endpoint', precision: 'ns' };
-let pending: ToWorker[] = [];
+const CROSS_LINE_DELAY_MS = 250;
+/** After a text checked in slices (a big one), before the cross-line checks have been timed on it. */
+const BIG_TEXT_CROSS_LINE_DELAY_MS = 1_000;
+/**
+ * The cross-line checks run in one go; a keystroke arriving meanwhile waits for them. When they
+ * take long (a big document), they wait for a longer pause: twice as long as they took last time.
+ */
+let crossDelay = CROSS_LINE_DELAY_MS;
+let sliced = false;
+const session = new LintSession((m) => postMessage(m));
 let scheduled = false;
 let crossTimer: ReturnType<typeof setTimeout> | undefined;
-let lastVersion = 0;
-const CROSS_LINE_DELAY_MS = 250;
 
-function fresh(text: string): void {
-  validator = new IncrementalValidator(targetParseOptions(options.target, options.precision));
-  validator.setText(text);
-}
-
-function run(): void {
+function tick(): void {
   scheduled = false;
-  const batch = pending;
-  pending = [];
-  const t0 = performance.now();
-  let version = 0;
-  for (const m of batch) {
-    version = m.version;
-    if (m.type === 'set') {
-      options = m.options;
-      fresh(m.text);
-    } else if (m.type === 'options') {
-      options = m.options;
-      fresh(validator?.text ?? '');
-    } else {
-      if (validator === null) fresh('');
-      for (const c of m.changes) validator!.applyEdit(c.from, c.to, c.insert);
-    }
+  const next = session.step();
+  if (next === 'slice') {
+    sliced = true;
+    schedule();
+  } else if (next === 'cross-line') {
+    if (sliced) crossDelay = Math.max(crossDelay, BIG_TEXT_CROSS_LINE_DELAY_MS);
+    sliced = false;
+    crossTimer = setTimeout(() => {
+      const t0 = performance.now();
+      if (session.crossLine()) crossDelay = Math.min(2_000, Math.max(CROSS_LINE_DELAY_MS, 2 * (performance.now() - t0)));
+    }, crossDelay);
   }
-  if (validator === null) return;
-  lastVersion = version;
-  const local = validator.localDiagnostics();
-  post(version, local, [], t0, false);
-  clearTimeout(crossTimer);
-  crossTimer = setTimeout(() => {
-    if (validator === null || pending.length > 0 || version !== lastVersion) return;
-    const t1 = performance.now();
-    post(version, local, validator.crossLineDiagnostics(), t1, true);
-  }, CROSS_LINE_DELAY_MS);
 }
 
-function post(version: number, local: Diagnostic[], cross: Diagnostic[], t0: number, complete: boolean): void {
-  const all = cross.length === 0 ? local : [...local, ...cross].sort((x, y) => x.line - y.line || x.column - y.column);
-  const stats = validator!.stats();
-  stats.warnings += cross.length;
-  const out: FromWorker = { version, stats, diagnostics: all.length > MAX_SHOWN ? all.slice(0, MAX_SHOWN) : all, ms: performance.now() - t0, complete };
-  postMessage(out);
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  // A task, not a microtask: messages that arrived meanwhile are received before the next step.
+  setTimeout(tick, 0);
 }
 
 onmessage = (e: MessageEvent<ToWorker>) => {
-  pending.push(e.data);
+  clearTimeout(crossTimer);
+  session.receive(e.data);
   // Edits that arrive together are applied together, then diagnosed once.
-  if (!scheduled) {
-    scheduled = true;
-    setTimeout(run, 0);
-  }
+  schedule();
 };

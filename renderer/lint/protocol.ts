@@ -17,11 +17,30 @@ export type ToWorker =
 export interface FromWorker {
   version: number;
   stats: DocumentStats;
-  /** The first MAX_SHOWN diagnostics in document order (counts are in stats). */
-  diagnostics: Diagnostic[];
+  /**
+   * The first MAX_SHOWN diagnostics in document order (counts are in stats): the whole list, or
+   * what changed in the list last sent (a keystroke changes a few), or null: the same as last sent.
+   */
+  diagnostics: Diagnostic[] | DiagnosticsPatch | null;
   ms: number;
   /** False while the cross-line checks are still to come. */
   complete: boolean;
+  /** Share of the text checked so far: below 1 while a big text is checked in slices (stats and diagnostics cover that part). */
+  progress: number;
+}
+
+/** The list last sent with `remove` items from `at` replaced by `insert`. */
+export interface DiagnosticsPatch {
+  at: number;
+  remove: number;
+  insert: Diagnostic[];
+}
+
+/** The diagnostics a message says, given those of the message before. */
+export function applyDiagnostics(before: Diagnostic[], d: FromWorker['diagnostics']): Diagnostic[] {
+  if (d === null) return before;
+  if (Array.isArray(d)) return d;
+  return [...before.slice(0, d.at), ...d.insert, ...before.slice(d.at + d.remove)];
 }
 
 export const MAX_SHOWN = 2000;
