@@ -395,15 +395,21 @@ export class BlockReader {
   private readonly chunks = new Map<SegmentChunk, Buffer>();
   private cachedBytes = 0;
 
+  /** Opens the segment's file now (an open file stays readable after it is deleted). */
+  open(seg: SegmentMeta): number {
+    let fd = this.fds.get(seg.file);
+    if (fd === undefined) {
+      fd = openSync(seg.file, 'r');
+      this.fds.set(seg.file, fd);
+    }
+    return fd;
+  }
+
   read(seg: SegmentMeta, e: SegmentEntry): Columns {
     const c = seg.chunks[e.chunk];
     let raw = this.chunks.get(c);
     if (raw === undefined) {
-      let fd = this.fds.get(seg.file);
-      if (fd === undefined) {
-        fd = openSync(seg.file, 'r');
-        this.fds.set(seg.file, fd);
-      }
+      const fd = this.open(seg);
       const stored = Buffer.allocUnsafe(c.len);
       readFully(fd, stored, c.off, seg.file);
       if (crc32(stored) !== c.crc) throw new Error(`${seg.file}: chunk at ${c.off} fails its CRC check`);
