@@ -570,29 +570,19 @@ class FileBucketStore implements BucketStore {
     const series = g.byMeasurement.get(measurement);
     const infos: SeriesInfo[] = [];
     const range = { start: start === undefined ? undefined : split(start), stop: stop === undefined ? undefined : split(stop) };
-    if (series === undefined) return { infos, memSources: [], memRows: 0, entries: [], segRows: 0, range };
+    if (series === undefined) return { infos, mem: [], memRows: 0, entries: [], segRows: 0, range };
     const candidates = only === undefined ? series.values() : [series.get(only)].filter((x): x is SeriesInfo => x !== undefined);
     for (const info of candidates) if (tags.every(([k, v]) => info.tags.some((t) => t.key === k && t.value === v))) infos.push(info);
     infos.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    // Rows still in memtables, gathered once per memtable for all series asked.
-    const memSources: Raw[][] = infos.map(() => []);
+    // Rows now in memtables, gathered later (gatherMem), once per memtable for all series asked.
+    const mem: MemRead[] = [];
     let memRows = 0;
     for (const mt of this.memtables(g)) {
-      const wanted: MemSeries[] = [];
-      for (const info of infos) {
-        const ms = mt.bySeries.get(info.key);
-        if (ms !== undefined) wanted.push(ms);
-      }
-      if (wanted.length === 0) continue;
-      const raws = mt.raws(wanted);
-      infos.forEach((info, i) => {
-        const ms = mt.bySeries.get(info.key);
-        const r = ms !== undefined ? raws.get(ms) : undefined;
-        if (r !== undefined) {
-          memSources[i].push(r);
-          memRows += r.n;
-        }
-      });
+      const wanted: (MemSeries | undefined)[] = infos.map((info) => mt.bySeries.get(info.key));
+      const some = wanted.filter((ms): ms is MemSeries => ms !== undefined);
+      if (some.length === 0) continue;
+      for (const ms of some) memRows += ms.rows;
+      mem.push({ wanted, steps: mt.rawsInSteps(some, READ_SLICE) });
     }
     // Segment blocks in the time range.
     const entries: BlockRef[] = [];
@@ -607,7 +597,20 @@ class FileBucketStore implements BucketStore {
         segRows += e.rows;
       });
     });
-    return { infos, memSources, memRows, entries, segRows, range };
+    return { infos, mem, memRows, entries, segRows, range };
+  }
+
+  /** The memtable rows of the read's series, per series, oldest memtable first. */
+  private *gatherMem(src: GroupSources): Generator<void, Raw[][], void> {
+    const memSources: Raw[][] = src.infos.map(() => []);
+    for (const m of src.mem) {
+      const raws = yield* m.steps;
+      m.wanted.forEach((ms, i) => {
+        const r = ms !== undefined ? raws.get(ms) : undefined;
+        if (r !== undefined) memSources[i].push(r);
+      });
+    }
+    return memSources;
   }
 
   /**
@@ -617,8 +620,9 @@ class FileBucketStore implements BucketStore {
    * returned (at least skip + take when the group could fill the page).
    */
   private *groupPoints(src: GroupSources, reader: BlockReader, desc: boolean, skip: number, take: number, out: StoredPoint[], run: ReadRun): Generator<void, number, void> {
-    const { infos, memSources, memRows, segRows, range } = src;
+    const { infos, memRows, segRows, range } = src;
     if (infos.length === 0) return 0;
+    const memSources = yield* this.gatherMem(src);
     const entries = [...src.entries];
     const need = skip + take;
     if (!(need < Infinity) || segRows + memRows <= 4 * need || entries.length < 2) {
@@ -720,6 +724,8 @@ class FileBucketStore implements BucketStore {
         i = m;
       }
     };
+    // A point taken off the heap costs about its depth in comparisons.
+    const cost = 1 + 2 * Math.ceil(Math.log2(P + 1));
     for (let p = 0; p < P; p++) heap[size++] = p;
     for (let i = (size >>> 1) - 1; i >= 0; i--) down(i);
     for (let w = 0; w < end; w++) {
@@ -728,7 +734,7 @@ class FileBucketStore implements BucketStore {
       cur[p] += desc ? -1 : 1;
       if (desc ? cur[p] < parts[p].lo : cur[p] >= parts[p].hi) heap[0] = heap[--size];
       down(0);
-      if (++run.work >= READ_SLICE) {
+      if ((run.work += cost) >= READ_SLICE) {
         run.work = 0;
         yield;
       }
@@ -985,9 +991,15 @@ interface ReadRun {
 }
 
 /** What a read looks at in one shard group (see groupSources). */
+/** A memtable's rows of a read's series (by the read's series number), to be gathered. */
+interface MemRead {
+  wanted: (MemSeries | undefined)[];
+  steps: Generator<void, Map<MemSeries, Raw>, void>;
+}
+
 interface GroupSources {
   infos: SeriesInfo[];
-  memSources: Raw[][];
+  mem: MemRead[];
   memRows: number;
   entries: BlockRef[];
   segRows: number;
