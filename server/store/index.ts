@@ -633,12 +633,20 @@ class FileBucketStore implements BucketStore {
     entries.sort(desc ? (a, b) => cmpTime(b.e.maxTime, a.e.maxTime) : (a, b) => cmpTime(a.e.minTime, b.e.minTime));
     let k = 0;
     for (let rows = 0; k < entries.length && rows < need; k++) rows += entries[k].e.rows;
+    // Blocks ending where the edge block ends add nothing beyond the edge: take them too, or a
+    // measurement whose series all cover the same times would be decoded again and again.
+    const end = (r: BlockRef) => (desc ? r.e.maxTime : r.e.minTime);
+    const untied = (k: number) => {
+      while (k > 0 && k < entries.length && cmpTime(end(entries[k]), end(entries[k - 1])) === 0) k++;
+      return k;
+    };
+    k = untied(k);
     for (;;) {
       const edge = k < entries.length ? split(desc ? entries[k].e.maxTime : entries[k].e.minTime) : null;
       const bound = edge === null ? null : { at: edge, after: desc };
       const n = yield* this.page(infos, memSources, entries.slice(0, k), range, bound, reader, desc, skip, take, out, run, edge === null ? 0 : need);
       if (n >= need || edge === null) return n;
-      k = Math.min(entries.length, 2 * k);
+      k = untied(Math.min(entries.length, 2 * k));
     }
   }
 
