@@ -827,7 +827,7 @@ class FileBucketStore implements BucketStore {
     try {
       for (const [g, mts] of todo) {
         ensureDirSync(g.dir, this.counter);
-        const seg = await writeSegment(g.dir, { minGen: from, maxGen: frozenGen, level: 0 }, memtableInputs(mts), this.writer, this.counter);
+        const seg = await writeSegment(g.dir, { minGen: from, maxGen: frozenGen, level: 0 }, memtableInputs(mts, await frozenRaws(mts)), this.writer, this.counter);
         done.push([g, seg, mts]);
       }
     } catch (e) {
@@ -998,13 +998,13 @@ interface ReadRun {
   work: number;
 }
 
-/** What a read looks at in one shard group (see groupSources). */
 /** A memtable's rows of a read's series (by the read's series number), to be gathered. */
 interface MemRead {
   wanted: (MemSeries | undefined)[];
   steps: Generator<void, Map<MemSeries, Raw>, void>;
 }
 
+/** What a read looks at in one shard group (see groupSources). */
 interface GroupSources {
   infos: SeriesInfo[];
   mem: MemRead[];
@@ -1022,9 +1022,28 @@ interface BlockRef {
   e: SegmentEntry;
 }
 
-/** Segment input from memtables (oldest first), series in key order. */
-function* memtableInputs(mts: MemTable[]): Iterable<SegmentInput> {
-  const raws = mts.map((mt) => mt.raws());
+/**
+ * The rows of frozen memtables (they take no more writes), gathered a slice at a time with the
+ * event loop free in between: a compaction's gathering of a million values must not stall requests.
+ */
+async function frozenRaws(mts: MemTable[]): Promise<Map<MemSeries, Raw>[]> {
+  const out: Map<MemSeries, Raw>[] = [];
+  for (const mt of mts) {
+    const steps = mt.rawsInSteps(mt.series, READ_SLICE);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) {
+        out.push(r.value);
+        break;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return out;
+}
+
+/** Segment input from memtables (oldest first, with their rows), series in key order. */
+function* memtableInputs(mts: MemTable[], raws: Map<MemSeries, Raw>[]): Iterable<SegmentInput> {
   const infos = new Map<string, SeriesInfo>();
   for (const mt of mts) for (const ms of mt.series) infos.set(ms.info.key, ms.info);
   const keys = [...infos.keys()].sort();
