@@ -217,7 +217,7 @@ export async function soakSection() {
       row('/ping p99 latency', { ours: p99, unit: 'ms', better: 'lower', note: `${pings.length} pings under load, p50 ${percentile(pings, 50).toFixed(2)} ms; ${pingFailures} failed outside the kills` }),
       row('data browser reads (app API readPoints, 1000-point pages)', { ours: reads, unit: '', digits: 0, note: readFailures > 0 ? `${readFailures} readers stopped by an error` : null }),
       row('data browser read p50 latency', { ours: percentile(readMs, 50), unit: 'ms', better: 'lower' }),
-      row('data browser read max latency', { ours: Math.max(...readMs), unit: 'ms', better: 'lower', note: 'a read runs on the event loop: its time is what a /ping waiting behind it sees' }),
+      row('data browser read max latency', { ours: Math.max(...readMs), unit: 'ms', better: 'lower', note: 'wall time: a read runs in slices with the event loop free in between (the /ping rows show what waits behind it)' }),
     ],
     raw: { minutes, kills, compactions, samples, pingCount: pings.length, p99, readMs, statuses: Object.fromEntries(statuses), lost: result.lost, phantom: result.phantom, torn: result.torn },
   };

@@ -264,13 +264,23 @@ export class EndpointController {
       const where = i?.path.length ? `${i.path.join('.')}: ` : '';
       return this.fail(id, 'invalid', `invalid arguments for ${method}: ${where}${i?.message}`);
     }
-    try {
-      this.port.post({ type: 'reply', id, ok: true, state: this.state, value: call(args.data) });
-    } catch (err) {
+    const failed = (err: unknown) => {
       if (err instanceof AppError) return this.fail(id, err.code, err.message);
       // Unexpected: the details go to the log, not to the window.
       process.stderr.write(`${kind} ${method} failed: ${(err as Error)?.stack ?? String(err)}\n`);
       this.fail(id, 'internal', `the endpoint failed to answer ${method}; see its log`);
+    };
+    let value: unknown;
+    try {
+      value = call(args.data);
+    } catch (err) {
+      return failed(err);
     }
+    // Reads of points answer later: they run in slices so as not to hold up the endpoint.
+    if (value instanceof Promise) {
+      value.then((v) => this.port.post({ type: 'reply', id, ok: true, state: this.state, value: v }), failed);
+      return;
+    }
+    this.port.post({ type: 'reply', id, ok: true, state: this.state, value });
   }
 }

@@ -25,8 +25,15 @@ import type { LocalData } from '../app/host-deps.js';
 
 export type LocalDataOptions = Pick<EndpointCore, 'meta' | 'store' | 'syncBuckets' | 'settings' | 'updateSettings'>;
 
-/** Synchronous methods: what the endpoint process answers without waiting. */
-export type SyncLocalData = { [M in keyof LocalData]: (...a: Parameters<LocalData[M]>) => Awaited<ReturnType<LocalData[M]>> };
+/** Reads of stored points: computed in slices, with the event loop free in between (store.readAsync). */
+type SlicedMethods = 'read' | 'exportText';
+
+/** Synchronous methods, what the endpoint process answers without waiting, but for the reads of points. */
+export type SyncLocalData = {
+  [M in keyof LocalData]: M extends SlicedMethods
+    ? (...a: Parameters<LocalData[M]>) => Promise<Awaited<ReturnType<LocalData[M]>>>
+    : (...a: Parameters<LocalData[M]>) => Awaited<ReturnType<LocalData[M]>>;
+};
 
 export function createLocalData({ meta, store, syncBuckets, settings, updateSettings }: LocalDataOptions): SyncLocalData {
   return {
@@ -38,7 +45,7 @@ export function createLocalData({ meta, store, syncBuckets, settings, updateSett
         tagKeys: store.tagKeys(bucketId, m),
         fields: store.fieldKeys(bucketId, m),
       })),
-    read: (q) => store.read({ ...q, descending: true }),
+    read: (q) => store.readAsync({ ...q, descending: true }),
     series: (bucketId, measurement, limit) => {
       const all = store.series(bucketId, measurement);
       return { series: all.slice(0, limit), total: all.length };
@@ -62,11 +69,14 @@ export function createLocalData({ meta, store, syncBuckets, settings, updateSett
       deleteBucket(meta, bucketId);
       void syncBuckets();
     },
-    exportText: (q, maxChars) => {
+    exportText: async (q, maxChars) => {
       const lines: string[] = [];
       let chars = 0;
       let truncated = false;
-      for (const p of store.read({ ...q })) {
+      // No line is shorter than its measurement and ` k=v t` (plus its newline): more points than
+      // this cannot fit, and the one beyond them tells that the text was cut.
+      const limit = Math.floor(maxChars / (q.measurement.length + 6)) + 1;
+      for (const p of await store.readAsync({ ...q, limit })) {
         const line = serializePoint({ measurement: p.measurement, tags: p.tags, fields: p.fields, time: p.time });
         if (chars + line.length + 1 > maxChars) {
           truncated = true;

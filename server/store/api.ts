@@ -117,6 +117,12 @@ export interface BucketStore {
   /** Series keys of a measurement. */
   series(bucketId: string, measurement: string): string[];
   read(q: ReadQuery): StoredPoint[];
+  /**
+   * The same points, computed a bounded slice at a time with the event loop free in between
+   * (the data browser's pages, exports): a big read never stalls the endpoint. It reads the
+   * data as it was when called.
+   */
+  readAsync(q: ReadQuery): Promise<StoredPoint[]>;
   /** Writes the in-memory state to segment files and trims the log (also runs by itself). */
   compact(): Promise<void>;
   stats(): StoreStats;

@@ -177,20 +177,47 @@ export class MemTable {
 
   /** The rows of the given series (all when `only` is absent), gathered in a few passes. */
   raws(only?: Iterable<MemSeries>): Map<MemSeries, Raw> {
+    const steps = this.rawsInSteps(only ?? this.series, Infinity);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+    }
+  }
+
+  /**
+   * The same, of the rows held now, computed later in steps of about `slice` rows (a read that
+   * lets the event loop turn in between). Writes only ever append rows (and a frozen table is
+   * only dropped, never cleared), so what is held now can be read later: rows and values
+   * appended in between are left out.
+   */
+  rawsInSteps(only: Iterable<MemSeries>, slice: number): Generator<void, Map<MemSeries, Raw>, void> {
+    const n = this.n;
+    const wanted: { ms: MemSeries; rows: number; sorted: boolean }[] = [];
+    for (const ms of only) if (ms.rows > 0) wanted.push({ ms, rows: ms.rows, sorted: ms.sorted });
+    const cols: { c: MemCol; n: number }[] = [];
+    for (const mm of this.measurements.values()) for (const c of mm.cols) cols.push({ c, n: c.n });
+    return this.gather(n, wanted, cols, slice);
+  }
+
+  private *gather(n: number, wanted: { ms: MemSeries; rows: number; sorted: boolean }[], colsNow: { c: MemCol; n: number }[], slice: number): Generator<void, Map<MemSeries, Raw>, void> {
     const S = this.series.length;
     const raws: (Raw | undefined)[] = new Array(S);
     const out = new Map<MemSeries, Raw>();
-    for (const ms of only ?? this.series) {
-      if (ms.rows === 0 || raws[ms.slot] !== undefined) continue;
-      const r: Raw = { n: ms.rows, sec: new Float64Array(ms.rows), ns: new Int32Array(ms.rows), sorted: ms.sorted, cols: [] };
+    for (const { ms, rows, sorted } of wanted) {
+      if (raws[ms.slot] !== undefined) continue;
+      const r: Raw = { n: rows, sec: new Float64Array(rows), ns: new Int32Array(rows), sorted, cols: [] };
       raws[ms.slot] = r;
       out.set(ms, r);
     }
+    let work = 0;
     // Times, and each row's position within its series.
-    const n = this.n;
     const pos = new Int32Array(n);
     const next = new Int32Array(S);
     for (let i = 0; i < n; i++) {
+      if (++work >= slice) {
+        work = 0;
+        yield;
+      }
       const s = this.slot[i];
       const r = raws[s];
       if (r === undefined) continue;
@@ -200,31 +227,38 @@ export class MemTable {
       pos[i] = p;
     }
     const counts = new Int32Array(S);
-    for (const mm of this.measurements.values()) {
-      for (const c of mm.cols) {
-        counts.fill(0);
-        for (let j = 0; j < c.n; j++) {
-          const s = this.slot[c.rows[j]];
-          if (raws[s] !== undefined) counts[s]++;
+    for (const { c, n: cn } of colsNow) {
+      counts.fill(0);
+      for (let j = 0; j < cn; j++) {
+        if (++work >= slice) {
+          work = 0;
+          yield;
         }
-        const cols: (RawCol | undefined)[] = new Array(S);
-        for (let s = 0; s < S; s++) {
-          const k = counts[s];
-          if (k === 0) continue;
-          const col: RawCol = { key: c.key, type: c.type, pos: new Int32Array(k), vals: c.num !== null ? new Float64Array(k) : new Array<Value>(k) };
-          cols[s] = col;
-          raws[s]!.cols.push(col);
+        const s = this.slot[c.rows[j]];
+        if (raws[s] !== undefined) counts[s]++;
+      }
+      const cols: (RawCol | undefined)[] = new Array(S);
+      for (let s = 0; s < S; s++) {
+        const k = counts[s];
+        if (k === 0) continue;
+        const col: RawCol = { key: c.key, type: c.type, pos: new Int32Array(k), vals: c.num !== null ? new Float64Array(k) : new Array<Value>(k) };
+        cols[s] = col;
+        raws[s]!.cols.push(col);
+      }
+      counts.fill(0);
+      for (let j = 0; j < cn; j++) {
+        if (++work >= slice) {
+          work = 0;
+          yield;
         }
-        counts.fill(0);
-        for (let j = 0; j < c.n; j++) {
-          const row = c.rows[j];
-          const s = this.slot[row];
-          const col = cols[s];
-          if (col === undefined) continue;
-          const k = counts[s]++;
-          (col.pos as Int32Array)[k] = pos[row];
-          (col.vals as Value[])[k] = c.num !== null ? c.num[j] : c.any![j];
-        }
+        const row = c.rows[j];
+        const s = this.slot[row];
+        const col = cols[s];
+        if (col === undefined) continue;
+        const k = counts[s]++;
+        // A column may have turned from numbers to any values since (a long integer came): its values stay where they were.
+        (col.vals as Value[])[k] = c.num !== null ? c.num[j] : c.any![j];
+        (col.pos as Int32Array)[k] = pos[row];
       }
     }
     return out;

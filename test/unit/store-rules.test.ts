@@ -314,6 +314,50 @@ describe('paging a big shard group', () => {
   });
 });
 
+describe('reads in slices (readAsync)', () => {
+  it('return what read() returns, let the event loop turn, and read the data as it was when called', async () => {
+    const dir = tempDir();
+    const s = await open(dir, [bucket(B)], { compactAfterPoints: 1e9 });
+    // 200 series over the same times: every page merges all of them. Three segments and a memtable.
+    for (let round = 0; round < 4; round++) {
+      let text = '';
+      for (let h = 0; h < 200; h++) for (let i = 0; i < 50; i++) text += `m,h=${String(h).padStart(3, '0')} v=${round * 1000 + i}i,r=${round}i ${round * 40 + i}\n`;
+      await write(s, B, text);
+      if (round < 3) await s.compact();
+    }
+    const queries: Omit<ReadQuery, 'bucketId'>[] = [
+      { measurement: 'm' },
+      { measurement: 'm', descending: true, offset: 25_000, limit: 1001 },
+      { measurement: 'm', descending: true, limit: 10 },
+      { measurement: 'm', start: '30', stop: '100', offset: 3000, limit: 500 },
+      { measurement: 'm', tags: { h: '007' }, descending: true },
+    ];
+    const expected = queries.map((q) => read(s, q));
+    const segments = () => readdirSync(path.join(dir, 'buckets', B), { recursive: true }).map(String).filter((f) => f.endsWith('.seg')).sort();
+    const before = segments();
+
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const reads = queries.map((q) => s.readAsync({ bucketId: B, ...q }));
+    // Meanwhile: new points, overwritten fields, a compaction and a merge that deletes the segments read.
+    await write(s, B, 'm,h=000 v=-1i 0\nm,h=199 v=-2i 199\nm,h=500 v=-3i 10\n');
+    await s.compact();
+    const got = (await Promise.all(reads)).map(show);
+    spinning = false;
+
+    expect(got).toEqual(expected);
+    expect(turns, 'turns of the event loop during the reads').toBeGreaterThan(4);
+    expect(segments().filter((f) => before.includes(f))).toEqual([]); // merged away while read
+    // And afterwards reads see the new state.
+    expect(read(s, { measurement: 'm', tags: { h: '500' } })).toEqual(['m,h=500 10 v="-3"(int)']);
+  });
+});
+
 describe('compaction', () => {
   /** Everything a client can see. */
   function snapshot(s: BucketStore): unknown {
