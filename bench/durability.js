@@ -201,6 +201,11 @@ export async function soakSection() {
   const first = samples[0];
   const lastS = samples[samples.length - 1];
   const p99 = percentile(pings, 99);
+  // Each process's peak, in order: flat across the run means memory does not grow from one
+  // process (and one minute of data) to the next.
+  const peakByPid = new Map();
+  for (const x of samples) peakByPid.set(x.pid, Math.max(peakByPid.get(x.pid) ?? 0, x.rss / 1e6));
+  const peaks = [...peakByPid.values()];
   const statusText = [...statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ');
   return {
     rows: [
@@ -211,6 +216,7 @@ export async function soakSection() {
       row('RSS first sample', { ours: first ? first.rss / 1e6 : NaN, unit: 'MB', better: 'lower' }),
       row('RSS last sample', { ours: lastS ? lastS.rss / 1e6 : NaN, unit: 'MB', better: 'lower' }),
       row('RSS max', { ours: Math.max(...rss), unit: 'MB', better: 'lower', note: `${samples.length} samples every 2 s across ${kills + 1} processes` }),
+      row('RSS peak of the last process / of the first', { ours: peaks.length > 0 ? peaks[peaks.length - 1] / peaks[0] : NaN, unit: 'x', digits: 2, better: 'lower', note: `peaks per process: ${peaks.map((x) => x.toFixed(0)).join(', ')} MB` }),
       row('open fds first sample', { ours: first?.fds ?? NaN, unit: '', better: 'lower', digits: 0 }),
       row('open fds last sample', { ours: lastS?.fds ?? NaN, unit: '', better: 'lower', digits: 0 }),
       row('open fds max', { ours: Math.max(...fds), unit: '', better: 'lower', digits: 0 }),
