@@ -2,27 +2,21 @@
 // to the data's own time range and draws a visible marker for each point.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, shot, signIn } from './support/browser.js';
+import { type RunningServer } from '../support/serve.js';
+import { choose, closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ page: { viewport: { width: 1400, height: 1000 } } }));
   const body = ['single v=5 1700000000123456789', 'close v=1 1700000000000000000', 'close v=3 1700000000000000001', 'close v=2 1700000000000000002'].join('\n');
   const res = await fetch(`${server.url}/write?db=default`, { method: 'POST', headers: { Authorization: `Token ${server.token}` }, body });
   expect(res.status).toBe(204);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 /** Pixels of the plot's canvas in the first series' colour (#1c7ed6), near enough for anti-aliasing. */
 function seriesPixels(chart: Locator): Promise<{ count: number; columns: number }> {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, makeTempDir, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, setEditorText, shot as saveShot, signIn, waitForStatus } from './support/browser.js';
+import { choose, launchBrowser, pasteText, setEditorText, shot as saveShot, signIn, waitForStatus } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -40,14 +40,6 @@ async function stored(measurement: string): Promise<[string, unknown][]> {
   return r.points.map((p): [string, unknown] => [p.time, p.fields[0].value]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-async function pasteText(text: string) {
-  await page.getByLabel('Line protocol').click();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 /** Picks a file as the "Upload file" button's picker does (its file input; Ctrl+O is covered in file-upload.test.ts). */
 async function pickFile(file: string) {
@@ -84,7 +76,7 @@ afterAll(async () => {
 describe('checks that match the target', () => {
   it("CRLF to this app's endpoint: points counted, 0 errors, a warning naming InfluxDB 2.x; Send → 204, both points stored; the inspector agrees", async () => {
     await setEditorText(page, '');
-    await pasteText(CRLF_TEXT);
+    await pasteText(page, CRLF_TEXT);
     await waitForStatus(page, /2 lines · 2 points · 0 errors · 2 warnings/);
     await expect.poll(async () => (await problems().textContent()) ?? '').toContain('accepted here, refused by InfluxDB 2.x');
     expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
@@ -111,7 +103,7 @@ describe('checks that match the target', () => {
   it('CRLF to a saved InfluxDB 2.x connection: an error on each line', async () => {
     await choose(page, 'Target', 'Remote 2.x');
     await setEditorText(page, '');
-    await pasteText(CRLF_TEXT);
+    await pasteText(page, CRLF_TEXT);
     await waitForStatus(page, /2 lines · 0 points · 2 errors/);
     await shot('03-crlf-v2-error');
     await choose(page, 'Target', "This app's endpoint");

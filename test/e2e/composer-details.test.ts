@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, setEditorText, shot as saveShot, signIn, waitForStatus } from './support/browser.js';
+import { choose, launchBrowser, pasteText, setEditorText, shot as saveShot, signIn, waitForStatus } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -71,7 +71,7 @@ it('quick fix: wrap in quotes; hover timestamp', async () => {
 
 it('CRLF: the warning and Strip CR', async () => {
   await setEditorText(page, '');
-  await pasteText('cpu v=1 1\r\ncpu v=2 2\r\n');
+  await pasteText(page, 'cpu v=1 1\r\ncpu v=2 2\r\n');
   await waitForStatus(page, /warning/);
   console.log('status', await page.getByRole('status', { name: 'Editor status' }).textContent());
   console.log('problems', await problems().textContent());
@@ -100,7 +100,6 @@ it('history: replay and clear with confirm; Escape closes', async () => {
   const h = page.getByRole('dialog', { name: 'History' });
   await h.waitFor();
   await shot('14-history');
-  await setEditorTextLater();
   await h.getByRole('button', { name: 'Replay', exact: true }).first().click();
   await h.waitFor({ state: 'hidden' });
   expect(await page.locator('.cm-content').textContent()).toBe('cpu v=1 1');
@@ -113,15 +112,6 @@ it('history: replay and clear with confirm; Escape closes', async () => {
   await page.keyboard.press('Escape');
   await h.waitFor({ state: 'hidden' });
 });
-async function setEditorTextLater() {}
-async function pasteText(text: string) {
-  await page.getByLabel('Line protocol').click();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 it('connection modal: new 1.x target; Target select; precision options', async () => {
   await page.getByRole('button', { name: 'New connection' }).click();

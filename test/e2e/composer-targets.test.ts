@@ -3,8 +3,8 @@
 // create the bucket or a mapping, after which the same send is stored.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, lpstudio, makeTempDir, randomToken, readBucket, startServer, type RunningServer } from '../support/serve.js';
-import { launchBrowser, setEditorText, shot, signIn } from './support/browser.js';
+import { lpstudio, makeTempDir, randomToken, readBucket, type RunningServer } from '../support/serve.js';
+import { closeSignedIn, openSignedIn, setEditorText, shot } from './support/browser.js';
 import path from 'node:path';
 
 let server: RunningServer;
@@ -16,16 +16,10 @@ beforeAll(async () => {
   const dataDir = path.join(makeTempDir(), 'data');
   const token = randomToken();
   await lpstudio('setup', '--username', 'admin', '--password', 'admin-password', '--token', token, '--org', 'acme', '--bucket', 'mydb', '--data', dataDir);
-  server = await startServer({ dataDir, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ server: { dataDir, token } }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 const database = () => page.locator('input').and(page.getByLabel('Database', { exact: true }));
 const status = () => page.getByTestId('response-status');

@@ -10,8 +10,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from '../../lineprotocol/parse.js';
-import { cleanup, makeTempDir, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, setEditorText, shot as saveShot, signIn, SHOTS_DIR, waitForStatus } from './support/browser.js';
+import { makeTempDir, type RunningServer } from '../support/serve.js';
+import { choose, closeSignedIn, openSignedIn, pasteText, setEditorText, shot as saveShot, SHOTS_DIR, waitForStatus } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -49,14 +49,9 @@ async function tooltipAt(lineIndex: number): Promise<string> {
 }
 
 /** Replaces the editor's text by a paste (one transaction: fast for big texts). */
-async function pasteText(text: string): Promise<void> {
+async function pasteOver(text: string): Promise<void> {
   await setEditorText(page, '');
-  await page.getByLabel('Line protocol').click();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
+  await pasteText(page, text);
 }
 
 function inViewport(box: { x: number; y: number; width: number; height: number } | null, w: number, h: number): boolean {
@@ -64,15 +59,9 @@ function inViewport(box: { x: number; y: number; width: number; height: number }
 }
 
 beforeAll(async () => {
-  server = await startServer({ args: ['--auto-create-buckets'] });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ server: { args: ['--auto-create-buckets'] }, page: { viewport: { width: 1440, height: 900 } } }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 // Bad lines 1 and 6, with different reasons; lines 2-5 valid.
 const SIX = ['cpu,host=a usage=', 'cpu,host=a usage=1 1', 'cpu,host=a usage=2 2', 'cpu,host=a usage=3 3', 'cpu,host=a usage=4 4', 'cpu,host=b usage=5 12x'].join('\n');
@@ -126,7 +115,7 @@ it('2,000 lines with 20 bad ones of different kinds: each marked line carries it
   const expected = parse(text).errors.map((e) => ({ line: e.line, reason: e.reason }));
   expect(expected).toHaveLength(20);
   expect(new Set(expected.map((e) => e.reason)).size).toBeGreaterThan(2);
-  await pasteText(text);
+  await pasteOver(text);
   await waitForStatus(page, /2,000 lines · 1,980 points · 20 errors/);
   await send(/^400 Bad Request .* — Nothing was written: InfluxDB rejects the whole batch/);
   const serverItems = problemItems().filter({ hasText: 'server:' });

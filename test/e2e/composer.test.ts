@@ -5,8 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTERNAL_LINKS } from '../../app/external-links.js';
 import { validate } from '../../lineprotocol/parse.js';
-import { cleanup, float, int, pt, readBucket, sorted, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, setEditorText, shot, signIn, waitForStatus } from './support/browser.js';
+import { float, int, pt, readBucket, type RunningServer, sorted, startServer } from '../support/serve.js';
+import { choose, closeSignedIn, openSignedIn, setEditorText, shot, signIn, waitForStatus } from './support/browser.js';
 
 // The "Write multiple lines of line protocol" example of InfluxDB's /write 1.x compatibility docs.
 const DOCS_EXAMPLE = [
@@ -20,16 +20,10 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 const response = () => page.getByRole('region', { name: 'Response' });
 const problems = () => page.getByLabel('Problems');

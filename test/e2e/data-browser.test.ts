@@ -4,24 +4,18 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from '../../lineprotocol/parse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, shot, signIn } from './support/browser.js';
+import { type RunningServer } from '../support/serve.js';
+import { choose, closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ page: { viewport: { width: 1400, height: 900 }, acceptDownloads: true } }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 describe('data browser', () => {
   it('shows written points newest first with field types, and pages to older ones', async () => {

@@ -3,8 +3,8 @@
 // deleted there (after a confirm step). Refusals show the server's sentence in an alert.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { choose, launchBrowser, shot, signIn } from './support/browser.js';
+import { type RunningServer } from '../support/serve.js';
+import { choose, closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -13,16 +13,10 @@ let page: Page;
 const write = (query: string, token: string, body = 'm v=1') => fetch(`${server.url}/write?${query}`, { method: 'POST', headers: { Authorization: `Token ${token}` }, body });
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 describe('access management in the data browser', () => {
   it('creates a DBRP mapping that routes writes at once, and says why a duplicate is refused', async () => {

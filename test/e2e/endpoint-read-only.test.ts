@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { launchBrowser, shot, signIn } from './support/browser.js';
+import type { RunningServer } from '../support/serve.js';
+import { closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -17,15 +17,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-e2e-faults-'));
 const faults = path.join(dir, 'faults');
 
 beforeAll(async () => {
-  server = await startServer({ env: { LPSTUDIO_FAULTS: faults } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ server: { env: { LPSTUDIO_FAULTS: faults } } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await cleanup();
+  await closeSignedIn({ browser });
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, makeTempDir, startServer, type RunningServer } from '../support/serve.js';
-import { launchBrowser, shot, signIn } from './support/browser.js';
+import { makeTempDir, type RunningServer } from '../support/serve.js';
+import { closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 const TARGET_BYTES = 200 * 1000 * 1000;
 const BASE_NS = 1_700_000_000_000_000_000n;
@@ -88,16 +88,10 @@ async function storedPoints(p: Page): Promise<{ count: (n: number) => Promise<bo
 beforeAll(async () => {
   file = path.join(makeTempDir('lpstudio-e2e-file-'), 'sensors.lp');
   lines = await generate(file);
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn({ page: { viewport: { width: 1400, height: 1000 } } }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 describe('file upload', () => {
   it('summarizes a dropped 200 MB file, uploads it with progress, cancels half-way with exactly the acknowledged lines stored, and uploads it again', async () => {

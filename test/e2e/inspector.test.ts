@@ -3,24 +3,18 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, type RunningServer } from '../support/serve.js';
-import { launchBrowser, shot, signIn } from './support/browser.js';
+import { type RunningServer } from '../support/serve.js';
+import { closeSignedIn, openSignedIn, shot } from './support/browser.js';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, server.url, server.token);
+  ({ server, browser, page } = await openSignedIn());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await cleanup();
-});
+afterAll(() => closeSignedIn({ browser }));
 
 const curl = (args: string[]) => execFileSync('/usr/bin/curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], { encoding: 'utf8' });
 

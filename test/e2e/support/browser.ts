@@ -3,7 +3,8 @@
 // test output, so a reviewer can look at what the test saw).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { cleanup, startServer, type RunningServer, type StartOptions } from '../../support/serve.js';
 import { repoRoot } from '../../support/shared.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +25,37 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.getByLabel('Token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Line protocol').waitFor({ state: 'visible' });
+}
+
+/** One test file's set-up: a `lpstudio serve` child process, Chromium, and a page signed in to it. */
+export interface SignedIn {
+  server: RunningServer;
+  browser: Browser;
+  page: Page;
+}
+
+export async function openSignedIn(o: { server?: StartOptions; page?: BrowserContextOptions } = {}): Promise<SignedIn> {
+  const server = await startServer(o.server);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, ...o.page });
+  await signIn(page, server.url, server.token);
+  return { server, browser, page };
+}
+
+/** Closes what openSignedIn opened (and every other server and temp dir of the file). */
+export async function closeSignedIn(s: { browser?: Browser }): Promise<void> {
+  await s.browser?.close();
+  await cleanup();
+}
+
+/** Replaces the editor's text by a paste (one transaction: fast for big texts). */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Line protocol').click();
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
 }
 
 /** Replaces the editor's whole text, as a user would (select all, type over). */
