@@ -90,7 +90,8 @@ export class Bucket {
     if (have !== undefined) return have;
     // Own copies: the parser's strings are slices that would keep the whole request text alive.
     const info = { key: copy(key), measurement: copy(measurement), tags: tags.map((t) => ({ key: copy(t.key), value: copy(t.value) })) };
-    this.infos.set(key, info);
+    // Keyed by the copy: a map key that is a slice of the request text keeps the whole text alive.
+    this.infos.set(info.key, info);
     return info;
   }
 
@@ -117,6 +118,7 @@ export class Bucket {
   }
 }
 
-function copy(s: string): string {
+/** A string of its own, not a slice of (and so not keeping alive) the text it was parsed from. */
+export function copy(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
