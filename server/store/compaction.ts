@@ -73,7 +73,7 @@ export async function compactNow(st: StoreState, openNext: boolean): Promise<voi
   }
   st.checkpoint = frozenGen;
   for (const [g, seg, mts] of done) {
-    g.addSegment(seg, (i) => g.series.get(i.key) ?? i);
+    g.addSegment(seg, (key, stored) => g.series.get(key) ?? stored());
     g.frozen = g.frozen.filter((m) => !mts.includes(m));
   }
   st.wal.deleteThrough(frozenGen, st.replayedGens);
@@ -141,7 +141,7 @@ async function mergeLevel(st: StoreState, b: Bucket, g: ShardGroup, level: numbe
   } finally {
     reader.close();
   }
-  out.infos = [];
+  out.series.release(); // its series are the group's already
   if (!live(st, b, g)) {
     // The bucket or group went away meanwhile (deleted, expired).
     rmSync(out.file, { force: true });
