@@ -181,6 +181,8 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
   }
   // A shard's rejection is what InfluxDB reports; the retention drop only when there is none.
   if (reason === undefined && retentionDropped) reason = RETENTION_REASON;
+  // SEEN outlives the call: left filled, it would keep the last memtable's columns alive after compaction.
+  SEEN.fill(undefined);
   const out: ApplyOutcome = { written, dropped, values };
   if (reason !== undefined) out.reason = reason;
   return out;

@@ -50,4 +50,31 @@ describe('store memory', () => {
     expect(grown).toBeLessThan(8 * 1024 * 1024);
     await s.close();
   });
+
+  it('keeps no memtable column alive once compacted: 500,000 points of one series, 2 fields', async () => {
+    const dir = path.join(root, 'columns');
+    const s = await openBucketStore(dir, [{ id: B, name: 'b', orgId: '0000000000000001', retentionSeconds: 0, createdAt: '2024-01-01T00:00:00Z' }], {
+      now: () => T,
+      compactAfterPoints: 1e12,
+      compactAfterWalBytes: 1e12,
+    });
+    const mem = () => {
+      heap();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const before = mem();
+    for (let k = 0; k < 50; k++) {
+      const text = Array.from({ length: 10_000 }, (_, i) => `one,host=h a=${i}i,b=${i}.5 ${T + BigInt(k * 10_000 + i)}\n`).join('');
+      const r = parse(text, { dialect: 'influxdb2', precision: 'ns', now: T, truncateTo: 'ns', crlf: 'strip', warnings: false });
+      await s.write({ bucketId: B, body: Buffer.from(text), precision: 'ns', defaultTime: T.toString() }, r.points);
+    }
+    expect(s.stats().points).toBe(1_000_000);
+    await s.compact();
+    const grown = mem() - before;
+    expect(s.read({ bucketId: B, measurement: 'one', descending: true, limit: 1 })[0].time).toBe((T + 499_999n).toString());
+    // The two columns of 500,000 rows (and their row numbers) are ~12 MB; the segment's index is bytes.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    await s.close();
+  });
 });
