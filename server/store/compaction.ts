@@ -206,10 +206,33 @@ function* memtableInputs(mts: MemTable[], raws: Map<MemSeries, Raw>[]): Iterable
   }
 }
 
+/**
+ * The series keys of segments in ascending order, each once: a lazy merge of their tables (each
+ * in key order), so a merge of a few hundred thousand series does not gather and sort them all
+ * in one turn of the event loop before its first slice.
+ */
+function* mergedKeys(segs: SegmentMeta[]): Generator<string, void, void> {
+  const at = segs.map(() => 0);
+  let last: string | undefined;
+  for (;;) {
+    let min: string | undefined;
+    for (let k = 0; k < segs.length; k++) {
+      const t = segs[k].series;
+      if (at[k] < t.size) {
+        const key = t.keyAt(at[k]);
+        if (min === undefined || key < min) min = key;
+      }
+    }
+    if (min === undefined) return;
+    for (let k = 0; k < segs.length; k++) if (at[k] < segs[k].series.size && segs[k].series.keyAt(at[k]) === min) at[k]++;
+    if (min !== last) yield min;
+    last = min;
+  }
+}
+
 /** Segment input merged from segments (oldest first), series in key order. */
 function* segmentInputs(g: ShardGroup, segs: SegmentMeta[], reader: BlockReader, abort: () => boolean): Iterable<SegmentInput> {
-  const keys = [...new Set(segs.flatMap((s) => [...s.series.keys()]))].sort();
-  for (const key of keys) {
+  for (const key of mergedKeys(segs)) {
     if (abort()) throw new Error('merge abandoned: the store is closing');
     const sources: Columns[] = [];
     for (const s of segs) {
