@@ -90,6 +90,13 @@ const SECTIONS = [
     run: async () => (await import('./durability.js')).soakSection(),
   },
   {
+    name: 'restart',
+    isolate: true,
+    title: 'Store restart: open a store holding 10M field values (1M TSBS lines written through the store, closed, reopened)',
+    requires: () => missing(dist('server/store/index.js'), dist('lineprotocol/parse.js')) ?? (commandExists('python3') ? null : 'python3 is needed to generate the TSBS file'),
+    run: async () => (await import('./restart.js')).restartSection(),
+  },
+  {
     name: 'upload',
     title: 'Upload throughput (file → remote InfluxDB)',
     requires: () => (existsSync(path.join(root, 'bench/upload.js')) ? null : 'not written yet (bench/upload.js)'),

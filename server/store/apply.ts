@@ -3,7 +3,7 @@
 // passes the clock and retention recorded with the write).
 import type { Field, FieldType, Point } from '../../lineprotocol/types.js';
 import type { WriteOutcome } from './api.js';
-import type { Bucket, ShardGroup } from './groups.js';
+import { copy, type Bucket, type ShardGroup } from './groups.js';
 import { MemCol, MemTable } from './memtable.js';
 import { SPLIT, splitTime } from './rows.js';
 import { isBefore } from './time.js';
@@ -149,8 +149,8 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
     if (fresh !== null) {
       // New fields take their type now: within a batch the first type wins.
       let t = types;
-      if (t === undefined) g.types.set(m, (t = new Map()));
-      for (const f of fresh) t.set(f.key, f.type);
+      if (t === undefined) g.types.set(copy(m), (t = new Map()));
+      for (const f of fresh) t.set(copy(f.key), f.type); // kept for the group's life: not slices of the request
     }
     const mt = (g.active ??= new MemTable());
     if (ms === undefined) {
@@ -181,6 +181,8 @@ export function applyPoints(b: Bucket, points: readonly Point[], now: bigint, re
   }
   // A shard's rejection is what InfluxDB reports; the retention drop only when there is none.
   if (reason === undefined && retentionDropped) reason = RETENTION_REASON;
+  // SEEN outlives the call: left filled, it would keep the last memtable's columns alive after compaction.
+  SEEN.fill(undefined);
   const out: ApplyOutcome = { written, dropped, values };
   if (reason !== undefined) out.reason = reason;
   return out;

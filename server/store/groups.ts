@@ -35,11 +35,25 @@ export class ShardGroup {
     m.set(info.key, info);
   }
 
-  addSegment(seg: SegmentMeta, intern: (info: SeriesInfo) => SeriesInfo): void {
+  /**
+   * Adds a segment and its series. `intern` gives the bucket's SeriesInfo for a key, made with
+   * `stored` (the segment's description) only when the bucket has none yet. The segment's keys
+   * then share the interned strings, and its descriptions are released.
+   */
+  addSegment(seg: SegmentMeta, intern: (key: string, stored: () => SeriesInfo) => SeriesInfo): void {
     this.segments.push(seg);
     this.segments.sort((a, b) => a.minGen - b.minGen);
-    for (const info of seg.infos) this.addSeries(intern(info));
-    seg.infos = []; // interned; no need to keep a second copy
+    const t = seg.series;
+    for (let i = 0; i < t.size; i++) {
+      const key = t.keyAt(i);
+      let info = this.series.get(key);
+      if (info === undefined) {
+        info = intern(key, () => t.info(i));
+        this.addSeries(info);
+      }
+      t.shareKey(i, info.key);
+    }
+    t.release();
     for (const [m, fs] of seg.fields) {
       let t = this.types.get(m);
       if (t === undefined) this.types.set(m, (t = new Map()));
@@ -78,9 +92,10 @@ export class Bucket {
     return g;
   }
 
-  intern = (info: SeriesInfo): SeriesInfo => {
-    const have = this.infos.get(info.key);
+  intern = (key: string, stored: () => SeriesInfo): SeriesInfo => {
+    const have = this.infos.get(key);
     if (have !== undefined) return have;
+    const info = stored();
     this.infos.set(info.key, info);
     return info;
   };
@@ -90,7 +105,8 @@ export class Bucket {
     if (have !== undefined) return have;
     // Own copies: the parser's strings are slices that would keep the whole request text alive.
     const info = { key: copy(key), measurement: copy(measurement), tags: tags.map((t) => ({ key: copy(t.key), value: copy(t.value) })) };
-    this.infos.set(key, info);
+    // Keyed by the copy: a map key that is a slice of the request text keeps the whole text alive.
+    this.infos.set(info.key, info);
     return info;
   }
 
@@ -117,6 +133,7 @@ export class Bucket {
   }
 }
 
-function copy(s: string): string {
+/** A string of its own, not a slice of (and so not keeping alive) the text it was parsed from. */
+export function copy(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }

@@ -13,6 +13,8 @@ export interface SegmentFileJob {
   chunks: Uint8Array[];
   /** The index without its `chunks` entries, which the worker fills in. */
   index: Record<string, unknown>;
+  /** The index's binary part (segment.ts, index version 2): the index is then u32 JSON length, the JSON, padding to 8, this. */
+  tail?: Uint8Array;
   footMagic: string;
 }
 
@@ -53,7 +55,15 @@ function run(job) {
       writeAll(fd, stored, pos);
       pos += stored.length;
     }
-    const ib = Buffer.from(JSON.stringify({ ...job.index, chunks }), 'utf8');
+    let ib = Buffer.from(JSON.stringify({ ...job.index, chunks }), 'utf8');
+    if (job.tail) {
+      const at = (4 + ib.length + 7) & ~7;
+      const whole = Buffer.alloc(at + job.tail.byteLength);
+      whole.writeUInt32LE(ib.length, 0);
+      ib.copy(whole, 4);
+      whole.set(job.tail, at);
+      ib = whole;
+    }
     const foot = Buffer.alloc(24);
     foot.write(job.footMagic, 0, 'latin1');
     foot.writeBigUInt64LE(BigInt(pos), 8);

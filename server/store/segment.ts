@@ -1,9 +1,11 @@
 // Immutable segment files: the compacted points of one shard group, written once (temporary
 // name, fsync, rename, fsync directory) and never changed. Layout:
 //
-//   "LPSSEG01" | chunks ... | index (JSON) | footer: "LPSIDX01", u64 index offset,
-//                                                    u32 index length, u32 index CRC32
+//   "LPSSEG01" | chunks ... | index | footer: "LPSIDX02", u64 index offset,
+//                                             u32 index length, u32 index CRC32
 //
+// The index is a small JSON header (generations, field types, chunks, a string table) and a
+// binary series table (see IndexJsonV2); files with "LPSIDX01" (all-JSON index) are still read.
 // Start-up reads only footers and indexes (series list, field types, time ranges, where each
 // series' block is); a read unpacks just the chunks it needs. A block holds one series' rows,
 // columnar and binary (see encodeBlock). Blocks are packed into ~128 KiB chunks, each deflated
@@ -15,14 +17,16 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import type { FieldType } from '../../lineprotocol/types.js';
 import type { SyncCounter } from './durable.js';
 import type { SegmentWriter } from './segment-io.js';
-import { timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
+import { SPLIT, splitTime, timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
 import { cmpTime } from './time.js';
 
 // Numbers are copied between typed arrays and files as they lie in memory.
 if (endianness() !== 'LE') throw new Error('the bucket store needs a little-endian machine');
 
 const HEAD_MAGIC = 'LPSSEG01';
-const FOOT_MAGIC = 'LPSIDX01';
+/** Index version 2 (binary series table); version 1 (all JSON) is still read. */
+const FOOT_MAGIC = 'LPSIDX02';
+const FOOT_MAGIC_V1 = 'LPSIDX01';
 const FOOTER = 24;
 const CODEC_DEFLATE = 1;
 
@@ -55,9 +59,139 @@ export interface SegmentMeta {
   /** Field types per measurement. */
   fields: Map<string, Map<string, FieldType>>;
   chunks: SegmentChunk[];
-  series: Map<string, SegmentEntry>;
-  /** Measurement and tags of each series, as stored (the store interns them). */
-  infos: SeriesInfo[];
+  /** Where each series' block is, by series key (see SeriesTable). */
+  series: SeriesTable;
+}
+
+/** Entry fields kept per series in SeriesTable.nums. */
+const E_CHUNK = 0;
+const E_OFF = 1;
+const E_LEN = 2;
+const E_ROWS = 3;
+const E_VALUES = 4;
+const E_MIN_NS = 5;
+const E_MAX_NS = 6;
+const E_WIDTH = 7;
+
+/**
+ * A segment's series and where each one's block is, in typed arrays rather than an object and
+ * two time strings per series per segment: what a start-up builds and what stays in memory for
+ * every segment. Keys are in ascending order (segments are written so); get() builds the entry
+ * asked for. The measurement and tags of each series are kept only until the store has interned
+ * them (release()).
+ */
+export class SeriesTable {
+  private readonly keyList: string[];
+  private readonly nums: Uint32Array;
+  /** Per series: [min seconds, max seconds]. */
+  private readonly secs: Float64Array;
+  private describe: ((i: number) => SeriesInfo) | null;
+
+  constructor(keys: string[], nums: Uint32Array, secs: Float64Array, describe: (i: number) => SeriesInfo) {
+    this.keyList = keys;
+    this.nums = nums;
+    this.secs = secs;
+    this.describe = describe;
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i - 1] < keys[i]) continue;
+      // Not written by this code (it writes keys in order): put them in order.
+      const order = keys.map((_, k) => k).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+      this.keyList = order.map((k) => keys[k]);
+      this.nums = new Uint32Array(nums.length);
+      this.secs = new Float64Array(secs.length);
+      order.forEach((k, at) => {
+        this.nums.set(nums.subarray(k * E_WIDTH, (k + 1) * E_WIDTH), at * E_WIDTH);
+        this.secs.set(secs.subarray(2 * k, 2 * k + 2), 2 * at);
+      });
+      this.describe = (at) => describe(order[at]);
+      break;
+    }
+  }
+
+  get size(): number {
+    return this.keyList.length;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.keyList.values();
+  }
+
+  keyAt(i: number): string {
+    return this.keyList[i];
+  }
+
+  /** Replaces key i by an equal string the store already holds (one copy per series, not per segment). */
+  shareKey(i: number, key: string): void {
+    if (key !== this.keyList[i]) throw new Error(`not the same series: ${key} vs ${this.keyList[i]}`);
+    this.keyList[i] = key;
+  }
+
+  indexOf(key: string): number {
+    const ks = this.keyList;
+    let lo = 0;
+    let hi = ks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ks[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ks.length && ks[lo] === key ? lo : -1;
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  get(key: string): SegmentEntry | undefined {
+    const i = this.indexOf(key);
+    if (i < 0) return undefined;
+    const n = this.nums;
+    const o = i * E_WIDTH;
+    return {
+      chunk: n[o + E_CHUNK],
+      off: n[o + E_OFF],
+      len: n[o + E_LEN],
+      rows: n[o + E_ROWS],
+      values: n[o + E_VALUES],
+      minTime: timeString(this.secs[2 * i], n[o + E_MIN_NS]),
+      maxTime: timeString(this.secs[2 * i + 1], n[o + E_MAX_NS]),
+    };
+  }
+
+  /** Measurement and tags of series i, as stored; only until release(). */
+  info(i: number): SeriesInfo {
+    if (this.describe === null) throw new Error('series descriptions already released');
+    return this.describe(i);
+  }
+
+  /** Drops the measurements and tags (the store has interned them). */
+  release(): void {
+    this.describe = null;
+  }
+
+  /** Bytes this table holds in typed arrays and key slots (keys themselves are shared). */
+  get bytes(): number {
+    return this.nums.byteLength + this.secs.byteLength + 8 * this.keyList.length;
+  }
+}
+
+/** Builds a SeriesTable entry by entry (writing, or loading a version-1 index). */
+class SeriesTableBuilder {
+  keys: string[] = [];
+  nums: number[] = [];
+  secs: number[] = [];
+  add(key: string, chunk: number, off: number, len: number, rows: number, values: number, minTime: string, maxTime: string): void {
+    this.keys.push(key);
+    splitTime(minTime);
+    const minSec = SPLIT.sec;
+    const minNs = SPLIT.ns;
+    splitTime(maxTime);
+    this.nums.push(chunk, off, len, rows, values, minNs, SPLIT.ns);
+    this.secs.push(minSec, SPLIT.sec);
+  }
+  done(describe: (i: number) => SeriesInfo): SeriesTable {
+    return new SeriesTable(this.keys, Uint32Array.from(this.nums), Float64Array.from(this.secs), describe);
+  }
 }
 
 export function segmentFileName(minGen: number, maxGen: number): string {
@@ -267,7 +401,8 @@ export interface SegmentInput {
   data: Columns;
 }
 
-interface IndexJson {
+/** Version 1 index (LPSIDX01): all JSON. Still read; no longer written. */
+interface IndexJsonV1 {
   v: 1;
   minGen: number;
   maxGen: number;
@@ -282,6 +417,34 @@ interface IndexJson {
   /** [key, measurement, [tagKey, tagValue, ...], chunk, offset in chunk, length, rows, values, minTime, maxTime] */
   series: [string, string, string[], number, number, number, number, number, string, string][];
 }
+
+/**
+ * Version 2 index (LPSIDX02): u32 JSON length | this JSON | zero padding to 8 bytes | the
+ * series table, binary (what a start-up reads for every segment, so no JSON per series):
+ *   count × f64 [min seconds, max seconds] | count × u32 [chunk, offset, length, rows, values,
+ *   min ns, max ns] | count × u32 [key bytes, measurement (string number), first tag, tags] |
+ *   u32 × 2 per tag [key, value] (string numbers) | the keys, UTF-8, one after another.
+ */
+interface IndexJsonV2 {
+  v: 2;
+  minGen: number;
+  maxGen: number;
+  level: number;
+  inputs?: [number, number][];
+  values: number;
+  minTime: string;
+  maxTime: string;
+  fields: Record<string, Record<string, FieldType>>;
+  chunks: [number, number, number, number, number][];
+  /** Series in the table. */
+  count: number;
+  /** Tag pairs in the table. */
+  tags: number;
+  /** Measurements, tag keys and tag values, each once. */
+  strings: string[];
+}
+
+const SERIES_DESC = 4;
 
 /** Raw bytes gathered into one chunk before compressing it. */
 const CHUNK_BYTES = 128 * 1024;
@@ -303,7 +466,20 @@ export async function writeSegment(
   counter: SyncCounter,
 ): Promise<SegmentMeta> {
   const file = path.join(dir, segmentFileName(hdr.minGen, hdr.maxGen));
-  const index: Omit<IndexJson, 'chunks'> = { v: 1, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, series: [] };
+  const index: Omit<IndexJsonV2, 'chunks'> = { v: 2, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, count: 0, tags: 0, strings: [] };
+  const table = new SeriesTableBuilder();
+  const infos: SeriesInfo[] = [];
+  const stringNo = new Map<string, number>();
+  const str = (x: string) => {
+    let n = stringNo.get(x);
+    if (n === undefined) {
+      stringNo.set(x, (n = index.strings.length));
+      index.strings.push(x);
+    }
+    return n;
+  };
+  const desc: number[] = [];
+  const tagIds: number[] = [];
   const chunks: Buffer[] = [];
   let parts: Buffer[] = [];
   let partBytes = 0;
@@ -317,9 +493,10 @@ export async function writeSegment(
   for (const { info, data } of inputs) {
     if (data.n === 0) continue;
     const enc = encodeBlock(data);
-    const tags: string[] = [];
-    for (const t of info.tags) tags.push(t.key, t.value);
-    index.series.push([info.key, info.measurement, tags, chunks.length, partBytes, enc.buf.length, enc.rows, enc.values, enc.minTime, enc.maxTime]);
+    table.add(info.key, chunks.length, partBytes, enc.buf.length, enc.rows, enc.values, enc.minTime, enc.maxTime);
+    infos.push(info);
+    desc.push(Buffer.byteLength(info.key), str(info.measurement), tagIds.length / 2, info.tags.length);
+    for (const t of info.tags) tagIds.push(str(t.key), str(t.value));
     index.values += enc.values;
     if (index.minTime === '' || cmpTime(enc.minTime, index.minTime) < 0) index.minTime = enc.minTime;
     if (index.maxTime === '' || cmpTime(enc.maxTime, index.maxTime) > 0) index.maxTime = enc.maxTime;
@@ -334,9 +511,20 @@ export async function writeSegment(
     }
   }
   seal();
-  const res = await writer.write({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC, chunks, index, footMagic: FOOT_MAGIC });
+  index.count = infos.length;
+  index.tags = tagIds.length / 2;
+  const series = table.done((i) => infos[i]);
+  const tail = Buffer.concat([
+    Buffer.from(Float64Array.from(table.secs).buffer),
+    Buffer.from(Uint32Array.from(table.nums).buffer),
+    Buffer.from(Uint32Array.from(desc).buffer),
+    Buffer.from(Uint32Array.from(tagIds).buffer),
+    Buffer.from(table.keys.join(''), 'utf8'),
+  ]);
+  const res = await writer.write({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC, chunks, index, tail, footMagic: FOOT_MAGIC });
   counter.fsyncs += res.fsyncs;
-  return metaFromIndex(file, res.bytes, { ...index, chunks: res.chunks });
+  const { strings: _strings, count: _count, tags: _tags, ...h } = index;
+  return { file, ...h, bytes: res.bytes, fields: fieldMaps(index.fields), chunks: chunkList(res.chunks), series };
 }
 
 export interface SegmentChunk {
@@ -355,32 +543,76 @@ export function readSegmentMeta(file: string): SegmentMeta {
     if (size < HEAD_MAGIC.length + FOOTER) throw new Error(`${file}: too short to be a segment`);
     const foot = Buffer.alloc(FOOTER);
     readFully(fd, foot, size - FOOTER, file);
-    if (foot.toString('latin1', 0, 8) !== FOOT_MAGIC) throw new Error(`${file}: bad footer`);
+    const magic = foot.toString('latin1', 0, 8);
+    if (magic !== FOOT_MAGIC && magic !== FOOT_MAGIC_V1) throw new Error(`${file}: bad footer`);
     const ioff = Number(foot.readBigUInt64LE(8));
     const ilen = foot.readUInt32LE(16);
     if (ioff + ilen + FOOTER !== size) throw new Error(`${file}: bad index position`);
     const ib = Buffer.alloc(ilen);
     readFully(fd, ib, ioff, file);
     if (crc32(ib) !== foot.readUInt32LE(20)) throw new Error(`${file}: index CRC mismatch`);
-    return metaFromIndex(file, size, JSON.parse(ib.toString('utf8')) as IndexJson);
+    return magic === FOOT_MAGIC ? metaFromV2(file, size, ib) : metaFromV1(file, size, JSON.parse(ib.toString('utf8')) as IndexJsonV1);
   } finally {
     closeSync(fd);
   }
 }
 
-function metaFromIndex(file: string, size: number, j: IndexJson): SegmentMeta {
-  const fields = new Map<string, Map<string, FieldType>>();
-  for (const [m, fs] of Object.entries(j.fields)) fields.set(m, new Map(Object.entries(fs)));
-  const chunks = j.chunks.map(([off, len, rawLen, codec, crc]) => ({ off, len, rawLen, codec, crc }));
-  const series = new Map<string, SegmentEntry>();
+function fieldMaps(fields: Record<string, Record<string, FieldType>>): Map<string, Map<string, FieldType>> {
+  const out = new Map<string, Map<string, FieldType>>();
+  for (const [m, fs] of Object.entries(fields)) out.set(m, new Map(Object.entries(fs)));
+  return out;
+}
+
+function chunkList(chunks: [number, number, number, number, number][]): SegmentChunk[] {
+  return chunks.map(([off, len, rawLen, codec, crc]) => ({ off, len, rawLen, codec, crc }));
+}
+
+function metaFromV2(file: string, size: number, ib: Buffer): SegmentMeta {
+  const jlen = ib.readUInt32LE(0);
+  const j = JSON.parse(ib.toString('utf8', 4, 4 + jlen)) as IndexJsonV2;
+  if (j.v !== 2 || !Number.isInteger(j.count) || !Number.isInteger(j.tags)) throw new Error(`${file}: bad index header`);
+  const n = j.count;
+  let o = (4 + jlen + 7) & ~7;
+  // Copies: the table owns small arrays, not views that keep the whole index buffer alive.
+  const take = (bytes: number) => {
+    if (o + bytes > ib.length) throw new Error(`${file}: index cut short`);
+    const ab = ib.buffer.slice(ib.byteOffset + o, ib.byteOffset + o + bytes);
+    o += bytes;
+    return ab;
+  };
+  const secs = new Float64Array(take(16 * n));
+  const nums = new Uint32Array(take(4 * E_WIDTH * n));
+  const desc = new Uint32Array(take(4 * SERIES_DESC * n));
+  const tagIds = new Uint32Array(take(8 * j.tags));
+  const keys: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const len = desc[i * SERIES_DESC];
+    if (o + len > ib.length) throw new Error(`${file}: index cut short`);
+    keys[i] = ib.toString('utf8', o, o + len);
+    o += len;
+  }
+  const strings = j.strings;
+  const describe = (i: number): SeriesInfo => {
+    const d = i * SERIES_DESC;
+    const tags = [];
+    for (let t = desc[d + 2], end = t + desc[d + 3]; t < end; t++) tags.push({ key: strings[tagIds[2 * t]], value: strings[tagIds[2 * t + 1]] });
+    return { key: keys[i], measurement: strings[desc[d + 1]], tags };
+  };
+  const series = new SeriesTable(keys, nums, secs, describe);
+  return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields: fieldMaps(j.fields), chunks: chunkList(j.chunks), series };
+}
+
+function metaFromV1(file: string, size: number, j: IndexJsonV1): SegmentMeta {
+  const table = new SeriesTableBuilder();
   const infos: SeriesInfo[] = [];
   for (const [key, measurement, flat, chunk, off, len, rows, values, minTime, maxTime] of j.series) {
     const tags = [];
     for (let i = 0; i < flat.length; i += 2) tags.push({ key: flat[i], value: flat[i + 1] });
     infos.push({ key, measurement, tags });
-    series.set(key, { chunk, off, len, rows, values, minTime, maxTime });
+    table.add(key, chunk, off, len, rows, values, minTime, maxTime);
   }
-  return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields, chunks, series, infos };
+  const series = table.done((i) => infos[i]);
+  return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields: fieldMaps(j.fields), chunks: chunkList(j.chunks), series };
 }
 
 function readFully(fd: number, buf: Buffer, pos: number, file: string): void {
