@@ -86,6 +86,22 @@ export interface ReadQuery {
   offset?: number;
 }
 
+/**
+ * What a streamed read holds, for tests and diagnostics: rows decoded (segment blocks, memtable
+ * rows, merged stretches) and not yet let go, the most at once, and all rows decoded so far.
+ */
+export interface ReadObserver {
+  held: number;
+  maxHeld: number;
+  decoded: number;
+}
+
+export interface ReadStreamOptions {
+  /** Most points per batch (default 1000). */
+  batchSize?: number;
+  observer?: ReadObserver;
+}
+
 export interface StoreStats {
   buckets: number;
   points: number; // stored field values, approximate is fine
@@ -123,6 +139,14 @@ export interface BucketStore {
    * data as it was when called.
    */
   readAsync(q: ReadQuery): Promise<StoredPoint[]>;
+  /**
+   * The same points in batches (arrays of at most batchSize points, in the read's order),
+   * computed only as the consumer pulls them: what it holds is bounded (per series, the
+   * segment blocks that overlap where the read is), whatever the bucket holds, and the event
+   * loop turns every bounded slice of work. It reads the data as it was when called (files
+   * opened then survive merges and retention); they close when the iteration ends or breaks.
+   */
+  readStream(q: ReadQuery, opts?: ReadStreamOptions): AsyncIterable<StoredPoint[]>;
   /** Writes the in-memory state to segment files and trims the log (also runs by itself). */
   compact(): Promise<void>;
   stats(): StoreStats;

@@ -15,7 +15,7 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import type { FieldType } from '../../lineprotocol/types.js';
 import type { SyncCounter } from './durable.js';
 import type { SegmentWriter } from './segment-io.js';
-import { timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
+import { mergeSources, sliceColumns, timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
 import { cmpTime } from './time.js';
 
 // Numbers are copied between typed arrays and files as they lie in memory.
@@ -37,7 +37,19 @@ export interface SegmentEntry {
   values: number;
   minTime: string;
   maxTime: string;
+  /**
+   * A series longer than BLOCK_ROWS is stored as several blocks of consecutive rows, each its
+   * own chunk, so that a read decodes only the blocks of the time it looks at; the entry's
+   * rows, values and times are then the totals.
+   */
+  blocks?: SegmentBlock[];
 }
+
+/** One block of a series stored in several (see SegmentEntry.blocks). */
+export type SegmentBlock = Omit<SegmentEntry, 'blocks'>;
+
+/** Rows per block: bounds what a streamed read holds decoded per series and source. */
+export const BLOCK_ROWS = 512;
 
 export interface SegmentMeta {
   file: string;
@@ -268,7 +280,8 @@ export interface SegmentInput {
 }
 
 interface IndexJson {
-  v: 1;
+  /** 2: series may have a list of blocks (element 10). */
+  v: 1 | 2;
   minGen: number;
   maxGen: number;
   level: number;
@@ -279,9 +292,14 @@ interface IndexJson {
   fields: Record<string, Record<string, FieldType>>;
   /** [file offset, stored length, raw length, codec, CRC32 of the stored bytes] */
   chunks: [number, number, number, number, number][];
-  /** [key, measurement, [tagKey, tagValue, ...], chunk, offset in chunk, length, rows, values, minTime, maxTime] */
-  series: [string, string, string[], number, number, number, number, number, string, string][];
+  /**
+   * [key, measurement, [tagKey, tagValue, ...], chunk, offset in chunk, length, rows, values, minTime, maxTime,
+   *  blocks?: [chunk, offset, length, rows, values, minTime, maxTime][]]
+   */
+  series: [string, string, string[], number, number, number, number, number, string, string, BlockJson[]?][];
 }
+
+type BlockJson = [number, number, number, number, number, string, string];
 
 /** Raw bytes gathered into one chunk before compressing it. */
 const CHUNK_BYTES = 128 * 1024;
@@ -303,7 +321,7 @@ export async function writeSegment(
   counter: SyncCounter,
 ): Promise<SegmentMeta> {
   const file = path.join(dir, segmentFileName(hdr.minGen, hdr.maxGen));
-  const index: Omit<IndexJson, 'chunks'> = { v: 1, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, series: [] };
+  const index: Omit<IndexJson, 'chunks'> = { v: 2, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, series: [] };
   const chunks: Buffer[] = [];
   let parts: Buffer[] = [];
   let partBytes = 0;
@@ -316,22 +334,37 @@ export async function writeSegment(
   let sliceEnd = performance.now() + SLICE_MS;
   for (const { info, data } of inputs) {
     if (data.n === 0) continue;
-    const enc = encodeBlock(data);
     const tags: string[] = [];
     for (const t of info.tags) tags.push(t.key, t.value);
-    index.series.push([info.key, info.measurement, tags, chunks.length, partBytes, enc.buf.length, enc.rows, enc.values, enc.minTime, enc.maxTime]);
-    index.values += enc.values;
-    if (index.minTime === '' || cmpTime(enc.minTime, index.minTime) < 0) index.minTime = enc.minTime;
-    if (index.maxTime === '' || cmpTime(enc.maxTime, index.maxTime) > 0) index.maxTime = enc.maxTime;
     const ft = (index.fields[info.measurement] ??= {});
-    for (const [k, t] of enc.types) ft[k] = t;
-    parts.push(enc.buf);
-    partBytes += enc.buf.length;
-    if (partBytes >= CHUNK_BYTES) seal();
-    if (performance.now() >= sliceEnd) {
-      await new Promise((r) => setImmediate(r));
-      sliceEnd = performance.now() + SLICE_MS;
+    const many = data.n > BLOCK_ROWS;
+    // A long series: blocks of BLOCK_ROWS rows, each its own chunk (a read in time order then
+    // unpacks each chunk once, however many series it walks side by side).
+    if (many) seal();
+    const blocks: BlockJson[] = [];
+    let values = 0;
+    for (let a = 0; a < data.n; a += BLOCK_ROWS) {
+      const enc = encodeBlock(many ? sliceColumns(data, a, Math.min(data.n, a + BLOCK_ROWS)) : data);
+      blocks.push([chunks.length, partBytes, enc.buf.length, enc.rows, enc.values, enc.minTime, enc.maxTime]);
+      values += enc.values;
+      for (const [k, t] of enc.types) ft[k] = t;
+      parts.push(enc.buf);
+      partBytes += enc.buf.length;
+      if (many || partBytes >= CHUNK_BYTES) seal();
+      if (performance.now() >= sliceEnd) {
+        await new Promise((r) => setImmediate(r));
+        sliceEnd = performance.now() + SLICE_MS;
+      }
     }
+    const [chunk, off, len] = blocks[0];
+    const minTime = blocks[0][5];
+    const maxTime = blocks[blocks.length - 1][6];
+    const entry: IndexJson['series'][number] = [info.key, info.measurement, tags, chunk, off, len, data.n, values, minTime, maxTime];
+    if (many) entry.push(blocks);
+    index.series.push(entry);
+    index.values += values;
+    if (index.minTime === '' || cmpTime(minTime, index.minTime) < 0) index.minTime = minTime;
+    if (index.maxTime === '' || cmpTime(maxTime, index.maxTime) > 0) index.maxTime = maxTime;
   }
   seal();
   const res = await writer.write({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC, chunks, index, footMagic: FOOT_MAGIC });
@@ -374,11 +407,13 @@ function metaFromIndex(file: string, size: number, j: IndexJson): SegmentMeta {
   const chunks = j.chunks.map(([off, len, rawLen, codec, crc]) => ({ off, len, rawLen, codec, crc }));
   const series = new Map<string, SegmentEntry>();
   const infos: SeriesInfo[] = [];
-  for (const [key, measurement, flat, chunk, off, len, rows, values, minTime, maxTime] of j.series) {
+  for (const [key, measurement, flat, chunk, off, len, rows, values, minTime, maxTime, blocks] of j.series) {
     const tags = [];
     for (let i = 0; i < flat.length; i += 2) tags.push({ key: flat[i], value: flat[i + 1] });
     infos.push({ key, measurement, tags });
-    series.set(key, { chunk, off, len, rows, values, minTime, maxTime });
+    const e: SegmentEntry = { chunk, off, len, rows, values, minTime, maxTime };
+    if (blocks !== undefined) e.blocks = blocks.map(([chunk, off, len, rows, values, minTime, maxTime]) => ({ chunk, off, len, rows, values, minTime, maxTime }));
+    series.set(key, e);
   }
   return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields, chunks, series, infos };
 }
@@ -408,7 +443,14 @@ export class BlockReader {
     return fd;
   }
 
+  /** A series' rows in the segment (all its blocks). */
   read(seg: SegmentMeta, e: SegmentEntry): Columns {
+    if (e.blocks === undefined) return this.readBlock(seg, e);
+    return mergeSources(e.blocks.map((b) => this.readBlock(seg, b)));
+  }
+
+  /** One block's rows. */
+  readBlock(seg: SegmentMeta, e: SegmentBlock): Columns {
     const c = seg.chunks[e.chunk];
     let raw = this.chunks.get(c);
     if (raw === undefined) {
