@@ -88,7 +88,8 @@ export interface ReadQuery {
 
 /**
  * What a streamed read holds, for tests and diagnostics: rows decoded (segment blocks, memtable
- * rows, merged stretches) and not yet let go, the most at once, and all rows decoded so far.
+ * rows, merged stretches) and not yet let go, the most at once, and all rows read out of
+ * segment blocks and memtables so far.
  */
 export interface ReadObserver {
   held: number;

@@ -217,9 +217,9 @@ class ReadRun {
     this.work += data.n;
   }
 
-  /** Holds a merge's output. */
-  own(rows: number): void {
-    this.obs.decoded += rows;
+  /** Holds rows read from a memtable (decoded: true) or merged from held ones. */
+  own(rows: number, decoded: boolean): void {
+    if (decoded) this.obs.decoded += rows;
     this.hold(rows);
     this.work += rows;
   }
@@ -267,7 +267,7 @@ class ReadRun {
       memRaws[i].forEach((raw, k) => {
         const data = normalize(raw);
         if (data.n === 0) return;
-        this.own(data.n);
+        this.own(data.n, true);
         pieces.push({ prio: g.segments.length + k, first: { s: data.sec[0], n: data.ns[0] }, last: { s: data.sec[data.n - 1], n: data.ns[data.n - 1] }, seg: null, block: null, data, from: 0, to: data.n });
       });
       if (pieces.length > 0) cursors.push(new SeriesCursor(this, infos[i], i, pieces, this.desc, this.start, this.stop));
@@ -444,7 +444,7 @@ class SeriesCursor {
         run = { data: piece.data!, lo: a, hi: b, pos: 0, rows: null, owned: 0 };
       } else {
         const data = mergeSources(parts.map(({ piece, a, b }) => sliceColumns(piece.data!, a, b)));
-        this.read.own(data.n);
+        this.read.own(data.n, false);
         run = { data, lo: 0, hi: data.n, pos: 0, rows: null, owned: data.n };
       }
       // Passed pieces are let go; a one-piece stretch takes over its piece's rows.
