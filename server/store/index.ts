@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { LineProtocolParser } from '../../lineprotocol/parse.js';
 import { nowNs } from '../../lineprotocol/precision.js';
 import type { FieldType, Point } from '../../lineprotocol/types.js';
-import type { BucketInfo, BucketStore, ReadQuery, ReadStreamOptions, StoredPoint, StoreHealth, StoreStats, WalWrite, WriteOutcome } from './api.js';
+import type { BucketInfo, BucketStore, PointBatch, ReadQuery, ReadStreamOptions, StoredPoint, StoreHealth, StoreStats, WalWrite, WriteOutcome } from './api.js';
 import { applyPoints, type ApplyOutcome } from './apply.js';
 import { writeFileAtomicSync } from '../fs/atomic-file.js';
 import { ensureDirSync, fsyncDirSync, removeTreeDurably, sweepLeftovers, type SyncCounter } from './durable.js';
@@ -492,7 +492,7 @@ class FileBucketStore implements BucketStore {
     return readCollect(this.readContext, q);
   }
 
-  readStream(q: ReadQuery, opts?: ReadStreamOptions): AsyncIterable<StoredPoint[]> {
+  readStream(q: ReadQuery, opts?: ReadStreamOptions): AsyncIterable<PointBatch> {
     return readStream(this.readContext, q, opts);
   }
 

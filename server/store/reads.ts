@@ -11,10 +11,11 @@
 // only when the merge reaches its time, and dropped once passed. So a read holds, per series,
 // only the blocks that overlap where it is, and the first page of a big group decodes a few
 // blocks, not the group.
-import type { ReadObserver, ReadQuery, StoredPoint } from './api.js';
+import type { Field, FieldType } from '../../lineprotocol/types.js';
+import type { PointBatch, ReadObserver, ReadQuery, StoredPoint } from './api.js';
 import type { Bucket, ShardGroup } from './groups.js';
 import type { MemSeries } from './memtable.js';
-import { cmpSplit, lowerBound, mergeSources, normalize, RowReader, sliceColumns, SPLIT, splitTime, type Columns, type Raw, type SeriesInfo } from './rows.js';
+import { cmpSplit, lowerBound, mergeSources, normalize, RowReader, sliceColumns, SPLIT, splitTime, timeString, type Columns, type Raw, type SeriesInfo } from './rows.js';
 import { BlockReader, type SegmentBlock, type SegmentMeta } from './segment.js';
 import { canonicalTime, cmpTime, type GroupMath } from './time.js';
 
@@ -25,7 +26,7 @@ export const STREAM_BATCH = 1000;
 
 /** Yielded by the steps of a read where it lets the event loop turn. */
 const PAUSE = null;
-type Step = StoredPoint[] | typeof PAUSE;
+type Step = Batch | typeof PAUSE;
 
 /** What a read needs of the store: its buckets and the shard-group time math. */
 export interface ReadContext {
@@ -38,7 +39,7 @@ export function readAll(ctx: ReadContext, q: ReadQuery): StoredPoint[] {
   const run = new ReadRun(ctx, q, Infinity, undefined);
   const out: StoredPoint[] = [];
   try {
-    for (const step of run.steps()) if (step !== PAUSE) for (const p of step) out.push(p);
+    for (const step of run.steps()) if (step !== PAUSE) for (let i = 0; i < step.length; i++) out.push(step.point(i));
   } finally {
     run.close();
   }
@@ -50,7 +51,7 @@ export function readAll(ctx: ReadContext, q: ReadQuery): StoredPoint[] {
  * for them, with a turn of the event loop every READ_SLICE rows of work. The snapshot is taken
  * now (see the file's head). Its files close when the iteration ends, breaks or throws.
  */
-export function readStream(ctx: ReadContext, q: ReadQuery, opts: { batchSize?: number; observer?: ReadObserver } = {}): AsyncIterable<StoredPoint[]> {
+export function readStream(ctx: ReadContext, q: ReadQuery, opts: { batchSize?: number; observer?: ReadObserver } = {}): AsyncIterable<PointBatch> {
   const run = new ReadRun(ctx, q, Math.max(1, opts.batchSize ?? STREAM_BATCH), opts.observer);
   return (async function* () {
     try {
@@ -67,7 +68,7 @@ export function readStream(ctx: ReadContext, q: ReadQuery, opts: { batchSize?: n
 /** The whole result of a streamed read (the data browser's pages). */
 export async function readCollect(ctx: ReadContext, q: ReadQuery): Promise<StoredPoint[]> {
   const out: StoredPoint[] = [];
-  for await (const batch of readStream(ctx, q, { batchSize: 10_000 })) for (const p of batch) out.push(p);
+  for await (const batch of readStream(ctx, q, { batchSize: 10_000 })) for (let i = 0; i < batch.length; i++) out.push(batch.point(i));
   return out;
 }
 
@@ -225,7 +226,7 @@ class ReadRun {
   }
 
   *steps(): Generator<Step, void, void> {
-    const state = { skip: this.offset, left: this.limit, batch: [] as StoredPoint[] };
+    const state = { skip: this.offset, left: this.limit, batch: new Batch() };
     for (const g of this.groups) {
       if (state.left <= 0) break;
       yield* this.group(g, state);
@@ -233,7 +234,7 @@ class ReadRun {
     if (state.batch.length > 0) yield state.batch;
   }
 
-  private *group(g: GroupSnapshot, state: { skip: number; left: number; batch: StoredPoint[] }): Generator<Step, void, void> {
+  private *group(g: GroupSnapshot, state: { skip: number; left: number; batch: Batch }): Generator<Step, void, void> {
     const { infos } = g;
     // Memtable rows of the series asked, per series, oldest memtable first.
     const memRaws: Raw[][] = infos.map(() => []);
@@ -311,7 +312,7 @@ class ReadRun {
       } else {
         if (state.skip > 0) state.skip--;
         else {
-          state.batch.push(c.point(run));
+          state.batch.push(c.info, run);
           state.left--;
         }
         if (desc ? --run.pos < run.lo : ++run.pos >= run.hi) c.endRun();
@@ -324,7 +325,7 @@ class ReadRun {
       }
       if (state.batch.length >= this.batchSize) {
         yield state.batch;
-        state.batch = [];
+        state.batch = new Batch();
       }
       if (this.work >= READ_SLICE) {
         this.work = 0;
@@ -352,7 +353,7 @@ class SeriesCursor {
 
   constructor(
     private readonly read: ReadRun,
-    private readonly info: SeriesInfo,
+    readonly info: SeriesInfo,
     readonly index: number,
     pieces: Piece[],
     private readonly desc: boolean,
@@ -482,10 +483,65 @@ class SeriesCursor {
     this.active = [];
     this.p = this.pending.length;
   }
+}
 
-  point(run: Run): StoredPoint {
-    run.rows ??= new RowReader(run.data);
-    const info = this.info;
-    return { measurement: info.measurement, series: info.key, tags: info.tags, fields: run.rows.fields(run.pos), time: run.rows.time(run.pos) };
+/** Points of a read, columnar (see api.ts PointBatch): each is a row of a stretch of its series. */
+class Batch implements PointBatch {
+  length = 0;
+  private readonly infos: SeriesInfo[] = [];
+  private readonly runs: Run[] = [];
+  private readonly rows: number[] = [];
+
+  push(info: SeriesInfo, run: Run): void {
+    this.infos.push(info);
+    this.runs.push(run);
+    this.rows.push(run.pos);
+    this.length++;
+  }
+
+  series(i: number): SeriesInfo {
+    return this.infos[i];
+  }
+
+  private reader(i: number): RowReader {
+    const run = this.runs[i];
+    return (run.rows ??= new RowReader(run.data));
+  }
+
+  time(i: number): string {
+    const d = this.runs[i].data;
+    const r = this.rows[i];
+    return timeString(d.sec[r], d.ns[r]);
+  }
+
+  fields(i: number): Field[] {
+    return this.reader(i).fields(this.rows[i]);
+  }
+
+  eachField(i: number, fn: (key: string, type: FieldType, value: Field['value']) => void): void {
+    this.reader(i).each(this.rows[i], fn);
+  }
+
+  eachStoredField(i: number, fn: (key: string, type: FieldType, value: number | string | boolean) => void): void {
+    this.reader(i).eachStored(this.rows[i], fn);
+  }
+
+  timeSec(i: number): number {
+    return this.runs[i].data.sec[this.rows[i]];
+  }
+
+  timeNs(i: number): number {
+    return this.runs[i].data.ns[this.rows[i]];
+  }
+
+  point(i: number): StoredPoint {
+    const info = this.infos[i];
+    return { measurement: info.measurement, series: info.key, tags: info.tags, fields: this.fields(i), time: this.time(i) };
+  }
+
+  points(): StoredPoint[] {
+    const out: StoredPoint[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.point(i));
+    return out;
   }
 }

@@ -339,6 +339,28 @@ export class RowReader {
     return timeString(this.c.sec[i], this.c.ns[i]);
   }
 
+  /** Each field of row i, sorted by key, as fields() gives it but without building objects. */
+  each(i: number, fn: (key: string, type: FieldType, value: Field['value']) => void): void {
+    const cols = this.c.cols;
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k];
+      const p = this.pos[k];
+      const j = p === null ? (i < col.vals.length ? i : -1) : p[i];
+      if (j >= 0) fn(col.key, col.type, apiValue(col.type, col.vals[j]) as Field['value']);
+    }
+  }
+
+  /** The same with values as stored (see api.ts PointBatch.eachStoredField). */
+  eachStored(i: number, fn: (key: string, type: FieldType, value: Value) => void): void {
+    const cols = this.c.cols;
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k];
+      const p = this.pos[k];
+      const j = p === null ? (i < col.vals.length ? i : -1) : p[i];
+      if (j >= 0) fn(col.key, col.type, col.vals[j]);
+    }
+  }
+
   /** Sorted by key. */
   fields(i: number): Field[] {
     const out: Field[] = [];
