@@ -1,7 +1,7 @@
 // `lpstudio export`: a bucket's points as line protocol, like `influxd inspect export-lp`.
-import { serializePoint } from '../lineprotocol/serialize.js';
 import { MetaError, MetaStore } from '../server/meta.js';
 import { openBucketStore } from '../server/store/index.js';
+import { LineFormatter } from '../server/store/lines.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
 import { Output } from './input.js';
@@ -43,9 +43,12 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   const out = new Output();
   try {
     const only = flags.get('measurement');
+    const lines = new LineFormatter();
     for (const measurement of only === undefined ? store.measurements(bucket.id) : [only]) {
-      for (const p of store.read({ bucketId: bucket.id, measurement, start, stop })) {
-        out.write(serializePoint({ measurement: p.measurement, tags: p.tags, fields: p.fields, time: p.time }) + '\n');
+      // Streamed: the store decodes only what the next batch needs, and waits while stdout does.
+      for await (const batch of store.readStream({ bucketId: bucket.id, measurement, start, stop }, { batchSize: 4096 })) {
+        out.write(lines.lines(batch));
+        await out.drained();
       }
     }
   } finally {

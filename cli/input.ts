@@ -34,7 +34,12 @@ export class Output {
   /** The stream said to wait (its buffer is full): callers that produce a lot await drained(). */
   private waiting = false;
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
-  write(s: string): void {
+  write(s: string | Uint8Array): void {
+    if (typeof s !== 'string') {
+      this.flush();
+      if (!this.out.write(s)) this.waiting = true;
+      return;
+    }
     this.buf += s;
     if (this.buf.length > 65536) this.flush();
   }

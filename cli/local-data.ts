@@ -17,7 +17,7 @@ import {
   MetaNotFoundError,
   parseRetention,
 } from '../server/meta.js';
-import { serializePoint } from '../lineprotocol/serialize.js';
+import { LineFormatter } from '../server/store/lines.js';
 import { mappings } from '../server/http/dbrp.js';
 import type { EndpointCore } from '../server/endpoint.js';
 import { AppError, type EndpointSettings } from '../app/contract.js';
@@ -25,7 +25,7 @@ import type { LocalData } from '../app/host-deps.js';
 
 export type LocalDataOptions = Pick<EndpointCore, 'meta' | 'store' | 'syncBuckets' | 'settings' | 'updateSettings'>;
 
-/** Reads of stored points: computed in slices, with the event loop free in between (store.readAsync). */
+/** Reads of stored points: streamed in slices, with the event loop free in between (store.readStream). */
 type SlicedMethods = 'read' | 'exportText';
 
 /** Synchronous methods, what the endpoint process answers without waiting, but for the reads of points. */
@@ -76,14 +76,18 @@ export function createLocalData({ meta, store, syncBuckets, settings, updateSett
       // No line is shorter than its measurement and ` k=v t` (plus its newline): more points than
       // this cannot fit, and the one beyond them tells that the text was cut.
       const limit = Math.floor(maxChars / (q.measurement.length + 6)) + 1;
-      for (const p of await store.readAsync({ ...q, limit })) {
-        const line = serializePoint({ measurement: p.measurement, tags: p.tags, fields: p.fields, time: p.time });
-        if (chars + line.length + 1 > maxChars) {
-          truncated = true;
-          break;
+      const fmt = new LineFormatter();
+      // Streamed, and stopped (files closed) as soon as the text is full.
+      read: for await (const batch of store.readStream({ ...q, limit })) {
+        for (let i = 0; i < batch.length; i++) {
+          const line = fmt.lineOf(batch, i);
+          if (chars + line.length + 1 > maxChars) {
+            truncated = true;
+            break read;
+          }
+          lines.push(line);
+          chars += line.length + 1;
         }
-        lines.push(line);
-        chars += line.length + 1;
       }
       return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
     },

@@ -1,6 +1,6 @@
 // The contract of the durable bucket store (server/store/). The HTTP layer parses and
 // validates; the store applies points with InfluxDB's storage rules and makes them durable.
-import type { Field, FieldType, Point, Precision } from '../../lineprotocol/types.js';
+import type { Field, FieldType, Point, Precision, Tag } from '../../lineprotocol/types.js';
 
 /** What the store needs to replay a write after a crash: the accepted body and how to parse it. */
 export interface WalWrite {
@@ -86,6 +86,49 @@ export interface ReadQuery {
   offset?: number;
 }
 
+/**
+ * What a streamed read holds, for tests and diagnostics: rows decoded (segment blocks, memtable
+ * rows, merged stretches) and not yet let go, the most at once, and all rows read out of
+ * segment blocks and memtables so far.
+ */
+export interface ReadObserver {
+  held: number;
+  maxHeld: number;
+  decoded: number;
+}
+
+/**
+ * A batch of a streamed read, columnar: no object is made for a point until asked, so a
+ * consumer that formats points (export) can read the values straight from the decoded columns.
+ * Point i is the i-th of the batch in the read's order; the series objects are shared.
+ */
+export interface PointBatch {
+  readonly length: number;
+  series(i: number): { key: string; measurement: string; tags: Tag[] };
+  /** ns, decimal. */
+  time(i: number): string;
+  /** Sorted by key. */
+  fields(i: number): Field[];
+  /** Calls fn for each field of point i, sorted by key, with the value as fields() gives it. */
+  eachField(i: number, fn: (key: string, type: FieldType, value: Field['value']) => void): void;
+  point(i: number): StoredPoint;
+  points(): StoredPoint[];
+  /**
+   * For formatters: each field of point i, sorted by key, with its value as stored (int and
+   * uint: a number when exact, else decimal text; bool: 0/1 or a boolean; float; string).
+   */
+  eachStoredField(i: number, fn: (key: string, type: FieldType, value: number | string | boolean) => void): void;
+  /** For formatters: the time of point i as floor(t / 1e9) and t mod 1e9 (both exact). */
+  timeSec(i: number): number;
+  timeNs(i: number): number;
+}
+
+export interface ReadStreamOptions {
+  /** Most points per batch (default 1000). */
+  batchSize?: number;
+  observer?: ReadObserver;
+}
+
 export interface StoreStats {
   buckets: number;
   points: number; // stored field values, approximate is fine
@@ -123,6 +166,14 @@ export interface BucketStore {
    * data as it was when called.
    */
   readAsync(q: ReadQuery): Promise<StoredPoint[]>;
+  /**
+   * The same points in batches (of at most batchSize points, in the read's order),
+   * computed only as the consumer pulls them: what it holds is bounded (per series, the
+   * segment blocks that overlap where the read is), whatever the bucket holds, and the event
+   * loop turns every bounded slice of work. It reads the data as it was when called (files
+   * opened then survive merges and retention); they close when the iteration ends or breaks.
+   */
+  readStream(q: ReadQuery, opts?: ReadStreamOptions): AsyncIterable<PointBatch>;
   /** Writes the in-memory state to segment files and trims the log (also runs by itself). */
   compact(): Promise<void>;
   stats(): StoreStats;

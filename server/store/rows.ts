@@ -228,6 +228,43 @@ export function mergeSources(sources: readonly (Columns | Raw)[]): Columns {
   return normalize({ n, sec, ns, sorted: false, cols: [...cols.values()] });
 }
 
+/** Rows [a, b) of normalized columns (views where the arrays allow, sparse rows rebased). */
+export function sliceColumns(c: Columns, a: number, b: number): Columns {
+  if (a === 0 && b === c.n) return c;
+  const cols: Col[] = [];
+  for (const col of c.cols) {
+    if (col.idx === null) {
+      cols.push({ key: col.key, type: col.type, idx: null, vals: part(col.vals, a, b) });
+      continue;
+    }
+    const from = lowerIdx(col.idx, a);
+    const to = lowerIdx(col.idx, b);
+    if (to === from) continue;
+    const idx = new Int32Array(to - from);
+    for (let j = from; j < to; j++) idx[j - from] = col.idx[j] - a;
+    cols.push({ key: col.key, type: col.type, idx: idx.length === b - a ? null : idx, vals: part(col.vals, from, to) });
+  }
+  return { n: b - a, sec: part(c.sec, a, b), ns: part(c.ns, a, b), cols };
+}
+
+function part<T>(a: ArrayLike<T>, from: number, to: number): ArrayLike<T> {
+  const sub = (a as { subarray?: (f: number, t: number) => ArrayLike<T> }).subarray;
+  if (sub !== undefined) return sub.call(a, from, to);
+  return Array.prototype.slice.call(a, from, to) as T[];
+}
+
+/** First position in increasing idx holding a row >= row. */
+function lowerIdx(idx: Int32Array, row: number): number {
+  let lo = 0;
+  let hi = idx.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (idx[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function concatColumns(cs: Columns[]): Columns {
   let n = 0;
   for (const c of cs) n += c.n;
@@ -245,20 +282,30 @@ function concatColumns(cs: Columns[]): Columns {
   for (const c of cs) for (const col of c.cols) if (!types.has(col.key)) types.set(col.key, col.type);
   const cols: Col[] = [];
   for (const [key, type] of types) {
-    const idx: number[] = [];
-    const vals: Value[] = [];
+    const parts: (Col | undefined)[] = cs.map((c) => c.cols.find((x) => x.key === key && x.type === type));
+    let m = 0;
+    let numeric = true;
+    for (const col of parts) {
+      if (col === undefined) continue;
+      m += col.vals.length;
+      if (!(col.vals instanceof Float64Array)) numeric = false;
+    }
+    // Typed arrays where every part has them: a merge's big series stay off the JS heap.
+    const idx = new Int32Array(m);
+    const vals: Value[] | Float64Array = numeric ? new Float64Array(m) : new Array<Value>(m);
+    let w = 0;
     base = 0;
-    for (const c of cs) {
-      const col = c.cols.find((x) => x.key === key);
-      if (col !== undefined && col.type === type) {
+    for (let k = 0; k < cs.length; k++) {
+      const col = parts[k];
+      if (col !== undefined) {
         for (let j = 0; j < col.vals.length; j++) {
-          idx.push(base + (col.idx === null ? j : col.idx[j]));
-          vals.push(col.vals[j]);
+          idx[w] = base + (col.idx === null ? j : col.idx[j]);
+          vals[w++] = col.vals[j];
         }
       }
-      base += c.n;
+      base += cs[k].n;
     }
-    cols.push({ key, type, idx: idx.length === n ? null : Int32Array.from(idx), vals });
+    cols.push({ key, type, idx: m === n ? null : idx, vals });
   }
   return { n, sec, ns, cols: cols.sort(byKey) };
 }
@@ -290,6 +337,28 @@ export class RowReader {
 
   time(i: number): string {
     return timeString(this.c.sec[i], this.c.ns[i]);
+  }
+
+  /** Each field of row i, sorted by key, as fields() gives it but without building objects. */
+  each(i: number, fn: (key: string, type: FieldType, value: Field['value']) => void): void {
+    const cols = this.c.cols;
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k];
+      const p = this.pos[k];
+      const j = p === null ? (i < col.vals.length ? i : -1) : p[i];
+      if (j >= 0) fn(col.key, col.type, apiValue(col.type, col.vals[j]) as Field['value']);
+    }
+  }
+
+  /** The same with values as stored (see api.ts PointBatch.eachStoredField). */
+  eachStored(i: number, fn: (key: string, type: FieldType, value: Value) => void): void {
+    const cols = this.c.cols;
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k];
+      const p = this.pos[k];
+      const j = p === null ? (i < col.vals.length ? i : -1) : p[i];
+      if (j >= 0) fn(col.key, col.type, col.vals[j]);
+    }
   }
 
   /** Sorted by key. */

@@ -7,9 +7,11 @@
 // The index is a small JSON header (generations, field types, chunks, a string table) and a
 // binary series table (see IndexJsonV2); files with "LPSIDX01" (all-JSON index) are still read.
 // Start-up reads only footers and indexes (series list, field types, time ranges, where each
-// series' block is); a read unpacks just the chunks it needs. A block holds one series' rows,
-// columnar and binary (see encodeBlock). Blocks are packed into ~128 KiB chunks, each deflated
-// on the writer thread and CRC-checked on read.
+// series' blocks are); a read unpacks just the chunks it needs. A block holds consecutive rows of
+// one series, columnar and binary (see encodeBlock): a series of more than BLOCK_ROWS rows is
+// several blocks, each its own chunk, with its time range in the index, so a read decodes only
+// the time it looks at. Short series' blocks are packed into ~128 KiB chunks. Chunks are
+// deflated on the writer thread and CRC-checked on read.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import type { FieldType } from '../../lineprotocol/types.js';
 import type { SyncCounter } from './durable.js';
 import type { SegmentWriter } from './segment-io.js';
-import { SPLIT, splitTime, timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
+import { mergeSources, sliceColumns, SPLIT, splitTime, timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
 import { cmpTime } from './time.js';
 
 // Numbers are copied between typed arrays and files as they lie in memory.
@@ -41,7 +43,19 @@ export interface SegmentEntry {
   values: number;
   minTime: string;
   maxTime: string;
+  /**
+   * A series longer than BLOCK_ROWS is stored as several blocks of consecutive rows, each its
+   * own chunk, so that a read decodes only the blocks of the time it looks at; the entry's
+   * rows, values and times are then the totals (and chunk/off/len its first block's).
+   */
+  blocks?: SegmentBlock[];
 }
+
+/** One block of a series stored in several (see SegmentEntry.blocks). */
+export type SegmentBlock = Omit<SegmentEntry, 'blocks'>;
+
+/** Rows per block: bounds what a streamed read holds decoded per series and source. */
+export const BLOCK_ROWS = 512;
 
 export interface SegmentMeta {
   file: string;
@@ -85,12 +99,24 @@ export class SeriesTable {
   private readonly nums: Uint32Array;
   /** Per series: [min seconds, max seconds]. */
   private readonly secs: Float64Array;
+  /** Per series: [first block, block count] in the block table (count 0: one block, the entry's). */
+  private readonly blk: Uint32Array;
   private describe: ((i: number) => SeriesInfo) | null;
 
-  constructor(keys: string[], nums: Uint32Array, secs: Float64Array, describe: (i: number) => SeriesInfo) {
+  constructor(
+    keys: string[],
+    nums: Uint32Array,
+    secs: Float64Array,
+    describe: (i: number) => SeriesInfo,
+    blk: Uint32Array = new Uint32Array(2 * keys.length),
+    /** The blocks of series stored in several: E_WIDTH numbers and [min, max] seconds each. */
+    private readonly blockNums: Uint32Array = new Uint32Array(0),
+    private readonly blockSecs: Float64Array = new Float64Array(0),
+  ) {
     this.keyList = keys;
     this.nums = nums;
     this.secs = secs;
+    this.blk = blk;
     this.describe = describe;
     for (let i = 1; i < keys.length; i++) {
       if (keys[i - 1] < keys[i]) continue;
@@ -99,9 +125,11 @@ export class SeriesTable {
       this.keyList = order.map((k) => keys[k]);
       this.nums = new Uint32Array(nums.length);
       this.secs = new Float64Array(secs.length);
+      this.blk = new Uint32Array(blk.length);
       order.forEach((k, at) => {
         this.nums.set(nums.subarray(k * E_WIDTH, (k + 1) * E_WIDTH), at * E_WIDTH);
         this.secs.set(secs.subarray(2 * k, 2 * k + 2), 2 * at);
+        this.blk.set(blk.subarray(2 * k, 2 * k + 2), 2 * at);
       });
       this.describe = (at) => describe(order[at]);
       break;
@@ -145,17 +173,15 @@ export class SeriesTable {
   get(key: string): SegmentEntry | undefined {
     const i = this.indexOf(key);
     if (i < 0) return undefined;
-    const n = this.nums;
-    const o = i * E_WIDTH;
-    return {
-      chunk: n[o + E_CHUNK],
-      off: n[o + E_OFF],
-      len: n[o + E_LEN],
-      rows: n[o + E_ROWS],
-      values: n[o + E_VALUES],
-      minTime: timeString(this.secs[2 * i], n[o + E_MIN_NS]),
-      maxTime: timeString(this.secs[2 * i + 1], n[o + E_MAX_NS]),
-    };
+    const e: SegmentEntry = entryAt(this.nums, this.secs, i);
+    const count = this.blk[2 * i + 1];
+    if (count > 0) {
+      const first = this.blk[2 * i];
+      const blocks: SegmentBlock[] = new Array(count);
+      for (let b = 0; b < count; b++) blocks[b] = entryAt(this.blockNums, this.blockSecs, first + b);
+      e.blocks = blocks;
+    }
+    return e;
   }
 
   /** Measurement and tags of series i, as stored; only until release(). */
@@ -171,8 +197,21 @@ export class SeriesTable {
 
   /** Bytes this table holds in typed arrays and key slots (keys themselves are shared). */
   get bytes(): number {
-    return this.nums.byteLength + this.secs.byteLength + 8 * this.keyList.length;
+    return this.nums.byteLength + this.secs.byteLength + this.blk.byteLength + this.blockNums.byteLength + this.blockSecs.byteLength + 8 * this.keyList.length;
   }
+}
+
+function entryAt(n: Uint32Array, secs: Float64Array, i: number): SegmentEntry {
+  const o = i * E_WIDTH;
+  return {
+    chunk: n[o + E_CHUNK],
+    off: n[o + E_OFF],
+    len: n[o + E_LEN],
+    rows: n[o + E_ROWS],
+    values: n[o + E_VALUES],
+    minTime: timeString(secs[2 * i], n[o + E_MIN_NS]),
+    maxTime: timeString(secs[2 * i + 1], n[o + E_MAX_NS]),
+  };
 }
 
 /** Builds a SeriesTable entry by entry (writing, or loading a version-1 index). */
@@ -180,18 +219,28 @@ class SeriesTableBuilder {
   keys: string[] = [];
   nums: number[] = [];
   secs: number[] = [];
-  add(key: string, chunk: number, off: number, len: number, rows: number, values: number, minTime: string, maxTime: string): void {
+  blk: number[] = [];
+  blockNums: number[] = [];
+  blockSecs: number[] = [];
+  add(key: string, e: SegmentEntry): void {
     this.keys.push(key);
-    splitTime(minTime);
-    const minSec = SPLIT.sec;
-    const minNs = SPLIT.ns;
-    splitTime(maxTime);
-    this.nums.push(chunk, off, len, rows, values, minNs, SPLIT.ns);
-    this.secs.push(minSec, SPLIT.sec);
+    pushEntry(this.nums, this.secs, e);
+    const blocks = e.blocks ?? [];
+    this.blk.push(blocks.length === 0 ? 0 : this.blockSecs.length / 2, blocks.length);
+    for (const b of blocks) pushEntry(this.blockNums, this.blockSecs, b);
   }
   done(describe: (i: number) => SeriesInfo): SeriesTable {
-    return new SeriesTable(this.keys, Uint32Array.from(this.nums), Float64Array.from(this.secs), describe);
+    return new SeriesTable(this.keys, Uint32Array.from(this.nums), Float64Array.from(this.secs), describe, Uint32Array.from(this.blk), Uint32Array.from(this.blockNums), Float64Array.from(this.blockSecs));
   }
+}
+
+function pushEntry(nums: number[], secs: number[], e: SegmentBlock): void {
+  splitTime(e.minTime);
+  const minSec = SPLIT.sec;
+  const minNs = SPLIT.ns;
+  splitTime(e.maxTime);
+  nums.push(e.chunk, e.off, e.len, e.rows, e.values, minNs, SPLIT.ns);
+  secs.push(minSec, SPLIT.sec);
 }
 
 export function segmentFileName(minGen: number, maxGen: number): string {
@@ -421,9 +470,11 @@ interface IndexJsonV1 {
 /**
  * Version 2 index (LPSIDX02): u32 JSON length | this JSON | zero padding to 8 bytes | the
  * series table, binary (what a start-up reads for every segment, so no JSON per series):
- *   count × f64 [min seconds, max seconds] | count × u32 [chunk, offset, length, rows, values,
- *   min ns, max ns] | count × u32 [key bytes, measurement (string number), first tag, tags] |
- *   u32 × 2 per tag [key, value] (string numbers) | the keys, UTF-8, one after another.
+ *   count × f64 [min seconds, max seconds] | blocks × f64 [min seconds, max seconds] |
+ *   count × u32 [chunk, offset, length, rows, values, min ns, max ns] | blocks × u32 [the same] |
+ *   count × u32 [first block, blocks] | count × u32 [key bytes, measurement (string number),
+ *   first tag, tags] | u32 × 2 per tag [key, value] (string numbers) | the keys, UTF-8, one after
+ *   another. A series of one block has 0 blocks (its entry is the block).
  */
 interface IndexJsonV2 {
   v: 2;
@@ -440,6 +491,8 @@ interface IndexJsonV2 {
   count: number;
   /** Tag pairs in the table. */
   tags: number;
+  /** Blocks of series stored in several. */
+  blocks: number;
   /** Measurements, tag keys and tag values, each once. */
   strings: string[];
 }
@@ -466,7 +519,7 @@ export async function writeSegment(
   counter: SyncCounter,
 ): Promise<SegmentMeta> {
   const file = path.join(dir, segmentFileName(hdr.minGen, hdr.maxGen));
-  const index: Omit<IndexJsonV2, 'chunks'> = { v: 2, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, count: 0, tags: 0, strings: [] };
+  const index: Omit<IndexJsonV2, 'chunks'> = { v: 2, ...hdr, values: 0, minTime: '', maxTime: '', fields: {}, count: 0, tags: 0, blocks: 0, strings: [] };
   const table = new SeriesTableBuilder();
   const infos: SeriesInfo[] = [];
   const stringNo = new Map<string, number>();
@@ -492,38 +545,56 @@ export async function writeSegment(
   let sliceEnd = performance.now() + SLICE_MS;
   for (const { info, data } of inputs) {
     if (data.n === 0) continue;
-    const enc = encodeBlock(data);
-    table.add(info.key, chunks.length, partBytes, enc.buf.length, enc.rows, enc.values, enc.minTime, enc.maxTime);
+    const ft = (index.fields[info.measurement] ??= {});
+    const many = data.n > BLOCK_ROWS;
+    // A long series: blocks of BLOCK_ROWS rows, each its own chunk (a read in time order then
+    // unpacks each chunk once, however many series it walks side by side).
+    if (many) seal();
+    const blocks: SegmentBlock[] = [];
+    let values = 0;
+    for (let a = 0; a < data.n; a += BLOCK_ROWS) {
+      const enc = encodeBlock(many ? sliceColumns(data, a, Math.min(data.n, a + BLOCK_ROWS)) : data);
+      blocks.push({ chunk: chunks.length, off: partBytes, len: enc.buf.length, rows: enc.rows, values: enc.values, minTime: enc.minTime, maxTime: enc.maxTime });
+      values += enc.values;
+      for (const [k, t] of enc.types) ft[k] = t;
+      parts.push(enc.buf);
+      partBytes += enc.buf.length;
+      if (many || partBytes >= CHUNK_BYTES) seal();
+      if (performance.now() >= sliceEnd) {
+        await new Promise((r) => setImmediate(r));
+        sliceEnd = performance.now() + SLICE_MS;
+      }
+    }
+    const minTime = blocks[0].minTime;
+    const maxTime = blocks[blocks.length - 1].maxTime;
+    const entry: SegmentEntry = { ...blocks[0], rows: data.n, values, minTime, maxTime };
+    if (many) entry.blocks = blocks;
+    table.add(info.key, entry);
     infos.push(info);
     desc.push(Buffer.byteLength(info.key), str(info.measurement), tagIds.length / 2, info.tags.length);
     for (const t of info.tags) tagIds.push(str(t.key), str(t.value));
-    index.values += enc.values;
-    if (index.minTime === '' || cmpTime(enc.minTime, index.minTime) < 0) index.minTime = enc.minTime;
-    if (index.maxTime === '' || cmpTime(enc.maxTime, index.maxTime) > 0) index.maxTime = enc.maxTime;
-    const ft = (index.fields[info.measurement] ??= {});
-    for (const [k, t] of enc.types) ft[k] = t;
-    parts.push(enc.buf);
-    partBytes += enc.buf.length;
-    if (partBytes >= CHUNK_BYTES) seal();
-    if (performance.now() >= sliceEnd) {
-      await new Promise((r) => setImmediate(r));
-      sliceEnd = performance.now() + SLICE_MS;
-    }
+    index.values += values;
+    if (index.minTime === '' || cmpTime(minTime, index.minTime) < 0) index.minTime = minTime;
+    if (index.maxTime === '' || cmpTime(maxTime, index.maxTime) > 0) index.maxTime = maxTime;
   }
   seal();
   index.count = infos.length;
   index.tags = tagIds.length / 2;
+  index.blocks = table.blockSecs.length / 2;
   const series = table.done((i) => infos[i]);
   const tail = Buffer.concat([
     Buffer.from(Float64Array.from(table.secs).buffer),
+    Buffer.from(Float64Array.from(table.blockSecs).buffer),
     Buffer.from(Uint32Array.from(table.nums).buffer),
+    Buffer.from(Uint32Array.from(table.blockNums).buffer),
+    Buffer.from(Uint32Array.from(table.blk).buffer),
     Buffer.from(Uint32Array.from(desc).buffer),
     Buffer.from(Uint32Array.from(tagIds).buffer),
     Buffer.from(table.keys.join(''), 'utf8'),
   ]);
   const res = await writer.write({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC, chunks, index, tail, footMagic: FOOT_MAGIC });
   counter.fsyncs += res.fsyncs;
-  const { strings: _strings, count: _count, tags: _tags, ...h } = index;
+  const { strings: _strings, count: _count, tags: _tags, blocks: _blocks, ...h } = index;
   return { file, ...h, bytes: res.bytes, fields: fieldMaps(index.fields), chunks: chunkList(res.chunks), series };
 }
 
@@ -570,7 +641,7 @@ function chunkList(chunks: [number, number, number, number, number][]): SegmentC
 function metaFromV2(file: string, size: number, ib: Buffer): SegmentMeta {
   const jlen = ib.readUInt32LE(0);
   const j = JSON.parse(ib.toString('utf8', 4, 4 + jlen)) as IndexJsonV2;
-  if (j.v !== 2 || !Number.isInteger(j.count) || !Number.isInteger(j.tags)) throw new Error(`${file}: bad index header`);
+  if (j.v !== 2 || !Number.isInteger(j.count) || !Number.isInteger(j.tags) || !Number.isInteger(j.blocks)) throw new Error(`${file}: bad index header`);
   const n = j.count;
   let o = (4 + jlen + 7) & ~7;
   // Copies: the table owns small arrays, not views that keep the whole index buffer alive.
@@ -581,7 +652,11 @@ function metaFromV2(file: string, size: number, ib: Buffer): SegmentMeta {
     return ab;
   };
   const secs = new Float64Array(take(16 * n));
+  const blockSecs = new Float64Array(take(16 * j.blocks));
   const nums = new Uint32Array(take(4 * E_WIDTH * n));
+  const blockNums = new Uint32Array(take(4 * E_WIDTH * j.blocks));
+  const blk = new Uint32Array(take(8 * n));
+  for (let i = 0; i < n; i++) if (blk[2 * i] + blk[2 * i + 1] > j.blocks) throw new Error(`${file}: bad block list`);
   const desc = new Uint32Array(take(4 * SERIES_DESC * n));
   const tagIds = new Uint32Array(take(8 * j.tags));
   const keys: string[] = new Array(n);
@@ -598,7 +673,7 @@ function metaFromV2(file: string, size: number, ib: Buffer): SegmentMeta {
     for (let t = desc[d + 2], end = t + desc[d + 3]; t < end; t++) tags.push({ key: strings[tagIds[2 * t]], value: strings[tagIds[2 * t + 1]] });
     return { key: keys[i], measurement: strings[desc[d + 1]], tags };
   };
-  const series = new SeriesTable(keys, nums, secs, describe);
+  const series = new SeriesTable(keys, nums, secs, describe, blk, blockNums, blockSecs);
   return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields: fieldMaps(j.fields), chunks: chunkList(j.chunks), series };
 }
 
@@ -609,7 +684,7 @@ function metaFromV1(file: string, size: number, j: IndexJsonV1): SegmentMeta {
     const tags = [];
     for (let i = 0; i < flat.length; i += 2) tags.push({ key: flat[i], value: flat[i + 1] });
     infos.push({ key, measurement, tags });
-    table.add(key, chunk, off, len, rows, values, minTime, maxTime);
+    table.add(key, { chunk, off, len, rows, values, minTime, maxTime });
   }
   const series = table.done((i) => infos[i]);
   return { file, minGen: j.minGen, maxGen: j.maxGen, level: j.level, inputs: j.inputs, bytes: size, values: j.values, minTime: j.minTime, maxTime: j.maxTime, fields: fieldMaps(j.fields), chunks: chunkList(j.chunks), series };
@@ -640,7 +715,14 @@ export class BlockReader {
     return fd;
   }
 
+  /** A series' rows in the segment (all its blocks). */
   read(seg: SegmentMeta, e: SegmentEntry): Columns {
+    if (e.blocks === undefined) return this.readBlock(seg, e);
+    return mergeSources(e.blocks.map((b) => this.readBlock(seg, b)));
+  }
+
+  /** One block's rows. */
+  readBlock(seg: SegmentMeta, e: SegmentBlock): Columns {
     const c = seg.chunks[e.chunk];
     let raw = this.chunks.get(c);
     if (raw === undefined) {
