@@ -95,6 +95,32 @@ describe('segment index version 2', () => {
     await again.close();
   });
 
+  it('keeps the list of blocks of a long series in the binary table: reopened, reads and time ranges are the same', async () => {
+    const id = 'f000000000000002';
+    const dir = fresh();
+    const s = await open(dir, bucket(id));
+    // Series far longer than a block (BLOCK_ROWS = 512), beside short ones, over two compactions and a merge.
+    for (let round = 0; round < 4; round++) {
+      let text = '';
+      for (let i = 0; i < 1500; i++) text += `long,host=a v=${round * 1500 + i}i ${T + BigInt(round * 1500 + i) * 1000n}\n`;
+      for (let i = 0; i < 700; i++) text += `long,host=b f=${i / 4} ${T + BigInt(round * 700 + i) * 3000n}\n`;
+      text += `short,host=c v=${round}i ${T + BigInt(round)}\n`;
+      await write(s, id, text);
+      await s.compact();
+    }
+    const before = everything(s, id);
+    const middle = () => s.read({ bucketId: id, measurement: 'long', start: (T + 2_000_000n).toString(), stop: (T + 2_010_000n).toString() });
+    const mid = middle().map((p) => `${p.series} ${p.time}`);
+    expect(mid.length).toBeGreaterThan(10);
+    await s.close();
+    const r = await open(dir, bucket(id));
+    expect(everything(r, id)).toEqual(before);
+    const midAgain = r.read({ bucketId: id, measurement: 'long', start: (T + 2_000_000n).toString(), stop: (T + 2_010_000n).toString() }).map((p) => `${p.series} ${p.time}`);
+    expect(midAgain).toEqual(mid);
+    expect(r.read({ bucketId: id, measurement: 'long', descending: true, limit: 1 })[0].fields).toEqual([{ key: 'f', type: 'float', value: 174.75 }]); // b's last (b runs later than a)
+    await r.close();
+  });
+
   it('opens a data directory written with version 1 indexes, reads it the same, and mixes it with new segments', async () => {
     const id = 'e000000000000001';
     const dir = fresh();
