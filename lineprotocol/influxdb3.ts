@@ -4,13 +4,13 @@
 // 1.x/2.x (and so from influx.ts), this follows the crate, e.g.:
 // - only spaces separate the parts (a tab is an error), a trailing space after the fields with no
 //   timestamp is "trailing content", a CR before LF is trailing content;
-// - commas are allowed unescaped in tag keys and field keys; `=` in tag values;
+// - commas are allowed unescaped in tag keys and field keys; `=` in tag values; a comma right
+//   after the first field with nothing after it is accepted (`m v=1,`);
 // - a name that ends in a backslash (also an escaped one, `a\\`) is refused;
 // - strings and names are limited to 64 KiB (the crate's default, as InfluxDB 3 builds it);
 // - records are numbered by their index among non-blank, non-comment records (as 3.x reports
 //   `line_number`), which differs from the physical line when blank lines or comments come first.
 // Pure TS: no DOM or Node APIs.
-import { utf8Length } from './influx.js';
 
 export type V3Value =
   | { type: 'int'; value: bigint }
@@ -54,6 +54,21 @@ const HASH = 35;
 /** A nom `Failure`: stops every alternative and becomes the line's error. */
 class Failure {
   constructor(readonly message: string) {}
+}
+
+/** Bytes of s in UTF-8 (Rust's `str::len`). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 const I64_MIN = -(2n ** 63n);
@@ -249,11 +264,21 @@ function parseLine(s: string, i: number, end: number): V3Record['result'] {
   if (first === null) return { ok: false, error: 'No fields were provided' };
   fields.push(first.field);
   p = first.end;
-  while (p < end && s.charCodeAt(p) === COMMA) {
-    const next = field(s, p + 1, end);
-    if (next === null) break; // nom's separated list stops before the comma
-    fields.push(next.field);
-    p = next.end;
+  // parameterized_separated_list1: the comma after the first field is consumed even when no
+  // field follows it (`m v=1,` is accepted); after later fields a comma without a field stays.
+  if (p < end && s.charCodeAt(p) === COMMA) {
+    p++;
+    const second = field(s, p, end);
+    if (second !== null) {
+      fields.push(second.field);
+      p = second.end;
+      while (p < end && s.charCodeAt(p) === COMMA) {
+        const next = field(s, p + 1, end);
+        if (next === null) break;
+        fields.push(next.field);
+        p = next.end;
+      }
+    }
   }
   let timestamp: bigint | undefined;
   if (p < end && s.charCodeAt(p) === SPACE) {

@@ -21,11 +21,10 @@ import { StoreUnavailableError } from '../store/api.js';
 import { authenticate, canWrite, v1Credentials, v2Credentials, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { HttpError, sendNoContent } from './respond.js';
-import { V3Catalog, V3_LIMITS } from './v3-schema.js';
+import { v3DefaultTime, V3Catalog, V3_LIMITS, v3TimestampNs, type V3Precision } from '../../lineprotocol/influxdb3-schema.js';
+import { storeSchema } from './v3-schema.js';
 import { callerOf, type WriteContext, type WriteInfo } from './write.js';
 
-/** `auto` or a fixed unit, as 3.x's `Precision`. */
-export type V3Precision = 'auto' | 's' | 'ms' | 'us' | 'ns';
 
 interface V3Write {
   db: string;
@@ -213,26 +212,6 @@ async function v3Principal(req: IncomingMessage, ctx: WriteContext, info: WriteI
   }
 }
 
-/** Nanoseconds of a timestamp under 3.x's precision (`auto` guesses the unit per timestamp). */
-export function v3TimestampNs(ts: bigint, precision: V3Precision): bigint | string {
-  const unit = precision === 'auto' ? guessPrecision(ts) : precision;
-  const ns = ts * MULTIPLIER[unit];
-  if (ns < -(2n ** 63n) || ns > 2n ** 63n - 1n) return `timestamp, ${ts}, out of range for precision: ${PRECISION_DEBUG[precision]}`;
-  return ns;
-}
-
-const MULTIPLIER: Record<Exclude<V3Precision, 'auto'>, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
-const PRECISION_DEBUG: Record<V3Precision, string> = { auto: 'Auto', s: 'Second', ms: 'Millisecond', us: 'Microsecond', ns: 'Nanosecond' };
-
-/** Precision::guess_precision: |t| / 1e9 (integer) < 5 → s, < 5,000 → ms, < 5,000,000 → us, else ns. */
-export function guessPrecision(ts: bigint): Exclude<V3Precision, 'auto'> {
-  const val = (ts < 0n ? -ts : ts) / 1_000_000_000n;
-  if (val < 5n) return 's';
-  if (val < 5_000n) return 'ms';
-  if (val < 5_000_000n) return 'us';
-  return 'ns';
-}
-
 function toField(key: string, v: V3Value): Field {
   switch (v.type) {
     case 'int':
@@ -307,11 +286,11 @@ async function writeV3(req: IncomingMessage, res: ServerResponse, ctx: WriteCont
   }
   // Server time once per request, truncated to a fixed precision (auto: as is).
   const now = nowNs();
-  const defaultNs = w.precision === 'auto' ? now : (now / MULTIPLIER[w.precision]) * MULTIPLIER[w.precision];
+  const defaultNs = v3DefaultTime(now, w.precision);
   const records = parseV3Lines(text);
   info.lines = records.length;
   const physical = rustLines(text);
-  const catalog = new V3Catalog(ctx.store, ctx.meta.get(), existing?.id);
+  const catalog = new V3Catalog(storeSchema(ctx.store, ctx.meta.get(), existing?.id));
   const errors: V3LineError[] = [];
   const lines: string[] = [];
   for (const r of records) {
