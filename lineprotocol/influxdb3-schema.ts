@@ -14,6 +14,15 @@ export type V3ColumnType = 'tag' | 'time' | V3Value['type'];
 /** A fixed unit, or `auto` (3.x's default on /api/v3/write_lp). */
 export type V3Precision = 'auto' | 's' | 'ms' | 'us' | 'ns';
 
+/** Every spelling 3.x's serde takes (a variant's name and aliases, sorted as serde lists them). */
+export const V3_PRECISION_SPELLINGS: Readonly<Record<string, V3Precision>> = {
+  auto: 'auto', s: 's', second: 's', millisecond: 'ms', ms: 'ms', microsecond: 'us', u: 'us', us: 'us', n: 'ns', nanosecond: 'ns', ns: 'ns',
+};
+
+export function parseV3Precision(raw: string): V3Precision | undefined {
+  return Object.hasOwn(V3_PRECISION_SPELLINGS, raw) ? V3_PRECISION_SPELLINGS[raw] : undefined;
+}
+
 /** What already exists where the write goes (the store's tables; nothing for a new database or a document). */
 export interface V3SchemaSource {
   /** The table's columns and their types, or undefined when it does not exist. */

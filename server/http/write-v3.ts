@@ -21,7 +21,7 @@ import { StoreUnavailableError } from '../store/api.js';
 import { authenticate, canWrite, v1Credentials, v2Credentials, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { HttpError, sendNoContent } from './respond.js';
-import { v3DefaultTime, V3Catalog, V3_LIMITS, v3TimestampNs, type V3Precision } from '../../lineprotocol/influxdb3-schema.js';
+import { parseV3Precision, v3DefaultTime, V3Catalog, V3_LIMITS, V3_PRECISION_SPELLINGS, v3TimestampNs, type V3Precision } from '../../lineprotocol/influxdb3-schema.js';
 import { storeSchema } from './v3-schema.js';
 import { callerOf, type WriteContext, type WriteInfo } from './write.js';
 
@@ -61,14 +61,10 @@ function send(res: ServerResponse, a: V3Answer): void {
   res.end(a.body);
 }
 
-// serde's "unknown variant" text lists every spelling (a variant's name and aliases, sorted).
-const V3_PRECISION_SPELLINGS: Record<string, V3Precision> = {
-  auto: 'auto', s: 's', second: 's', millisecond: 'ms', ms: 'ms', microsecond: 'us', u: 'us', us: 'us', n: 'ns', nanosecond: 'ns', ns: 'ns',
-};
 const COMPAT_PRECISION_SPELLINGS: Record<string, V3Precision> = Object.fromEntries(Object.entries(V3_PRECISION_SPELLINGS).filter(([k]) => k !== 'auto'));
 const expectedOneOf = (m: Record<string, unknown>) => Object.keys(m).map((k) => `\`${k}\``).join(', ');
 
-function unknownVariant(raw: string, spellings: Record<string, V3Precision>): string {
+function unknownVariant(raw: string, spellings: Readonly<Record<string, V3Precision>>): string {
   return `unknown variant \`${raw}\`, expected one of ${expectedOneOf(spellings)}`;
 }
 
@@ -116,7 +112,7 @@ export async function handleV3Write(req: IncomingMessage, res: ServerResponse, q
     const rawPrecision = query.get('precision');
     let precision: V3Precision = 'auto';
     if (rawPrecision !== null) {
-      const p = V3_PRECISION_SPELLINGS[rawPrecision];
+      const p = parseV3Precision(rawPrecision);
       if (p === undefined) throw textError(400, `serde error: ${unknownVariant(rawPrecision, V3_PRECISION_SPELLINGS)}`);
       precision = p;
     }
@@ -180,7 +176,7 @@ function v2Message(a: V3Answer): string {
 
 function compatPrecision(raw: string | null, fail: (m: string) => Error): V3Precision {
   if (raw === null) return 'ns';
-  const p = COMPAT_PRECISION_SPELLINGS[raw];
+  const p = Object.hasOwn(COMPAT_PRECISION_SPELLINGS, raw) ? COMPAT_PRECISION_SPELLINGS[raw] : undefined;
   if (p === undefined) throw fail(unknownVariant(raw, COMPAT_PRECISION_SPELLINGS));
   return p;
 }
