@@ -9,7 +9,7 @@ export const Precision = z.enum(['ns', 'us', 'ms', 's', 'm', 'h']);
 export type Precision = z.infer<typeof Precision>;
 
 /** Where a send goes: this app's own endpoint, or a remote InfluxDB. */
-export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud']);
+export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud', 'influxdb3']);
 export type ProfileKind = z.infer<typeof ProfileKind>;
 
 /** How a request authenticates: `Authorization: Token`, Basic user:password, or `u`/`p` in the query. */
@@ -95,6 +95,10 @@ export const SendRequest = z.object({
    */
   username: Name.optional(),
   password: z.string().max(4096).optional(),
+  /** InfluxDB 3 targets (/api/v3/write_lp): precision `auto` (then `precision` is not sent), partial writes, no fsync wait. */
+  autoPrecision: z.boolean().optional(),
+  acceptPartial: z.boolean().optional(),
+  noSync: z.boolean().optional(),
   /** The line protocol. Capped: bigger inputs go through file upload. */
   body: z.string().max(64 * 1024 * 1024),
 });

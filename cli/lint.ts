@@ -23,7 +23,7 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
   const target = flags.get('target') as TargetKind | undefined;
   if (target !== undefined && flags.has('dialect')) throw new UsageError('give --target or --dialect, not both (a target brings its dialect)');
   const dialect = dialectFlag(flags.get('dialect'));
-  const v3 = target === undefined && dialect === 'influxdb3';
+  const v3 = target === 'influxdb3' || (target === undefined && dialect === 'influxdb3');
   const precision = v3 ? 'ns' : precisionFlag(flags.get('precision'));
   const v3Precision = v3 ? v3PrecisionFlag(flags.get('precision')) : 'auto';
   const rules: ParseOptions = target !== undefined ? targetParseOptions(target, precision) : { dialect: dialect === 'influxdb3' ? undefined : dialect, precision };

@@ -1,5 +1,5 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
@@ -57,6 +57,10 @@ export function App() {
   const [org, setOrg] = useState('');
   const [bucket, setBucket] = useState('');
   const [precision, setPrecision] = useState<Precision>('ns');
+  /** InfluxDB 3 targets: precision auto (3.x's default), accept_partial (its default: on), no_sync. */
+  const [autoPrecision, setAutoPrecision] = useState(true);
+  const [acceptPartial, setAcceptPartial] = useState(true);
+  const [noSync, setNoSync] = useState(false);
   const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
   /** Typed for a Basic or u/p override; never stored. */
   const [username, setUsername] = useState('');
@@ -90,6 +94,7 @@ export function App() {
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
+  const v3 = profile?.kind === 'influxdb3';
   const dialect = profile?.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2';
   /** The selected target's kind: its rules check the text (lineprotocol/target.ts). */
   const targetKind = profile?.kind ?? 'endpoint';
@@ -117,7 +122,8 @@ export function App() {
     if (shownProfile.current !== p.id) return; // the user has switched targets meanwhile
     setSuggestions(r.databases);
     // The profile's default is a preference: the target's own list decides what is shown.
-    if (keepChoice) return;
+    // InfluxDB 3 creates a database on its first write: the profile's database stands.
+    if (keepChoice || p.kind === 'influxdb3') return;
     if (p.kind === 'influxdb2' || p.kind === 'cloud') setBucket((cur) => pickDatabase(cur, p.bucket, r.databases));
     else setDb((cur) => pickDatabase(cur, p.db, r.databases));
   }, []);
@@ -146,6 +152,7 @@ export function App() {
     profileId,
     ...(v2 ? { org, bucket } : { db, rp: rp || undefined }),
     precision,
+    ...(v3 ? { autoPrecision, acceptPartial, noSync } : {}),
     auth: auth === 'profile' ? undefined : auth,
     ...(typedAuth ? { username, password } : {}),
     body: editor.current?.text() ?? '',
@@ -237,11 +244,19 @@ export function App() {
 
   // A 2.x target takes ns/us/ms/s; a replayed m or h stays visible, marked, rather than silently changed.
   const precisionOptions = useMemo(() => {
-    const options = PRECISION_OPTIONS(v2);
+    const options: { value: string; label: string }[] = PRECISION_OPTIONS(v2 || v3);
+    if (v3) return [{ value: 'auto', label: 'Auto (by magnitude)' }, ...options];
     if (options.some((o) => o.value === precision)) return options;
     const extra = PRECISION_OPTIONS(false).find((o) => o.value === precision)!;
     return [...options, { value: extra.value, label: `${extra.label}: not accepted by /api/v2/write` }];
-  }, [v2, precision]);
+  }, [v2, v3, precision]);
+  const precisionValue = v3 && autoPrecision ? 'auto' : precision;
+  const choosePrecision = (v: string | null) => {
+    if (!v) return;
+    if (v === 'auto') return setAutoPrecision(true);
+    setAutoPrecision(false);
+    setPrecision(v as Precision);
+  };
   const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
   const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
 
@@ -306,13 +321,21 @@ export function App() {
             <SuggestField label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
             <SuggestField label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
           </>
+        ) : v3 ? (
+          <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
         ) : (
           <>
             <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
             <SuggestField label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
           </>
         )}
-        <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
+        <Select label="Precision" data={precisionOptions} value={precisionValue} onChange={choosePrecision} allowDeselect={false} w={190} />
+        {v3 && (
+          <Stack gap={4}>
+            <Switch label="Accept partial writes" checked={acceptPartial} onChange={(e) => setAcceptPartial(e.currentTarget.checked)} />
+            <Switch label="No sync" title="no_sync=true: InfluxDB 3 answers before its write-ahead log is persisted" checked={noSync} onChange={(e) => setNoSync(e.currentTarget.checked)} />
+          </Stack>
+        )}
         <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
         {typedAuth && (
           <>
@@ -349,7 +372,7 @@ export function App() {
         left={
           <>
             <div className="lp-editor-frame">
-              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
+              <Editor target={targetKind} precision={precision} autoPrecision={v3 && autoPrecision} onSetPrecision={(p) => choosePrecision(p)} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
               <StatusBar lint={lint} modKey={MOD_KEY} />
             </div>
             <Problems lint={lint} onPick={pick} />
