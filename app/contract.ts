@@ -159,6 +159,8 @@ export const RequestEntry = z.object({
   client: z.string(),
   method: z.string(),
   path: z.string(),
+  /** The API generation: `v1`, `v2`, `v3`, or `v1 (3.x compat)` / `v2 (3.x compat)` (serve --compat influxdb3). */
+  api: z.string().optional(),
   /** The query string (`?db=…`), secrets (p, token) masked. */
   query: z.string().optional(),
   /** The request's headers, Authorization masked to its scheme and a fingerprint. */
