@@ -183,7 +183,13 @@ export const RequestEntry = z.object({
 });
 export type RequestEntry = z.infer<typeof RequestEntry>;
 
-export const BucketSummary = z.object({ id: z.string(), name: z.string(), retentionSeconds: z.number() });
+export const BucketSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  retentionSeconds: z.number(),
+  /** Set when an InfluxDB 3 write (/api/v3/write_lp, or --compat influxdb3) created it. */
+  createdBy: z.literal('influxdb3').optional(),
+});
 export const MeasurementSummary = z.object({
   measurement: z.string(),
   series: z.number().int(),

@@ -44,7 +44,7 @@ it('a new InfluxDB 3 connection to this endpoint: database, token, precision aut
   await shot('01-target');
 });
 
-it("the editor checks with InfluxDB 3's rules: a field type change and a tab separator are errors with 3.x's texts", async () => {
+it("the editor checks with InfluxDB 3's rules: a field that changes type is an error with 3.x's text", async () => {
   await setEditorText(page, 'cpu,host=a v=1 1700000000\ncpu,host=b v="text" 1700000001\ncpu,host=c v=3 1700000002000');
   await waitForStatus(page, /1 error/);
   await expect.poll(async () => (await problemItems().allTextContents()).join('\n')).toContain("invalid column type for column 'v'");
@@ -76,6 +76,15 @@ it('with Accept partial writes off, nothing is written and the line is marked', 
   expect(await lastSend().textContent()).toMatch(/nothing was written/i);
   await expect.poll(() => marked().count()).toBe(1);
   await shot('05-strict');
+});
+
+it('the data browser says the database was created by an InfluxDB 3 write', async () => {
+  await page.getByRole('button', { name: 'Data', exact: true }).click();
+  await page.locator('input').and(page.getByLabel('Bucket', { exact: true })).click();
+  await expect.poll(async () => await page.getByRole('option').allTextContents()).toContain('v3db (database created by an InfluxDB 3 write)');
+  expect(await page.getByRole('option').allTextContents()).toContain('default');
+  await shot('06-data-browser');
+  await page.keyboard.press('Escape');
 });
 
 it('the database was created by the first write and holds exactly the accepted lines', async () => {
