@@ -193,3 +193,14 @@ export function checkInfluxdb3(text: string, opts: Influxdb3Options, sink: Parse
   stats.lines += lines;
   return stats;
 }
+
+/**
+ * What changes for a text when its target switches between InfluxDB 2.x (or this app's endpoint)
+ * and InfluxDB 3: the lines one refuses and the other accepts (1-based line numbers).
+ */
+export function influxdb3Differences(text: string, v2Errors: readonly number[], precision: V3Precision = 'auto'): { refusedByV3Only: number[]; refusedByV2Only: number[] } {
+  const v3 = new Set<number>();
+  checkInfluxdb3(text, { precision, warnings: false }, { error: (e) => v3.add(e.line) });
+  const v2 = new Set(v2Errors);
+  return { refusedByV3Only: [...v3].filter((l) => !v2.has(l)).sort((a, b) => a - b), refusedByV2Only: [...v2].filter((l) => !v3.has(l)).sort((a, b) => a - b) };
+}

@@ -3,6 +3,10 @@ import { Alert, Button, Group, PasswordInput, Select, Stack, Switch, Text, TextI
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
+import { influxdb3Differences } from '../lineprotocol/influxdb3-dialect.js';
+import { validate } from '../lineprotocol/parse.js';
+import { targetParseOptions, targetProfile, type TargetKind } from '../lineprotocol/target.js';
+import { lineList } from '../app/write-outcome.js';
 import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
@@ -98,6 +102,27 @@ export function App() {
   const dialect = profile?.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2';
   /** The selected target's kind: its rules check the text (lineprotocol/target.ts). */
   const targetKind = profile?.kind ?? 'endpoint';
+
+  // Switching a document between a 2.x-rules target and InfluxDB 3: say which lines one refuses and the other accepts.
+  const [switchNote, setSwitchNote] = useState<string>();
+  const prevKind = useRef<TargetKind>(targetKind);
+  useEffect(() => {
+    const from = prevKind.current;
+    prevKind.current = targetKind;
+    const twoSide = (k: TargetKind) => k === 'influxdb2' || k === 'cloud' || k === 'endpoint';
+    const crossing = (from === 'influxdb3' && twoSide(targetKind)) || (twoSide(from) && targetKind === 'influxdb3');
+    if (!crossing) return setSwitchNote(undefined);
+    const text = editor.current?.text() ?? '';
+    const other = from === 'influxdb3' ? targetKind : from;
+    const v2Errors = validate(text, targetParseOptions(other, precision === 'm' || precision === 'h' ? 'ns' : precision)).diagnostics.filter((d) => d.severity === 'error').map((d) => d.line);
+    const d = influxdb3Differences(text, v2Errors, autoPrecision ? 'auto' : precision === 'm' || precision === 'h' ? 'ns' : precision);
+    const name = targetProfile(other).name;
+    const parts: string[] = [];
+    if (d.refusedByV3Only.length > 0) parts.push(`InfluxDB 3 refuses ${lineList(d.refusedByV3Only)}, which ${name} accepts`);
+    if (d.refusedByV2Only.length > 0) parts.push(`InfluxDB 3 accepts ${lineList(d.refusedByV2Only)}, which ${name} refuses`);
+    setSwitchNote(parts.length === 0 ? `${name} and InfluxDB 3 take every line of this text alike.` : `${parts.join('; ')}.`);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [targetKind]);
 
   const loadProfiles = useCallback(async () => {
     try {
@@ -359,6 +384,11 @@ export function App() {
           </Button>
         </Group>
       </Group>
+      {switchNote && (
+        <Alert color="blue" title="What changes with this target" role="region" withCloseButton onClose={() => setSwitchNote(undefined)}>
+          {switchNote}
+        </Alert>
+      )}
       {missing && profile && (
         <MissingDatabaseOffer
           missing={missing}

@@ -44,6 +44,20 @@ it('a new InfluxDB 3 connection to this endpoint: database, token, precision aut
   await shot('01-target');
 });
 
+it('switching the target between this endpoint (2.x rules) and InfluxDB 3 says which lines one refuses and the other accepts', async () => {
+  await setEditorText(page, 'ok v=1 1700000000\ntrail v=1 \nm,t=a=b v=1 1700000000');
+  const note = page.getByRole('region', { name: 'What changes with this target' });
+  const target = page.getByRole('combobox', { name: 'Target' });
+  await target.click();
+  await page.getByRole('option', { name: "This app's endpoint" }).click();
+  await expect.poll(async () => (await note.textContent()) ?? '').toContain("InfluxDB 3 refuses line 2, which this app's endpoint accepts; InfluxDB 3 accepts line 3, which this app's endpoint refuses.");
+  await shot('02-switch-note');
+  await target.click();
+  await page.getByRole('option', { name: 'Local 3.x' }).click();
+  await expect.poll(() => target.inputValue()).toBe('Local 3.x');
+  await expect.poll(async () => (await note.textContent()) ?? '').toContain('InfluxDB 3 refuses line 2');
+});
+
 it("the editor checks with InfluxDB 3's rules: a field that changes type is an error with 3.x's text", async () => {
   await setEditorText(page, 'cpu,host=a v=1 1700000000\ncpu,host=b v="text" 1700000001\ncpu,host=c v=3 1700000002000');
   await waitForStatus(page, /1 error/);
