@@ -9,7 +9,7 @@ export const Precision = z.enum(['ns', 'us', 'ms', 's', 'm', 'h']);
 export type Precision = z.infer<typeof Precision>;
 
 /** Where a send goes: this app's own endpoint, or a remote InfluxDB. */
-export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud']);
+export const ProfileKind = z.enum(['endpoint', 'influxdb1', 'influxdb2', 'cloud', 'influxdb3']);
 export type ProfileKind = z.infer<typeof ProfileKind>;
 
 /** How a request authenticates: `Authorization: Token`, Basic user:password, or `u`/`p` in the query. */
@@ -95,6 +95,10 @@ export const SendRequest = z.object({
    */
   username: Name.optional(),
   password: z.string().max(4096).optional(),
+  /** InfluxDB 3 targets (/api/v3/write_lp): precision `auto` (then `precision` is not sent), partial writes, no fsync wait. */
+  autoPrecision: z.boolean().optional(),
+  acceptPartial: z.boolean().optional(),
+  noSync: z.boolean().optional(),
   /** The line protocol. Capped: bigger inputs go through file upload. */
   body: z.string().max(64 * 1024 * 1024),
 });
@@ -155,6 +159,8 @@ export const RequestEntry = z.object({
   client: z.string(),
   method: z.string(),
   path: z.string(),
+  /** The API generation: `v1`, `v2`, `v3`, or `v1 (3.x compat)` / `v2 (3.x compat)` (serve --compat influxdb3). */
+  api: z.string().optional(),
   /** The query string (`?db=…`), secrets (p, token) masked. */
   query: z.string().optional(),
   /** The request's headers, Authorization masked to its scheme and a fingerprint. */
@@ -177,7 +183,13 @@ export const RequestEntry = z.object({
 });
 export type RequestEntry = z.infer<typeof RequestEntry>;
 
-export const BucketSummary = z.object({ id: z.string(), name: z.string(), retentionSeconds: z.number() });
+export const BucketSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  retentionSeconds: z.number(),
+  /** Set when an InfluxDB 3 write (/api/v3/write_lp, or --compat influxdb3) created it. */
+  createdBy: z.literal('influxdb3').optional(),
+});
 export const MeasurementSummary = z.object({
   measurement: z.string(),
   series: z.number().int(),

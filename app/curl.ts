@@ -12,7 +12,7 @@ export interface CurlRequest {
    * secret, the URL ends with `p=` and the variable follows it).
    */
   url: string;
-  api: 'v1' | 'v2';
+  api: 'v1' | 'v2' | 'v3';
   auth: 'none' | 'token' | 'basic' | 'query';
   username?: string;
   /** undefined: the docs' placeholder; `{ variable }`: that shell variable, read when the command runs. */
@@ -46,6 +46,7 @@ function withSecret(before: string, secret: CurlRequest['secret'], placeholder: 
 }
 
 export function curlCommand(r: CurlRequest): string {
+  if (r.api === 'v3') return curlCommandV3(r);
   const url =
     r.auth === 'query' && typeof r.secret === 'object' ? shellQuoteThenVariable(r.url, r.secret.variable) : /[&;|<>()\s'"]/.test(r.url) ? shellQuote(r.url) : r.url;
   const parts = [`curl --request POST ${url}`];
@@ -58,5 +59,20 @@ export function curlCommand(r: CurlRequest): string {
   // `--data-binary @x` would upload the file x: a body starting with `@` (a valid measurement
   // name) goes as --data-raw, which sends it as it is too but never reads a file.
   parts.push(`${r.body.startsWith('@') ? '--data-raw' : '--data-binary'} ${shellQuote(r.body)}`);
+  return parts.join(' \\\n  ');
+}
+
+/**
+ * InfluxDB 3's docs' form: `curl -v "…/api/v3/write_lp?db=…&precision=auto" \
+ *   --header 'Authorization: Bearer DATABASE_TOKEN' --data-raw "…"`.
+ */
+export const V3_TOKEN_PLACEHOLDER = 'DATABASE_TOKEN';
+
+function curlCommandV3(r: CurlRequest): string {
+  const parts = [`curl -v ${shellQuote(r.url)}`];
+  if (r.auth === 'token') parts.push(`--header ${withSecret('Authorization: Bearer ', r.secret, V3_TOKEN_PLACEHOLDER)}`);
+  if (r.auth === 'basic') parts.push(`--user ${withSecret(`${r.username || USERNAME_PLACEHOLDER}:`, r.secret, PASSWORD_PLACEHOLDER)}`);
+  // The docs use --data-raw: it never reads a file, also for a body starting with `@`.
+  parts.push(`--data-raw ${shellQuote(r.body)}`);
   return parts.join(' \\\n  ');
 }

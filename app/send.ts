@@ -4,6 +4,7 @@ import type { AuthMethod, Precision, ProfileKind, SendResult } from './contract.
 import { AppError } from './contract.js';
 import type { UploadTarget } from './upload/uploader.js';
 import { lineReasonsOf, writeOutcome } from './write-outcome.js';
+import { v3WriteOutcome } from './write-outcome-v3.js';
 
 export interface WriteTarget {
   kind: ProfileKind;
@@ -16,6 +17,10 @@ export interface WriteTarget {
   auth: AuthMethod;
   username?: string;
   secret?: string;
+  /** InfluxDB 3 (/api/v3/write_lp): precision auto, accept_partial (3.x's default true), no_sync. */
+  autoPrecision?: boolean;
+  acceptPartial?: boolean;
+  noSync?: boolean;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -37,12 +42,32 @@ export function usesV2(kind: ProfileKind): boolean {
   return kind === 'influxdb2' || kind === 'cloud';
 }
 
+/** The write API a target kind takes. */
+export function apiOf(kind: ProfileKind): 'v1' | 'v2' | 'v3' {
+  return kind === 'influxdb3' ? 'v3' : usesV2(kind) ? 'v2' : 'v1';
+}
+
+/** 3.x's precision names, as its docs write them. */
+const V3_PRECISION: Partial<Record<Precision, string>> = { ns: 'nanosecond', us: 'microsecond', ms: 'millisecond', s: 'second' };
+
 /** The request URL; `mask` replaces a query-string password by `***`. */
 export function writeUrl(t: WriteTarget, mask: boolean): string {
   const base = t.baseUrl.replace(/\/+$/, '');
   const q = new URLSearchParams();
   let path: string;
-  if (usesV2(t.kind)) {
+  if (t.kind === 'influxdb3') {
+    path = '/api/v3/write_lp';
+    if (!t.db) throw new AppError('invalid', 'pick a database to write to (InfluxDB 3 creates it on the first write)');
+    q.set('db', t.db);
+    if (t.autoPrecision === true) q.set('precision', 'auto');
+    else {
+      const p = V3_PRECISION[t.precision];
+      if (p === undefined) throw new AppError('invalid', `InfluxDB 3 takes precision auto, s, ms, us or ns, not ${t.precision}`);
+      q.set('precision', p);
+    }
+    if (t.acceptPartial === false) q.set('accept_partial', 'false');
+    if (t.noSync === true) q.set('no_sync', 'true');
+  } else if (usesV2(t.kind)) {
     path = '/api/v2/write';
     const p = V2_PRECISION[t.precision];
     if (p === undefined) throw new AppError('invalid', `/api/v2/write takes precision ns, us, ms or s, not ${t.precision}: pick one of those (or use a 1.x /write target)`);
@@ -72,7 +97,8 @@ function tokenOf(t: WriteTarget): string {
 }
 
 export function authHeaders(t: WriteTarget): Record<string, string> {
-  if (t.auth === 'token') return { Authorization: `Token ${tokenOf(t)}` };
+  // 3.x's docs and clients send `Bearer`; 1.x/2.x `Token`.
+  if (t.auth === 'token') return { Authorization: `${t.kind === 'influxdb3' ? 'Bearer' : 'Token'} ${tokenOf(t)}` };
   if (t.auth === 'basic') return { Authorization: `Basic ${Buffer.from(`${t.username ?? ''}:${t.secret ?? ''}`).toString('base64')}` };
   return {};
 }
@@ -85,6 +111,7 @@ export function uploadTargetOf(t: WriteTarget): UploadTarget {
       : t.auth === 'basic' || t.auth === 'query'
         ? { kind: t.auth, username: t.username ?? '', password: t.secret ?? '' }
         : { kind: 'none' };
+  // An upload to InfluxDB 3 goes through its /write compatibility endpoint (batches, never partial).
   return { url: t.baseUrl, api: usesV2(t.kind) ? 'v2' : 'v1', db: t.db, rp: t.rp, org: t.org, bucket: t.bucket, precision: t.precision, auth };
 }
 
@@ -104,7 +131,7 @@ export async function sendWrite(t: WriteTarget, body: string, fetchFn: typeof fe
     const raw = await readCapped(res, READ_LIMIT);
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const text = raw.length > BODY_LIMIT ? `${raw.slice(0, BODY_LIMIT)}\n… (${raw.length - BODY_LIMIT} more characters)` : raw;
-    const outcome = writeOutcome(res.status, raw, body, t.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2');
+    const outcome = t.kind === 'influxdb3' ? v3WriteOutcome(res.status, raw, body) : writeOutcome(res.status, raw, body, t.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2');
     return {
       ...base,
       status: res.status,

@@ -8,7 +8,7 @@ import { openPathRefusal } from './files/open-path.js';
 import { curlCommand, PASSWORD_PLACEHOLDER, PASSWORD_VARIABLE, TOKEN_VARIABLE, type CurlRequest } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
-import { redact, sendWrite, uploadTargetOf, usesV2, writeUrl, type WriteTarget } from './send.js';
+import { redact, sendWrite, uploadTargetOf, apiOf, usesV2, writeUrl, type WriteTarget } from './send.js';
 
 export const LOCAL_PROFILE_ID = 'local';
 const EXCERPT = 4096;
@@ -74,6 +74,9 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       org: r.org ?? p.org,
       bucket: r.bucket ?? p.bucket,
       precision: r.precision,
+      autoPrecision: r.autoPrecision,
+      acceptPartial: r.acceptPartial,
+      noSync: r.noSync,
       auth,
       username: typed ? typed.username : p.username,
       secret: !withSecret || auth === 'none' ? undefined : typed ? typed.password : await secretOf(p),
@@ -91,7 +94,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     // Query auth carries the secret in the URL: the placeholder, the secret, or nothing after `p=` for the variable to follow.
     const inUrl = typeof secret === 'string' ? secret : secret === undefined ? PASSWORD_PLACEHOLDER : '';
     const url = writeUrl({ ...t, secret: t.auth === 'query' ? inUrl : undefined }, false);
-    const command = curlCommand({ url, api: usesV2(p.kind) ? 'v2' : 'v1', auth: t.auth, username: p.username, secret, body: r.body });
+    const command = curlCommand({ url, api: apiOf(p.kind), auth: t.auth, username: p.username, secret, body: r.body });
     return { command, variable: typeof secret === 'object' ? variable : undefined, withSecret };
   };
 

@@ -5,10 +5,11 @@ import { TARGET_KINDS, targetParseOptions, type TargetKind } from '../lineprotoc
 import type { Diagnostic, ParseOptions } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
 import { Output, readChunks } from './input.js';
-import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
+import { dialectFlag, PARSER_FLAGS, precisionFlag, v3PrecisionFlag } from './options.js';
+import { Influxdb3Parser } from '../lineprotocol/influxdb3-dialect.js';
 
-export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference | --target endpoint|influxdb1|influxdb2|cloud]
-                    [--precision ns|n|us|u|µ|ms|s|m|h] [--format text|json] [--no-warnings] [FILE...|-]
+export const LINT_USAGE = `usage: lpstudio lint [--dialect influxdb2|influxdb1|reference|influxdb3 | --target endpoint|influxdb1|influxdb2|cloud]
+                    [--precision ns|n|us|u|µ|ms|s|m|h | auto (influxdb3, its default)] [--format text|json] [--no-warnings] [FILE...|-]
 Validates line protocol. Exit status 1 if any error was found, 0 otherwise.
 --target checks by the rules of where it goes (endpoint: this app's endpoint, which accepts CRLF).`;
 
@@ -21,8 +22,11 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
   });
   const target = flags.get('target') as TargetKind | undefined;
   if (target !== undefined && flags.has('dialect')) throw new UsageError('give --target or --dialect, not both (a target brings its dialect)');
-  const precision = precisionFlag(flags.get('precision'));
-  const rules: ParseOptions = target !== undefined ? targetParseOptions(target, precision) : { dialect: dialectFlag(flags.get('dialect')), precision };
+  const dialect = dialectFlag(flags.get('dialect'));
+  const v3 = target === 'influxdb3' || (target === undefined && dialect === 'influxdb3');
+  const precision = v3 ? 'ns' : precisionFlag(flags.get('precision'));
+  const v3Precision = v3 ? v3PrecisionFlag(flags.get('precision')) : 'auto';
+  const rules: ParseOptions = target !== undefined ? targetParseOptions(target, precision) : { dialect: dialect === 'influxdb3' ? undefined : dialect, precision };
   const json = flags.get('format') === 'json';
   const warnings = !flags.has('no-warnings');
   const files = positional.length > 0 ? positional : ['-'];
@@ -39,7 +43,9 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
       }
     };
     // No points are built: warnings are found from each record's shape.
-    const parser = new LineProtocolParser({ ...rules, warnings }, { error: (_e, d) => emit(d), warning: emit }, false);
+    const sink = { error: (_e: unknown, d: Diagnostic) => emit(d), warning: emit };
+    // influxdb3 reads a file whole (3.x numbers records from the body's start).
+    const parser = v3 ? new Influxdb3Parser({ precision: v3Precision, warnings }, sink) : new LineProtocolParser({ ...rules, warnings }, sink, false);
     try {
       for await (const c of readChunks(file)) {
         parser.push(c.text, c.bytes);

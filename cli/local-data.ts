@@ -37,7 +37,11 @@ export type SyncLocalData = {
 
 export function createLocalData({ meta, store, syncBuckets, settings, updateSettings }: LocalDataOptions): SyncLocalData {
   return {
-    buckets: () => meta.get().buckets.map((b) => ({ id: b.id, name: b.name, retentionSeconds: b.retentionSeconds })),
+    buckets: () => {
+      const m = meta.get();
+      const v3 = new Set(m.v3Databases ?? []);
+      return m.buckets.map((b) => ({ id: b.id, name: b.name, retentionSeconds: b.retentionSeconds, ...(v3.has(b.id) ? { createdBy: 'influxdb3' as const } : {}) }));
+    },
     measurements: (bucketId) =>
       store.measurements(bucketId).map((m) => ({
         measurement: m,

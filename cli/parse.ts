@@ -4,9 +4,10 @@ import { LineProtocolParser } from '../lineprotocol/parse.js';
 import type { Field, Point, RecordError } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
 import { Output, readChunks } from './input.js';
-import { dialectFlag, PARSER_FLAGS, precisionFlag } from './options.js';
+import { dialectFlag, PARSER_FLAGS, precisionFlag, v3PrecisionFlag } from './options.js';
+import { Influxdb3Parser } from '../lineprotocol/influxdb3-dialect.js';
 
-export const PARSE_USAGE = `usage: lpstudio parse [--dialect influxdb2|influxdb1|reference] [--precision ns|n|us|u|µ|ms|s|m|h]
+export const PARSE_USAGE = `usage: lpstudio parse [--dialect influxdb2|influxdb1|reference|influxdb3] [--precision ns|n|us|u|µ|ms|s|m|h | auto]
                      [--now NS] [--crlf keep|strip] [FILE|-]
 Prints every point and every rejected record as one JSON object per line.`;
 
@@ -45,22 +46,19 @@ export async function parseCommand(argv: readonly string[]): Promise<number> {
   const crlf = flags.get('crlf') as 'keep' | 'strip' | undefined;
   const out = new Output();
   let errors = 0;
-  const parser = new LineProtocolParser(
-    {
-      dialect: dialectFlag(flags.get('dialect')),
-      precision: precisionFlag(flags.get('precision')),
-      now: nowRaw === undefined ? undefined : BigInt(nowRaw),
-      crlf,
-      warnings: false,
+  const sink = {
+    point: (p: Point) => out.write(pointJson(p) + '\n'),
+    error: (e: RecordError) => {
+      errors++;
+      out.write(errorJson(e) + '\n');
     },
-    {
-      point: (p) => out.write(pointJson(p) + '\n'),
-      error: (e) => {
-        errors++;
-        out.write(errorJson(e) + '\n');
-      },
-    },
-  );
+  };
+  const dialect = dialectFlag(flags.get('dialect'));
+  const now = nowRaw === undefined ? undefined : BigInt(nowRaw);
+  const parser =
+    dialect === 'influxdb3'
+      ? new Influxdb3Parser({ precision: v3PrecisionFlag(flags.get('precision')), now, warnings: false }, sink)
+      : new LineProtocolParser({ dialect, precision: precisionFlag(flags.get('precision')), now, crlf, warnings: false }, sink);
   const file = positional[0] ?? '-';
   try {
     for await (const c of readChunks(file)) parser.push(c.text, c.bytes);

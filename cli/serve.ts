@@ -22,14 +22,15 @@ function packageVersion(): string {
 
 export const SERVE_USAGE = `usage: lpstudio serve [--host 127.0.0.1] [--port 8086] [--data DIR] [--max-body BYTES]
                      [--auto-create-buckets] [--token TOKEN] [--body-timeout SECONDS] [--no-ui]
-                     [--stage-quota BYTES]
+                     [--stage-quota BYTES] [--compat influxdb2|influxdb3]
 Runs the InfluxDB-compatible endpoint (/write, /api/v2/write, /ping, /health). On an empty data
 directory it sets itself up (org "lpstudio", bucket "default") with the operator token from
 --token or LPSTUDIO_TOKEN, or a new one printed once. It also serves the app in the browser at
 / (sign in with an operator token or the one-time link it prints), unless --no-ui. The UI answers
 only at the address it listens on (Host 127.0.0.1, localhost or [::1], or the --host name).
 Files dropped in the browser are staged in the data directory, at most --stage-quota bytes in
-all (default 4 GiB).`;
+all (default 4 GiB). POST /api/v3/write_lp is InfluxDB 3's write API; with --compat influxdb3,
+/write and /api/v2/write answer as InfluxDB 3's compatibility endpoints do (default: as 2.x).`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
@@ -42,6 +43,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     'body-timeout': { value: true },
     'no-ui': { value: false },
     'stage-quota': { value: true },
+    compat: { value: true },
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
   const port = Number(flags.get('port') ?? 8086);
@@ -52,6 +54,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   if (!(bodyTimeout > 0)) throw new UsageError('--body-timeout must be a positive number of seconds');
   const stageQuota = flags.has('stage-quota') ? Number(flags.get('stage-quota')) : undefined;
   if (stageQuota !== undefined && !(Number.isInteger(stageQuota) && stageQuota > 0)) throw new UsageError('--stage-quota must be a positive number of bytes');
+  const compat = flags.get('compat') ?? 'influxdb2';
+  if (compat !== 'influxdb2' && compat !== 'influxdb3') throw new UsageError('--compat must be influxdb2 or influxdb3');
   const dataDir = flags.get('data') ?? defaultDataDir();
   let browser: BrowserMode | undefined;
   const endpoint = await startEndpoint({
@@ -60,6 +64,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     port,
     maxBody,
     autoCreateBuckets: flags.has('auto-create-buckets'),
+    compat,
     token: flags.get('token') ?? process.env.LPSTUDIO_TOKEN,
     bodyIdleMs: bodyTimeout * 1000,
     requestLogSize: REQUEST_LOG_SIZE,

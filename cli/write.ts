@@ -7,14 +7,18 @@ import { upload, type UploadProgress, type UploadReport, type UploadTarget } fro
 import { parseArgs, UsageError } from './args.js';
 import { openBytes } from './input.js';
 
-export const WRITE_USAGE = `usage: lpstudio write [FILE...|-] --url URL (--db DB [--rp RP] | --org ORG --bucket B)
-                     [--precision ns|us|ms|s|m|h] [--token T | --username U --password P [--query-auth]]
+export const WRITE_USAGE = `usage: lpstudio write [FILE...|-] --url URL (--db DB [--rp RP] | --org ORG --bucket B | --api v3 --db DB)
+                     [--precision ns|us|ms|s|m|h|auto] [--token T | --username U --password P [--query-auth]]
+                     [--accept-partial] [--no-sync]
                      [--batch 5000] [--concurrency 1-4] [--skip-invalid] [--no-gzip]
 Uploads line protocol (files, .gz files, or standard input) to InfluxDB 1.x (/write: --db) or
 2.x/Cloud (/api/v2/write: --org and --bucket) or this app's endpoint, in batches of whole
 records, gzipped, retrying 429/503/network errors with backoff; two requests in flight by
 default (--concurrency 1 for one at a time, strictly in order). The token may also come from
-LPSTUDIO_TOKEN. Exit status 1 if anything was not written, 2 on usage errors.`;
+LPSTUDIO_TOKEN. --api v3 writes to InfluxDB 3's /api/v3/write_lp (token as Bearer, precision
+auto by default); --accept-partial stores a batch's good lines when some are bad (3.x's
+accept_partial, off here unless given), --no-sync lets 3.x answer before its WAL is persisted.
+Exit status 1 if anything was not written, 2 on usage errors.`;
 
 export async function writeCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
@@ -32,16 +36,26 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
     concurrency: { value: true },
     'skip-invalid': { value: false },
     'no-gzip': { value: false },
+    api: { value: true, choices: ['v1', 'v2', 'v3'] },
+    'accept-partial': { value: false },
+    'no-sync': { value: false },
   });
   const url = flags.get('url');
   if (url === undefined) throw new UsageError('--url is required (e.g. --url http://127.0.0.1:8086)');
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an http:// or https:// address, not "${url}"`);
-  const v2 = flags.has('bucket') || flags.has('org');
+  const v3 = flags.get('api') === 'v3';
+  if (!v3 && (flags.has('accept-partial') || flags.has('no-sync'))) throw new UsageError('--accept-partial and --no-sync are for --api v3 (InfluxDB 3)');
+  if (v3 && (flags.has('bucket') || flags.has('org') || flags.has('rp'))) throw new UsageError('--api v3 writes to a database: give --db DB (no --org, --bucket or --rp)');
+  if (v3 && !flags.has('db')) throw new UsageError('--api v3 needs --db DB (InfluxDB 3 creates it on the first write)');
+  const v2 = !v3 && (flags.has('bucket') || flags.has('org'));
+  if (flags.get('api') === 'v2' && !v2) throw new UsageError('--api v2 needs --org ORG --bucket B');
   if (v2 && (!flags.has('bucket') || !flags.has('org'))) throw new UsageError('an InfluxDB 2.x target needs both --org and --bucket');
   if (!v2 && !flags.has('db')) throw new UsageError('name the target: --db DB (1.x /write) or --org ORG --bucket B (2.x)');
   if (v2 && flags.has('db')) throw new UsageError('--db is for /write targets; use --org and --bucket, or --db alone');
-  const rawPrecision = flags.get('precision') ?? 'ns';
+  const autoPrecision = v3 && (flags.get('precision') ?? 'auto') === 'auto';
+  const rawPrecision = autoPrecision ? 'ns' : (flags.get('precision') ?? 'ns');
   const precision = parsePrecision(rawPrecision);
+  if (v3 && (precision === 'm' || precision === 'h')) throw new UsageError('InfluxDB 3 takes precision auto, s, ms, us or ns');
   if (precision === undefined) throw new UsageError(`--precision must be one of ns, us, ms, s, m, h, not "${rawPrecision}"`);
   if (v2 && (precision === 'm' || precision === 'h')) throw new UsageError('/api/v2/write takes precision ns, us, ms or s');
   const batch = Number(flags.get('batch') ?? 5000);
@@ -67,7 +81,8 @@ export async function writeCommand(argv: readonly string[]): Promise<number> {
       throw new UsageError(`cannot read "${f}": no such file`);
     }
   }
-  const target: UploadTarget = { url, api: v2 ? 'v2' : 'v1', db: flags.get('db'), rp: flags.get('rp'), org: flags.get('org'), bucket: flags.get('bucket'), precision, auth };
+  const target: UploadTarget = { url, api: v3 ? 'v3' : v2 ? 'v2' : 'v1', db: flags.get('db'), rp: flags.get('rp'), org: flags.get('org'), bucket: flags.get('bucket'), precision, auth };
+  if (v3) target.v3 = { autoPrecision, acceptPartial: flags.has('accept-partial'), noSync: flags.has('no-sync') };
 
   const ac = new AbortController();
   const onSignal = () => {

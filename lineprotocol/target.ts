@@ -6,9 +6,14 @@ import { PRECISIONS } from './precision.js';
 import type { Dialect, ParseOptions, Precision } from './types.js';
 
 /** Where a write goes (the same names as the app's connection kinds). */
-export type TargetKind = 'endpoint' | 'influxdb1' | 'influxdb2' | 'cloud';
+export type TargetKind = 'endpoint' | 'influxdb1' | 'influxdb2' | 'cloud' | 'influxdb3';
 
-export const TARGET_KINDS: readonly TargetKind[] = ['endpoint', 'influxdb1', 'influxdb2', 'cloud'];
+export const TARGET_KINDS: readonly TargetKind[] = ['endpoint', 'influxdb1', 'influxdb2', 'cloud', 'influxdb3'];
+
+/** Targets checked by InfluxDB 3's own rules (lineprotocol/influxdb3-dialect.ts), not by this engine's dialects. */
+export function checkedAsInfluxdb3(kind: TargetKind | undefined): boolean {
+  return kind === 'influxdb3';
+}
 
 export interface TargetProfile {
   kind: TargetKind;
@@ -36,6 +41,9 @@ export const TARGET_PROFILES: Readonly<Record<TargetKind, TargetProfile>> = {
   influxdb1: { kind: 'influxdb1', name: 'InfluxDB 1.x', dialect: 'influxdb1', crlf: 'keep', precisions: PRECISIONS },
   influxdb2: { kind: 'influxdb2', name: 'InfluxDB 2.x', dialect: 'influxdb2', crlf: 'keep', precisions: V2_PRECISIONS },
   cloud: { kind: 'cloud', name: 'InfluxDB Cloud', dialect: 'influxdb2', crlf: 'keep', precisions: V2_PRECISIONS },
+  // Checked by influxdb3-dialect.ts (see checkedAsInfluxdb3); the dialect here is what a file
+  // upload to it is summarised with (uploads go through 3.x's /write compatibility endpoint).
+  influxdb3: { kind: 'influxdb3', name: 'InfluxDB 3', dialect: 'influxdb2', crlf: 'keep', precisions: V2_PRECISIONS },
 };
 
 export function targetProfile(kind: TargetKind | undefined): TargetProfile {

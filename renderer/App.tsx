@@ -1,8 +1,12 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
+import { influxdb3Differences } from '../lineprotocol/influxdb3-dialect.js';
+import { validate } from '../lineprotocol/parse.js';
+import { targetParseOptions, targetProfile, type TargetKind } from '../lineprotocol/target.js';
+import { lineList } from '../app/write-outcome.js';
 import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
@@ -57,6 +61,10 @@ export function App() {
   const [org, setOrg] = useState('');
   const [bucket, setBucket] = useState('');
   const [precision, setPrecision] = useState<Precision>('ns');
+  /** InfluxDB 3 targets: precision auto (3.x's default), accept_partial (its default: on), no_sync. */
+  const [autoPrecision, setAutoPrecision] = useState(true);
+  const [acceptPartial, setAcceptPartial] = useState(true);
+  const [noSync, setNoSync] = useState(false);
   const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
   /** Typed for a Basic or u/p override; never stored. */
   const [username, setUsername] = useState('');
@@ -90,9 +98,31 @@ export function App() {
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
+  const v3 = profile?.kind === 'influxdb3';
   const dialect = profile?.kind === 'influxdb1' ? 'influxdb1' : 'influxdb2';
   /** The selected target's kind: its rules check the text (lineprotocol/target.ts). */
   const targetKind = profile?.kind ?? 'endpoint';
+
+  // Switching a document between a 2.x-rules target and InfluxDB 3: say which lines one refuses and the other accepts.
+  const [switchNote, setSwitchNote] = useState<string>();
+  const prevKind = useRef<TargetKind>(targetKind);
+  useEffect(() => {
+    const from = prevKind.current;
+    prevKind.current = targetKind;
+    const twoSide = (k: TargetKind) => k === 'influxdb2' || k === 'cloud' || k === 'endpoint';
+    const crossing = (from === 'influxdb3' && twoSide(targetKind)) || (twoSide(from) && targetKind === 'influxdb3');
+    if (!crossing) return setSwitchNote(undefined);
+    const text = editor.current?.text() ?? '';
+    const other = from === 'influxdb3' ? targetKind : from;
+    const v2Errors = validate(text, targetParseOptions(other, precision === 'm' || precision === 'h' ? 'ns' : precision)).diagnostics.filter((d) => d.severity === 'error').map((d) => d.line);
+    const d = influxdb3Differences(text, v2Errors, autoPrecision ? 'auto' : precision === 'm' || precision === 'h' ? 'ns' : precision);
+    const name = targetProfile(other).name;
+    const parts: string[] = [];
+    if (d.refusedByV3Only.length > 0) parts.push(`InfluxDB 3 refuses ${lineList(d.refusedByV3Only)}, which ${name} accepts`);
+    if (d.refusedByV2Only.length > 0) parts.push(`InfluxDB 3 accepts ${lineList(d.refusedByV2Only)}, which ${name} refuses`);
+    setSwitchNote(parts.length === 0 ? `${name} and InfluxDB 3 take every line of this text alike.` : `${parts.join('; ')}.`);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [targetKind]);
 
   const loadProfiles = useCallback(async () => {
     try {
@@ -117,7 +147,8 @@ export function App() {
     if (shownProfile.current !== p.id) return; // the user has switched targets meanwhile
     setSuggestions(r.databases);
     // The profile's default is a preference: the target's own list decides what is shown.
-    if (keepChoice) return;
+    // InfluxDB 3 creates a database on its first write: the profile's database stands.
+    if (keepChoice || p.kind === 'influxdb3') return;
     if (p.kind === 'influxdb2' || p.kind === 'cloud') setBucket((cur) => pickDatabase(cur, p.bucket, r.databases));
     else setDb((cur) => pickDatabase(cur, p.db, r.databases));
   }, []);
@@ -146,6 +177,7 @@ export function App() {
     profileId,
     ...(v2 ? { org, bucket } : { db, rp: rp || undefined }),
     precision,
+    ...(v3 ? { autoPrecision, acceptPartial, noSync } : {}),
     auth: auth === 'profile' ? undefined : auth,
     ...(typedAuth ? { username, password } : {}),
     body: editor.current?.text() ?? '',
@@ -237,11 +269,19 @@ export function App() {
 
   // A 2.x target takes ns/us/ms/s; a replayed m or h stays visible, marked, rather than silently changed.
   const precisionOptions = useMemo(() => {
-    const options = PRECISION_OPTIONS(v2);
+    const options: { value: string; label: string }[] = PRECISION_OPTIONS(v2 || v3);
+    if (v3) return [{ value: 'auto', label: 'Auto (by magnitude)' }, ...options];
     if (options.some((o) => o.value === precision)) return options;
     const extra = PRECISION_OPTIONS(false).find((o) => o.value === precision)!;
     return [...options, { value: extra.value, label: `${extra.label}: not accepted by /api/v2/write` }];
-  }, [v2, precision]);
+  }, [v2, v3, precision]);
+  const precisionValue = v3 && autoPrecision ? 'auto' : precision;
+  const choosePrecision = (v: string | null) => {
+    if (!v) return;
+    if (v === 'auto') return setAutoPrecision(true);
+    setAutoPrecision(false);
+    setPrecision(v as Precision);
+  };
   const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
   const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
 
@@ -306,13 +346,21 @@ export function App() {
             <SuggestField label="Organization" value={org} onChange={setOrg} w={180} data={[]} />
             <SuggestField label="Bucket" value={bucket} onChange={setBucket} w={180} data={dbOptions} />
           </>
+        ) : v3 ? (
+          <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
         ) : (
           <>
             <SuggestField label="Database" value={db} onChange={setDb} data={dbOptions} w={180} />
             <SuggestField label="Retention policy" value={rp} onChange={setRp} data={rpOptions} w={160} placeholder="default" />
           </>
         )}
-        <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
+        <Select label="Precision" data={precisionOptions} value={precisionValue} onChange={choosePrecision} allowDeselect={false} w={190} />
+        {v3 && (
+          <Stack gap={4}>
+            <Switch label="Accept partial writes" checked={acceptPartial} onChange={(e) => setAcceptPartial(e.currentTarget.checked)} />
+            <Switch label="No sync" title="no_sync=true: InfluxDB 3 answers before its write-ahead log is persisted" checked={noSync} onChange={(e) => setNoSync(e.currentTarget.checked)} />
+          </Stack>
+        )}
         <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
         {typedAuth && (
           <>
@@ -336,6 +384,11 @@ export function App() {
           </Button>
         </Group>
       </Group>
+      {switchNote && (
+        <Alert color="blue" title="What changes with this target" role="region" withCloseButton onClose={() => setSwitchNote(undefined)}>
+          {switchNote}
+        </Alert>
+      )}
       {missing && profile && (
         <MissingDatabaseOffer
           missing={missing}
@@ -349,7 +402,7 @@ export function App() {
         left={
           <>
             <div className="lp-editor-frame">
-              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
+              <Editor target={targetKind} precision={precision} autoPrecision={v3 && autoPrecision} onSetPrecision={(p) => choosePrecision(p)} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
               <StatusBar lint={lint} modKey={MOD_KEY} />
             </div>
             <Problems lint={lint} onPick={pick} />

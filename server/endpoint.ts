@@ -45,6 +45,8 @@ export interface EndpointOptions {
   port?: number;
   maxBody?: number;
   autoCreateBuckets?: boolean;
+  /** `influxdb3`: /write and /api/v2/write answer as InfluxDB 3's compatibility endpoints (default 2.x). */
+  compat?: 'influxdb2' | 'influxdb3';
   /** Operator token for onboarding an empty data dir (else one is generated). */
   token?: string;
   maxConcurrent?: number;
@@ -121,6 +123,7 @@ export async function startEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const extension = o.extend?.(core);
   const server = createEndpointServer({
     extraRoutes: extension?.routes,
+    compat: o.compat,
     meta,
     store,
     get maxBody() {

@@ -62,6 +62,8 @@ export interface MetaState {
   tokens: TokenRecord[];
   v1auths: V1Auth[];
   dbrps: Dbrp[];
+  /** IDs of the buckets an InfluxDB 3 write created (`/api/v3/write_lp`, or --compat influxdb3): shown as 3.x databases. */
+  v3Databases?: string[];
 }
 
 const id16 = z.string().regex(/^[0-9a-f]{16}$/);
@@ -88,6 +90,7 @@ const MetaSchema = z.object({
   dbrps: z.array(
     z.object({ id: id16, orgId: id16, db: z.string().min(1), rp: z.string().min(1), bucketId: id16, default: z.boolean() }),
   ),
+  v3Databases: z.array(id16).optional(),
 });
 
 export function newId(): string {
@@ -312,6 +315,7 @@ export function deleteBucket(meta: MetaStore, bucketId: string): void {
   meta.update((s) => {
     s.buckets = s.buckets.filter((x) => x.id !== bucketId);
     s.dbrps = s.dbrps.filter((m) => m.bucketId !== bucketId);
+    if (s.v3Databases !== undefined) s.v3Databases = s.v3Databases.filter((id) => id !== bucketId);
   });
 }
 

@@ -6,19 +6,22 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gzip as gzipCb } from 'node:zlib';
 import { droppedLinesOf, lineReasonsOf } from '../write-outcome.js';
+import { v3WriteOutcome } from '../write-outcome-v3.js';
 import { Batcher, fileLineOf, type Batch, type BatchOptions, type SkippedRecord } from './batcher.js';
 import { ByteBatcher } from './byte-batcher.js';
 
 export interface UploadTarget {
   /** Base URL, e.g. http://127.0.0.1:8086 */
   url: string;
-  api: 'v1' | 'v2';
+  api: 'v1' | 'v2' | 'v3';
   db?: string;
   rp?: string;
   org?: string;
   bucket?: string;
   /** ns, us, ms, s (v2) or also m, h (v1). */
   precision?: 'ns' | 'us' | 'ms' | 's' | 'm' | 'h';
+  /** InfluxDB 3 (/api/v3/write_lp): precision auto (precision then unused), accept_partial, no_sync. */
+  v3?: { autoPrecision?: boolean; acceptPartial?: boolean; noSync?: boolean };
   auth: { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'basic'; username: string; password: string } | { kind: 'query'; username: string; password: string };
 }
 
@@ -89,11 +92,18 @@ export interface UploadReport {
 }
 
 const V1_PRECISION: Record<string, string> = { ns: 'ns', us: 'u', ms: 'ms', s: 's', m: 'm', h: 'h' };
+const V3_PRECISION: Record<string, string> = { ns: 'nanosecond', us: 'microsecond', ms: 'millisecond', s: 'second' };
 
 export function uploadUrl(t: UploadTarget): string {
   const q = new URLSearchParams();
   let path: string;
-  if (t.api === 'v2') {
+  if (t.api === 'v3') {
+    path = '/api/v3/write_lp';
+    q.set('db', t.db ?? '');
+    q.set('precision', t.v3?.autoPrecision === true ? 'auto' : V3_PRECISION[t.precision ?? 'ns'] ?? 'nanosecond');
+    q.set('accept_partial', t.v3?.acceptPartial === true ? 'true' : 'false');
+    if (t.v3?.noSync === true) q.set('no_sync', 'true');
+  } else if (t.api === 'v2') {
     path = '/api/v2/write';
     q.set('org', t.org ?? '');
     q.set('bucket', t.bucket ?? '');
@@ -157,7 +167,7 @@ const bytesOf = (b: Batch): Buffer => {
 function headers(t: UploadTarget, gzip: boolean): Record<string, string> {
   const h: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
   if (gzip) h['Content-Encoding'] = 'gzip';
-  if (t.auth.kind === 'token') h.Authorization = `Token ${t.auth.token}`;
+  if (t.auth.kind === 'token') h.Authorization = `${t.api === 'v3' ? 'Bearer' : 'Token'} ${t.auth.token}`;
   if (t.auth.kind === 'basic') h.Authorization = `Basic ${Buffer.from(`${t.auth.username}:${t.auth.password}`).toString('base64')}`;
   return h;
 }
@@ -247,6 +257,19 @@ export async function upload(source: AsyncIterable<Buffer | string>, target: Upl
       }
       report.batchesSent++;
       if (attempt > 1) report.batchesRetried++;
+      if (target.api === 'v3' && (status === 400 || status === 422)) {
+        // 3.x names each refused line by its record number in the batch; a partial write stored the others.
+        const o3 = v3WriteOutcome(status, text, b.text);
+        for (const v of o3.lines) reject(fileLineOf(b, v.line), v.reason);
+        if (/"partial write of line protocol occurred"/.test(text)) {
+          report.pointsWritten += o3.written ?? 0;
+          acknowledge(b);
+          return;
+        }
+        report.batchesFailed++;
+        if (report.failures.length < 20) report.failures.push(`batch ${b.index + 1} (lines ${fileLineOf(b, 1)}-${fileLineOf(b, b.lines)}): ${status} ${text.split('\n')[0].slice(0, 300)}`);
+        return;
+      }
       if (status === 422) {
         // Partial write: the others were stored. InfluxDB says how many were dropped.
         // The batch is acknowledged (never re-sent): the rest of it was stored.

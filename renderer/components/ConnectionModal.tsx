@@ -13,7 +13,13 @@ const KINDS = [
   { value: 'influxdb1', label: 'InfluxDB 1.x (/write)' },
   { value: 'influxdb2', label: 'InfluxDB 2.x (/api/v2/write)' },
   { value: 'cloud', label: 'InfluxDB Cloud (/api/v2/write)' },
+  { value: 'influxdb3', label: 'InfluxDB 3 (/api/v3/write_lp)' },
   { value: 'endpoint', label: 'Another Line Protocol Studio endpoint (/write)' },
+];
+/** InfluxDB 3 takes a token (its clients send `Authorization: Bearer`), or none when started without auth. */
+const AUTHS_V3 = [
+  { value: 'token', label: 'Token (Authorization: Bearer)' },
+  { value: 'none', label: 'None' },
 ];
 const AUTHS = [
   { value: 'token', label: 'Token (Authorization: Token)' },
@@ -40,6 +46,7 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.opened, props.profile]);
   const v2 = p.kind === 'influxdb2' || p.kind === 'cloud';
+  const v3 = p.kind === 'influxdb3';
   const unprotected = props.info && !props.info.secrets.protected;
   // The stored secret stays only while the URL keeps its origin.
   const movedAway = props.profile?.hasSecret === true && p.auth !== 'none' && !secretStaysWith(props.profile.url, p.url);
@@ -70,14 +77,16 @@ export function ConnectionModal(props: { opened: boolean; profile?: Profile; inf
             <TextInput label="Organization" value={p.org ?? ''} onChange={(e) => set('org')(e.currentTarget.value)} />
             <TextInput label="Bucket" value={p.bucket ?? ''} onChange={(e) => set('bucket')(e.currentTarget.value)} />
           </Group>
+        ) : v3 ? (
+          <TextInput label="Database" description="InfluxDB 3 creates it on the first write" value={p.db ?? ''} onChange={(e) => set('db')(e.currentTarget.value)} />
         ) : (
           <Group grow>
             <TextInput label="Database" value={p.db ?? ''} onChange={(e) => set('db')(e.currentTarget.value)} />
             <TextInput label="Retention policy" value={p.rp ?? ''} onChange={(e) => set('rp')(e.currentTarget.value)} />
           </Group>
         )}
-        <Select label="Default precision" data={PRECISION_OPTIONS(v2)} value={p.precision} onChange={(v) => v && set('precision')(v)} allowDeselect={false} />
-        <Select label="Authentication method" data={AUTHS} value={p.auth} onChange={(v) => v && set('auth')(v)} allowDeselect={false} />
+        <Select label="Default precision" data={PRECISION_OPTIONS(v2 || v3)} value={p.precision} onChange={(v) => v && set('precision')(v)} allowDeselect={false} />
+        <Select label="Authentication method" data={v3 ? AUTHS_V3 : AUTHS} value={p.auth} onChange={(v) => v && set('auth')(v)} allowDeselect={false} />
         {(p.auth === 'basic' || p.auth === 'query') && <TextInput label="Username" value={p.username ?? ''} onChange={(e) => set('username')(e.currentTarget.value)} />}
         {p.auth !== 'none' && (
           <PasswordInput

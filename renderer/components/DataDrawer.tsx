@@ -18,7 +18,7 @@ const PAGE = 100;
 type Measurement = Awaited<ReturnType<typeof api.describeMeasurements>>[number];
 
 export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
-  const [buckets, setBuckets] = useState<{ id: string; name: string }[]>([]);
+  const [buckets, setBuckets] = useState<{ id: string; name: string; createdBy?: 'influxdb3' }[]>([]);
   const [bucketId, setBucketId] = useState<string | null>(null);
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const [measurement, setMeasurement] = useState<string | null>(null);
@@ -130,7 +130,14 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
           <Stack>
             {error && <Alert color="red">{error}</Alert>}
             <Group>
-              <Select label="Bucket" data={buckets.map((b) => ({ value: b.id, label: b.name }))} value={bucketId} onChange={setBucketId} allowDeselect={false} w={240} />
+              <Select
+                label="Bucket"
+                data={buckets.map((b) => ({ value: b.id, label: b.createdBy === 'influxdb3' ? `${b.name} (database created by an InfluxDB 3 write)` : b.name }))}
+                value={bucketId}
+                onChange={setBucketId}
+                allowDeselect={false}
+                w={240}
+              />
               <Select label="Measurement" data={measurements.map((x) => x.measurement)} value={measurement} onChange={setMeasurement} allowDeselect={false} w={240} nothingFoundMessage="No data yet" />
               <Select
                 label="Series"

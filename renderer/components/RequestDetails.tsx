@@ -6,6 +6,8 @@ import { useMemo } from 'react';
 import type { RequestEntry } from '../../app/contract.js';
 import { validate } from '../../lineprotocol/parse.js';
 import { targetParseOptions } from '../../lineprotocol/target.js';
+import { checkInfluxdb3 } from '../../lineprotocol/influxdb3-dialect.js';
+import type { Diagnostic } from '../../lineprotocol/types.js';
 import { ReadOnlyEditor } from '../editor/ReadOnlyEditor.js';
 import { composerLoadOf, type ComposerLoad } from './request-entry.js';
 
@@ -73,7 +75,15 @@ function HeaderTable(props: { label: string; headers?: [string, string][] }) {
 function RequestBody(props: { entry: RequestEntry; precision: ComposerLoad['precision'] }) {
   const body = props.entry.body ?? '';
   // Every request here went to this app's endpoint: its own rules judge the body (CRLF accepted, with a warning naming who refuses it).
-  const diagnostics = useMemo(() => validate(body, targetParseOptions('endpoint', props.precision)).diagnostics.slice(0, 100), [body, props.precision]);
+  // A request to the v3 API (or to 3.x's compat endpoints) is judged by InfluxDB 3's rules.
+  const v3 = props.entry.api?.startsWith('v3') === true || props.entry.api?.includes('3.x') === true;
+  const diagnostics = useMemo(() => {
+    if (!v3) return validate(body, targetParseOptions('endpoint', props.precision)).diagnostics.slice(0, 100);
+    const out: Diagnostic[] = [];
+    const raw = new URLSearchParams(props.entry.query ?? '').get('precision');
+    checkInfluxdb3(body, { precision: props.entry.api === 'v3' && (raw === null || raw === 'auto') ? 'auto' : props.precision === 'm' || props.precision === 'h' ? 'ns' : props.precision }, { error: (_e, d) => out.push(d), warning: (d) => out.push(d) });
+    return out.slice(0, 100);
+  }, [body, props.precision, props.entry.api, props.entry.query, v3]);
   return (
     <Stack gap="xs" role="region" aria-label="Request body">
       <Text fw={600} size="sm">

@@ -31,6 +31,7 @@ export function requestFacts(e: RequestEntry, time: string): string {
   return [
     time,
     e.client,
+    e.api === undefined ? '' : `API ${e.api}`,
     auth,
     target === '' ? '' : `db ${target}`,
     e.precision ?? '',

@@ -97,6 +97,8 @@ export function Editor(props: {
   /** The selected target: the text is checked by its rules. */
   target: TargetKind;
   precision: Precision;
+  /** InfluxDB 3 targets: precision auto (each timestamp's unit guessed from its magnitude). */
+  autoPrecision?: boolean;
   /** A quick fix chose a precision (e.g. "Set precision to ms"): the composer's control takes it. */
   onSetPrecision?: (p: Precision) => void;
   initial: string;
@@ -188,7 +190,7 @@ export function Editor(props: {
     ];
     const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: props.initial, extensions }) });
     view.current = v;
-    post({ type: 'set', version: ++version.current, text: props.initial, options: { target: props.target, precision: props.precision } });
+    post({ type: 'set', version: ++version.current, text: props.initial, options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } });
     props.onReady({
       text: () => v.state.doc.toString(),
       setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }),
@@ -216,8 +218,8 @@ export function Editor(props: {
   }, []);
 
   useEffect(() => {
-    worker.current?.postMessage({ type: 'options', version: ++version.current, options: { target: props.target, precision: props.precision } } satisfies ToWorker);
-  }, [props.target, props.precision]);
+    worker.current?.postMessage({ type: 'options', version: ++version.current, options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } } satisfies ToWorker);
+  }, [props.target, props.precision, props.autoPrecision]);
 
   return <div ref={host} className="lp-editor" />;
 }

@@ -6,7 +6,8 @@
 // to it, an edit of the rest changes what is still to check, and a new text restarts the run.
 // The checks that relate lines to each other (type conflicts, duplicates) follow when typing pauses.
 import { IncrementalValidator } from '../../lineprotocol/incremental.js';
-import { targetParseOptions } from '../../lineprotocol/target.js';
+import { checkedAsInfluxdb3, targetParseOptions } from '../../lineprotocol/target.js';
+import { checkInfluxdb3 } from '../../lineprotocol/influxdb3-dialect.js';
 import type { Diagnostic } from '../../lineprotocol/types.js';
 import { MAX_SHOWN, type DiagnosticsPatch, type FromWorker, type LintOptions, type ToWorker } from './protocol.js';
 
@@ -134,12 +135,23 @@ export class LintSession {
     this.checked += slice.length;
   }
 
+  /** The checked part of the text as InfluxDB 3 takes it (precision auto unless a unit is chosen). */
+  private influxdb3(): { diagnostics: Diagnostic[]; stats: { lines: number; records: number; points: number; errors: number; warnings: number } } {
+    const diagnostics: Diagnostic[] = [];
+    const sink = { error: (_e: unknown, d: Diagnostic) => diagnostics.push(d), warning: (d: Diagnostic) => diagnostics.push(d) };
+    const stats = checkInfluxdb3(this.validator!.text, { precision: this.options.autoPrecision === true ? 'auto' : this.options.precision === 'm' || this.options.precision === 'h' ? 'ns' : this.options.precision }, sink);
+    return { diagnostics, stats };
+  }
+
   private send(t0: number, cross: Diagnostic[], complete: boolean): void {
     const v = this.validator!;
-    const local = v.localDiagnostics();
+    // InfluxDB 3 targets: its own parser and schema rules over the whole text (not incremental).
+    const v3 = checkedAsInfluxdb3(this.options.target) ? this.influxdb3() : null;
+    if (v3 !== null) cross = [];
+    const local = v3 !== null ? v3.diagnostics : v.localDiagnostics();
     const all = cross.length === 0 ? local : [...local, ...cross].sort((x, y) => x.line - y.line || x.column - y.column);
     const shown = all.length > MAX_SHOWN ? all.slice(0, MAX_SHOWN) : all;
-    const stats = v.stats();
+    const stats = v3 !== null ? { ...v.stats(), ...v3.stats } : v.stats();
     stats.warnings += cross.length;
     const diagnostics = this.sent === null ? shown : patch(this.sent, shown);
     this.sent = shown;

@@ -7,6 +7,8 @@ import type { Diagnostic, Precision } from '../../lineprotocol/types.js';
 export interface LintOptions {
   target: TargetKind;
   precision: Precision;
+  /** InfluxDB 3 targets: precision auto (each timestamp's unit guessed from its magnitude). */
+  autoPrecision?: boolean;
 }
 
 export type ToWorker =

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { commonHeaders, goJson, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { callerOf, handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
+import { handleV3CompatV1Write, handleV3CompatV2Write, handleV3Write } from './write-v3.js';
 import { authenticate, v1Credentials } from './auth.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
@@ -13,6 +14,8 @@ export interface RequestLogEntry {
   client: string;
   method: string;
   path: string;
+  /** The API generation: `v1`, `v2`, `v3`, or `v1 (3.x compat)` / `v2 (3.x compat)` under --compat influxdb3. */
+  api?: string;
   /** The query string, `?`-prefixed, secrets (p, token) masked; '' when none. */
   query?: string;
   /** As sent, Authorization and cookies masked. */
@@ -55,6 +58,8 @@ export interface AppOptions extends WriteContext {
   /** A connection with no traffic either way for this long is closed (ms). */
   socketIdleMs?: number;
   extraRoutes?: ExtraRoutes;
+  /** Which InfluxDB /write and /api/v2/write answer as: 2.x (default) or 3.x's compatibility endpoints. */
+  compat?: 'influxdb2' | 'influxdb3';
   /** Every answered request; `inspected` when it is the InfluxDB API's (not an extra route's). */
   onRequest?: (entry: RequestLogEntry, inspected: boolean) => void;
 }
@@ -87,6 +92,7 @@ export function createEndpointServer(o: AppOptions): Server {
         client: req.socket.remoteAddress ?? '',
         method: req.method ?? '',
         path: url.pathname,
+        api: info.api,
         query: maskedQuery(url.search),
         requestHeaders,
         auth: info.auth,
@@ -169,18 +175,25 @@ function internal(e: unknown): HttpError {
 
 async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: AppOptions, info: WriteInfo): Promise<void> {
   const method = req.method ?? 'GET';
+  const v3 = o.compat === 'influxdb3';
   switch (url.pathname) {
     case '/write':
+      info.api = v3 ? 'v1 (3.x compat)' : 'v1';
       if (method !== 'POST') {
         // 2.x runs the v1 authentication wrapper before the router's method check.
         req.resume();
         await authenticate(o.meta.get(), v1Credentials(req, url.searchParams), 'v1', callerOf(req, o));
         throw methodNotAllowed('OPTIONS, POST');
       }
-      return handleV1Write(req, res, url.searchParams, o, info);
+      return (v3 ? handleV3CompatV1Write : handleV1Write)(req, res, url.searchParams, o, info);
     case '/api/v2/write':
+      info.api = v3 ? 'v2 (3.x compat)' : 'v2';
       if (method !== 'POST') throw methodNotAllowed('OPTIONS, POST');
-      return handleV2Write(req, res, url.searchParams, o, info);
+      return (v3 ? handleV3CompatV2Write : handleV2Write)(req, res, url.searchParams, o, info);
+    case '/api/v3/write_lp':
+      info.api = 'v3';
+      if (method !== 'POST') throw methodNotAllowed('POST');
+      return handleV3Write(req, res, url.searchParams, o, info);
     case '/ping':
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD, OPTIONS');
       req.resume();

@@ -29,6 +29,8 @@ export interface WriteContext {
 
 /** What the request log records about a write (never a secret). */
 export interface WriteInfo {
+  /** Which API generation the request used: `v1`, `v2`, `v3`, or `v1 (3.x compat)` / `v2 (3.x compat)`. */
+  api?: string;
   auth?: string;
   db?: string;
   rp?: string;

@@ -73,3 +73,26 @@ describe('the request log', () => {
     agent.destroy();
   });
 });
+
+describe('the API generation of each request', () => {
+  it('v1, v2 and v3 writes are logged as such; a second endpoint with --compat influxdb3 logs its compat endpoints', async () => {
+    const auth = { Authorization: `Token ${TOKEN}` };
+    const v1 = await logged(post('?db=default', 'g v=1 1', auth));
+    const v2 = await logged(async () => (await fetch(`${endpoint.url}/api/v2/write?org=lpstudio&bucket=default`, { method: 'POST', headers: auth, body: 'g v=1 1' })).status);
+    const v3 = await logged(async () => (await fetch(`${endpoint.url}/api/v3/write_lp?db=gen3`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: 'g v=1 1' })).status);
+    expect([v1.api, v1.status, v2.api, v2.status, v3.api, v3.status]).toEqual(['v1', 204, 'v2', 204, 'v3', 204]);
+    const { requestFacts } = await import('../../renderer/components/request-entry.js');
+    expect(requestFacts(v3, '12:00:00')).toContain('API v3');
+
+    const dir3 = mkdtempSync(path.join(tmpdir(), 'lpstudio-reqlog3-'));
+    const compat = await startEndpoint({ dataDir: dir3, port: 0, token: TOKEN, requestLogSize: 10, compat: 'influxdb3', log: () => {} });
+    try {
+      expect((await fetch(`${compat.url}/write?db=c`, { method: 'POST', headers: auth, body: 'g v=1 1' })).status).toBe(204);
+      expect((await fetch(`${compat.url}/api/v2/write?bucket=c`, { method: 'POST', headers: auth, body: 'g v=1 1' })).status).toBe(204);
+      await expect.poll(() => compat.requests().map((e) => e.api)).toEqual(['v1 (3.x compat)', 'v2 (3.x compat)']);
+    } finally {
+      await compat.close();
+      rmSync(dir3, { recursive: true, force: true });
+    }
+  });
+});
