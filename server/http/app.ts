@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { commonHeaders, goJson, HttpError, INFLUX_VERSION, sendError, sendNoContent } from './respond.js';
 import { callerOf, handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { authenticate, v1Credentials } from './auth.js';
+import { handleQuery } from './query.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
 export interface RequestLogEntry {
@@ -181,6 +182,16 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
     case '/api/v2/write':
       if (method !== 'POST') throw methodNotAllowed('OPTIONS, POST');
       return handleV2Write(req, res, url.searchParams, o, info);
+    case '/query':
+      if (method !== 'GET' && method !== 'POST') {
+        req.resume();
+        throw methodNotAllowed('GET, OPTIONS, POST');
+      }
+      return handleQuery(req, res, url, o, info);
+    case '/api/v2/query':
+      // Flux is not served: InfluxQL is, at /query.
+      req.resume();
+      throw new HttpError('not implemented', 'Flux queries are not supported by Line Protocol Studio; send InfluxQL to /query (GET or POST with q, db, rp) instead');
     case '/ping':
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD, OPTIONS');
       req.resume();
