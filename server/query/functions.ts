@@ -64,17 +64,30 @@ export function aggregate(fn: string, points: TV[], arg?: number): Picked {
     }
     case 'mode': {
       if (present.length === 0) return { value: null };
-      const counts = new Map<string, { n: number; v: Value; first: number }>();
-      present.forEach((p, i) => {
-        const k = typeof p.value + ':' + String(p.value);
-        const c = counts.get(k);
-        if (c === undefined) counts.set(k, { n: 1, v: p.value, first: i });
-        else c.n++;
-      });
-      // Most frequent; among equals, the smallest value (InfluxDB sorts the values first).
-      let best: { n: number; v: Value } | undefined;
-      for (const c of counts.values()) if (best === undefined || c.n > best.n || (c.n === best.n && lessValue(c.v, best.v))) best = c;
-      return { value: best!.v };
+      if (present.length === 1) return { value: present[0].value };
+      // InfluxDB's walk over the values sorted: a run replaces the mode once it is at least as
+      // long as the mode's and started no later (its first element never counts on its own).
+      const sorted = [...present].sort((a, b) => (lessValue(a.value, b.value) ? -1 : lessValue(b.value, a.value) ? 1 : a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      let mostFreq = 0;
+      let currFreq = 0;
+      let currMode = sorted[0].value;
+      let mostMode = sorted[0].value;
+      let mostTime = sorted[0].time;
+      let currTime = sorted[0].time;
+      for (const p of sorted) {
+        if (p.value !== currMode) {
+          currFreq = 1;
+          currMode = p.value;
+          currTime = p.time;
+          continue;
+        }
+        currFreq++;
+        if (mostFreq > currFreq || (mostFreq === currFreq && currTime > mostTime)) continue;
+        mostFreq = currFreq;
+        mostMode = p.value;
+        mostTime = p.time;
+      }
+      return { value: mostMode };
     }
     case 'spread': {
       const v = numeric(present, fn);

@@ -342,6 +342,8 @@ function aggregateSeries(
   const endTime = range.hasEnd ? range.end : now;
   const out: Series[] = [];
   for (const g of groups) {
+    // A series where none of the functions' fields has a value is not in the answer at all.
+    if (!allSlots.some((sl) => g.rows.some((r) => r.fields.has(sl.field)))) continue;
     const byWindow = new Map<bigint, Row[]>();
     for (const r of g.rows) {
       const w = windowOf(r.time);
@@ -513,6 +515,8 @@ function finish(stmt: SelectStatement, series: Series[]): Series[] {
     }
   }
   let out = series.filter((s) => s.values.length > 0);
+  // InfluxDB orders the series backwards too.
+  if (stmt.descending) out.reverse();
   if (stmt.soffset > 0 || stmt.slimit > 0) out = out.slice(stmt.soffset, stmt.slimit > 0 ? stmt.soffset + stmt.slimit : undefined);
   return out;
 }
