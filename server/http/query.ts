@@ -58,7 +58,8 @@ export async function handleQuery(req: IncomingMessage, res: ServerResponse, url
   // a series (and a statement) that continues in the next line.
   for (const [i, s] of query.statements.entries()) {
     const r = await runStatement(s, i, scope, format);
-    if (r.series === undefined || r.series.length === 0) {
+    // Only SELECT answers are split (InfluxDB sends a SHOW's answer whole).
+    if (r.series === undefined || r.series.length === 0 || s.kind !== 'select') {
       res.write(encode({ results: [r] }, pretty) + '\n');
       continue;
     }

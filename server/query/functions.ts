@@ -41,7 +41,8 @@ export function aggregate(fn: string, points: TV[], arg?: number): Picked {
   const present = points.filter((p) => p.value !== null);
   switch (fn) {
     case 'count':
-      return { value: BigInt(present.length) };
+      // No points at all: null (fill(null) shows 0 for an empty window of a GROUP BY time()).
+      return { value: present.length === 0 ? null : BigInt(present.length) };
     case 'sum': {
       const v = numeric(present, fn);
       if (v.length === 0) return { value: null };

@@ -37,11 +37,19 @@ export async function runSelect(stmt: SelectStatement, ctx: SelectContext): Prom
   const hasCalls = stmt.fields.some((f) => containsCall(f.expr));
   if (!hasCalls && timeDim !== undefined) throw new StatementError('GROUP BY requires at least one aggregate function');
   if (hasCalls) checkMixing(stmt);
+  // Wildcards expand to the fields (and tags) of all the sources together, as InfluxDB does:
+  // a column one measurement lacks is null in its series.
+  const metas = targets.map((t) => ({ t, fieldTypes: new Map(ctx.store.fieldKeys(t.bucketId, t.name).map((f) => [f.key, f.type] as const)), tagKeys: ctx.store.tagKeys(t.bucketId, t.name) }));
+  const allFieldTypes = new Map<string, string>();
+  const allTags = new Set<string>();
+  for (const m of metas) {
+    for (const [k, ty] of m.fieldTypes) if (!allFieldTypes.has(k)) allFieldTypes.set(k, ty);
+    m.tagKeys.forEach((k) => allTags.add(k));
+  }
+  const allFields = [...allFieldTypes.keys()].sort();
   const out: Series[] = [];
-  for (const t of targets) {
-    const fieldTypes = new Map(ctx.store.fieldKeys(t.bucketId, t.name).map((f) => [f.key, f.type]));
+  for (const { t, fieldTypes, tagKeys } of metas) {
     if (fieldTypes.size === 0) continue;
-    const tagKeys = ctx.store.tagKeys(t.bucketId, t.name);
     const tagSet = new Set(tagKeys);
     const isTag: IsTag = (n) => tagSet.has(n) && !fieldTypes.has(n);
     const groupTags = groupTagKeys(stmt, tagKeys);
@@ -58,8 +66,8 @@ export async function runSelect(stmt: SelectStatement, ctx: SelectContext): Prom
     }
     const groups = groupRows(rows, groupTags);
     const series = hasCalls
-      ? aggregateSeries(stmt, t.name, groups, groupTags, [...fieldTypes.keys()].sort(), fieldTypes, isTag, range, timeDim, ctx.now)
-      : rawSeries(stmt, t.name, groups, groupTags, [...fieldTypes.keys()].sort(), tagKeys, isTag);
+      ? aggregateSeries(stmt, t.name, groups, groupTags, allFields, allFieldTypes, isTag, range, timeDim, ctx.now)
+      : rawSeries(stmt, t.name, groups, groupTags, allFields, [...allTags].sort(), isTag);
     out.push(...series);
   }
   return finish(stmt, out);
@@ -384,6 +392,11 @@ function aggregateSeries(
       for (const a of aux) row.push(chosen !== undefined ? evalExpr(a.expr, rows[chosen.index], isTag) : null);
       values.push(row);
       times.push(singleSelector && timeDim === undefined && chosen !== undefined ? chosen.time : windowTime);
+    }
+    if (stmt.descending) {
+      // fill(previous) and fill(linear) follow the order of the answer.
+      values.reverse();
+      times.reverse();
     }
     if (timeDim !== undefined && multi === undefined) applyFill(stmt, values, allSlots, cols);
     if (values.length === 0) continue;

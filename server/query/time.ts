@@ -6,9 +6,9 @@ export const MAX_TIME = 9223372036854775806n;
 
 const NS_PER_UNIT: Record<string, bigint> = { ns: 1n, n: 1n, u: 1000n, µ: 1000n, 'μ': 1000n, us: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 
-/** The divisor for `epoch=`, or undefined for a unit InfluxDB does not know (it then prints RFC 3339). */
-export function epochDivisor(epoch: string): bigint | undefined {
-  return NS_PER_UNIT[epoch];
+/** The divisor for `epoch=`: a unit InfluxDB does not know means nanoseconds, as it does. */
+export function epochDivisor(epoch: string): bigint {
+  return NS_PER_UNIT[epoch] ?? 1n;
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
