@@ -3,8 +3,9 @@
 // db/rp → bucket resolution through the DBRP mappings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfluxQLParseError, parseQuery, type Query } from '../../influxql/index.js';
-import { runStatement, type QueryScope, type StatementResult } from '../query/engine.js';
+import { runStatement, type OutputSeries, type QueryScope, type StatementResult } from '../query/engine.js';
 import { epochDivisor } from '../query/time.js';
+import { toMsgpack } from '../query/msgpack.js';
 import { toJson } from '../query/values.js';
 import { authenticate, v1Credentials, type Principal } from './auth.js';
 import { readBody } from './body.js';
@@ -31,27 +32,31 @@ export async function handleQuery(req: IncomingMessage, res: ServerResponse, url
   const principal = await authenticate(ctx.meta.get(), v1Credentials(req, params), 'v1', callerOf(req, ctx));
   info.auth = `${principal.method} (${principal.name})`;
   const pretty = params.get('pretty') === 'true';
+  // MessagePack for clients that ask for it (the Python client does), JSON otherwise.
+  const msgpack = (req.headers.accept ?? '').includes('application/x-msgpack');
   const q = (params.get('q') ?? '').trim();
-  if (q === '') return sendQueryError(res, 400, 'missing required parameter "q"', pretty);
+  if (q === '') return sendQueryError(res, 400, 'missing required parameter "q"', pretty, msgpack);
   let query: Query;
   try {
     query = parseQuery(q);
   } catch (e) {
-    if (e instanceof InfluxQLParseError) return sendQueryError(res, 400, `error parsing query: ${e.message}`, pretty);
+    if (e instanceof InfluxQLParseError) return sendQueryError(res, 400, `error parsing query: ${e.message}`, pretty, msgpack);
     throw e;
   }
   const scope = queryScope(ctx, principal, db, rp);
   for (const id of readableBuckets(ctx, principal)) await ctx.ensureBucketData(id);
   const epoch = params.get('epoch');
-  const format = { epochDivisor: epoch === null ? undefined : epochDivisor(epoch) };
+  // An empty epoch (npm influx sends one) means RFC 3339, as in InfluxDB.
+  const format = { epochDivisor: epoch === null || epoch === '' ? undefined : epochDivisor(epoch), packedTimes: msgpack };
+  const encodeAnswer = (v: { results: StatementResult[] }): string | Buffer => (msgpack ? toMsgpack(packedResults(v.results)) : encode(v, pretty) + '\n');
   const chunked = params.get('chunked') === 'true';
   const chunkSize = Math.max(1, Number.parseInt(params.get('chunk_size') ?? '', 10) || DEFAULT_CHUNK_SIZE);
   res.statusCode = 200;
-  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Type', msgpack ? 'application/x-msgpack' : 'application/json');
   if (!chunked) {
     const results: StatementResult[] = [];
     for (const [i, s] of query.statements.entries()) results.push(await runStatement(s, i, scope, format));
-    res.end(encode({ results }, pretty) + '\n');
+    res.end(encodeAnswer({ results }));
     return;
   }
   // Chunked: one JSON object per line, a series split every chunk_size rows; `partial` marks
@@ -60,7 +65,7 @@ export async function handleQuery(req: IncomingMessage, res: ServerResponse, url
     const r = await runStatement(s, i, scope, format);
     // Only SELECT answers are split (InfluxDB sends a SHOW's answer whole).
     if (r.series === undefined || r.series.length === 0 || s.kind !== 'select') {
-      res.write(encode({ results: [r] }, pretty) + '\n');
+      res.write(encodeAnswer({ results: [r] }));
       continue;
     }
     const pieces: { series: object; last: boolean }[] = [];
@@ -72,7 +77,7 @@ export async function handleQuery(req: IncomingMessage, res: ServerResponse, url
     }
     pieces.forEach((p, k) => {
       const more = k < pieces.length - 1;
-      res.write(encode({ results: [{ statement_id: i, series: [p.series], ...(more ? { partial: true } : {}) }] }, pretty) + '\n');
+      res.write(encodeAnswer({ results: [{ statement_id: i, series: [p.series as OutputSeries], ...(more ? { partial: true } : {}) }] }));
     });
   }
   res.end();
@@ -119,11 +124,16 @@ function indent(json: string): string {
   return out;
 }
 
-function sendQueryError(res: ServerResponse, status: number, message: string, pretty: boolean): void {
+function sendQueryError(res: ServerResponse, status: number, message: string, pretty: boolean, msgpack: boolean): void {
   res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Type', msgpack ? 'application/x-msgpack' : 'application/json');
   res.setHeader('X-Influxdb-Error', message);
-  res.end(encode({ error: message }, pretty) + '\n');
+  res.end(msgpack ? toMsgpack({ error: message }) : encode({ error: message }, pretty) + '\n');
+}
+
+/** Results as InfluxDB packs them: integer statement ids, and `series` always there unless an error. */
+function packedResults(results: StatementResult[]): { results: object[] } {
+  return { results: results.map((r) => ({ statement_id: BigInt(r.statement_id), ...(r.error === undefined ? { series: r.series ?? [] } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...((r as { partial?: boolean }).partial ? { partial: true } : {}) })) };
 }
 
 function canQuery(p: Principal, bucketId: string): boolean {

@@ -3,6 +3,7 @@
 import type { Statement } from '../../influxql/index.js';
 import type { BucketStore } from '../store/api.js';
 import { notSupported, StatementError } from './errors.js';
+import { PackedTime } from './msgpack.js';
 import { runSelect, type Series } from './select.js';
 import { goDuration, shardGroupSeconds, showFieldKeys, showMeasurements, showSeries, showTagKeys, showTagValues, type ShowSeries } from './show.js';
 import { formatRfc3339, zoneOffsetMinutes } from './time.js';
@@ -43,8 +44,10 @@ export interface StatementResult {
 }
 
 export interface OutputFormat {
-  /** `epoch=` divisor in ns; undefined: RFC 3339 strings. */
+  /** `epoch=` divisor in ns; undefined: RFC 3339 strings (or MessagePack times). */
   epochDivisor?: bigint;
+  /** Times as MessagePack's extension type (the answer is MessagePack). */
+  packedTimes?: boolean;
 }
 
 export async function runStatement(stmt: Statement, id: number, scope: QueryScope, format: OutputFormat): Promise<StatementResult> {
@@ -115,7 +118,9 @@ function plain(s: ShowSeries): OutputSeries {
 function withTimes(s: Series, format: OutputFormat, location: string | undefined): OutputSeries {
   const values = s.values.map((row, i) => {
     const t = s.times[i];
-    row[0] = format.epochDivisor !== undefined ? t / format.epochDivisor : formatRfc3339(t, location ? zoneOffsetMinutes(location, t) : 0);
+    if (format.epochDivisor !== undefined) row[0] = t / format.epochDivisor;
+    else if (format.packedTimes) row[0] = new PackedTime(t) as unknown as Value;
+    else row[0] = formatRfc3339(t, location ? zoneOffsetMinutes(location, t) : 0);
     return row;
   });
   return { name: s.name, ...(s.tags ? { tags: s.tags } : {}), columns: s.columns, values };

@@ -528,8 +528,8 @@ function finish(stmt: SelectStatement, series: Series[]): Series[] {
     }
   }
   let out = series.filter((s) => s.values.length > 0);
-  // InfluxDB orders the series backwards too.
-  if (stmt.descending) out.reverse();
   if (stmt.soffset > 0 || stmt.slimit > 0) out = out.slice(stmt.soffset, stmt.slimit > 0 ? stmt.soffset + stmt.slimit : undefined);
+  // InfluxDB orders the series backwards too (after SLIMIT took the first ones).
+  if (stmt.descending) out.reverse();
   return out;
 }

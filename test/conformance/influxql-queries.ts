@@ -371,6 +371,8 @@ export const INFLUXQL_QUERIES: DiffQuery[] = [
   q(`SELECT mean(usage) FROM cpu WHERE ${W} GROUP BY time(1m)`, { epoch: 'm' }),
   q(`SELECT mean(usage) FROM cpu WHERE ${W} GROUP BY time(1m)`, { epoch: 'h' }),
   q(`SELECT value FROM temp`, { epoch: 'x' }),
+  q(`SELECT value FROM temp`, { epoch: '' }),
+  q(`SELECT mean(usage) FROM cpu WHERE ${W} GROUP BY time(1m), host ORDER BY time DESC SLIMIT 2`),
   q(`SELECT value FROM temp`, { rp: 'autogen' }),
   q(`SELECT * FROM cpu WHERE time < ${T('00:00:10')}`, { db: 'nodb' }),
   q(`SELECT * FROM cpu`, { db: '' }),
