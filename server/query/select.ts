@@ -6,6 +6,7 @@ import type { BucketStore, StoredPoint } from '../store/api.js';
 import { notSupported, StatementError } from './errors.js';
 import { arithmeticOrCompare, evalExpr, regex, splitCondition, type IsTag, type Row, type TimeRange } from './expr.js';
 import { aggregate, AGGREGATES, MULTI_ROW, NUMERIC_ONLY, SELECTORS, multiRow, type Picked, type TV } from './functions.js';
+import { zoneOffsetMinutes } from './time.js';
 import { fieldValue, type Value } from './values.js';
 
 export interface Series {
@@ -98,9 +99,14 @@ function resolveSources(stmt: SelectStatement, ctx: SelectContext): Target[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Most windows a GROUP BY time() may fill per series. */
+export const MAX_WINDOWS = 1_000_000;
+
 interface TimeDim {
   interval: bigint;
   offset: bigint;
+  /** tz(): windows start on the zone's local boundaries. */
+  zone?: string;
 }
 
 function timeDimension(stmt: SelectStatement): TimeDim | undefined {
@@ -120,7 +126,7 @@ function timeDimension(stmt: SelectStatement): TimeDim | undefined {
     }
     offset %= i.ns;
     if (offset < 0n) offset += i.ns;
-    found = { interval: i.ns, offset };
+    found = { interval: i.ns, offset, ...(stmt.location ? { zone: stmt.location } : {}) };
   }
   return found;
 }
@@ -348,6 +354,13 @@ function aggregateSeries(
   const windowOf = (t: bigint) => (timeDim === undefined ? 0n : floorTo(t, timeDim));
   const startWindow = timeDim === undefined ? 0n : windowOf(range.hasStart ? range.start : firstTime);
   const endTime = range.hasEnd ? range.end : now;
+  if (timeDim !== undefined && stmt.fill.kind !== 'none') {
+    // A bound InfluxDB lacks (it would build them all): windows are made one by one, per series.
+    const count = (endTime - startWindow) / timeDim.interval + 1n;
+    if (count > BigInt(MAX_WINDOWS)) {
+      throw new StatementError(`GROUP BY time() would make ${count} windows per series, more than ${MAX_WINDOWS}: narrow the time range (an upper bound too, else it runs to now()) or use a larger interval or fill(none)`);
+    }
+  }
   const out: Series[] = [];
   for (const g of groups) {
     // A series where none of the functions' fields has a value is not in the answer at all.
@@ -406,10 +419,12 @@ function aggregateSeries(
 }
 
 function floorTo(t: bigint, d: TimeDim): bigint {
-  const x = t - d.offset;
+  // With a zone, windows are aligned in its local time (at the offset in force at t).
+  const zoneNs = d.zone ? BigInt(zoneOffsetMinutes(d.zone, t)) * 60_000_000_000n : 0n;
+  const x = t + zoneNs - d.offset;
   let q = x / d.interval;
   if (x % d.interval !== 0n && x < 0n) q -= 1n;
-  return q * d.interval + d.offset;
+  return q * d.interval + d.offset - zoneNs;
 }
 
 function slotsOf(e: Expr): Slot[] {

@@ -386,4 +386,10 @@ export const INFLUXQL_QUERIES: DiffQuery[] = [
   q(`;;SELECT value FROM temp;;`),
   q(``),
   q(`   `),
+  q(`SELECT mean(value) FROM temp WHERE time >= '2023-12-30T00:00:00Z' AND time < '2024-01-03T00:00:00Z' GROUP BY time(1d) tz('America/New_York')`),
+  q(`SELECT mean(value) FROM temp WHERE time >= '2023-12-31T00:00:00Z' AND time < '2024-01-02T00:00:00Z' GROUP BY time(1h) fill(none) tz('Asia/Kolkata')`),
+  q(`SELECT count(value) FROM temp WHERE time >= '2023-12-31T00:00:00Z' AND time < '2024-01-02T00:00:00Z' GROUP BY time(6h) tz('Europe/Paris')`),
+  q(`SELECT value FROM temp tz('UTC')`),
+  q(`SELECT count(usage) FROM cpu WHERE time > '2020-01-01T00:00:00Z' AND time < '2024-01-01T00:05:00Z' GROUP BY time(1h) fill(none)`),
+  q(`SELECT max(value) FROM temp tz('Europe/Paris')`),
 ];

@@ -111,6 +111,26 @@ describe('/query: requests and answers', () => {
     });
   });
 
+  it('a GROUP BY time() that would fill more than a million windows is refused, not built', async () => {
+    expect(json(await query({ db: 'telegraf', q: `SELECT count(usage) FROM cpu WHERE time > '2020-01-01T00:00:00Z' AND time < '2024-01-02T00:00:00Z' GROUP BY time(1s)` }))).toEqual({
+      results: [
+        {
+          statement_id: 0,
+          error: 'GROUP BY time() would make 126316800 windows per series, more than 1000000: narrow the time range (an upper bound too, else it runs to now()) or use a larger interval or fill(none)',
+        },
+      ],
+    });
+  });
+
+  it('MessagePack when the client asks for it: floats stay floats, times are extension 5', async () => {
+    const r = await fetch(`${srv.url}/query?${new URLSearchParams({ db: 'telegraf', q: 'SELECT usage FROM cpu LIMIT 1' })}`, { headers: { Authorization: `Token ${srv.token}`, Accept: 'application/x-msgpack' } });
+    expect(r.headers.get('content-type')).toBe('application/x-msgpack');
+    const b = Buffer.from(await r.arrayBuffer());
+    // float64 1.5 and the time 2024-01-01T00:00:00Z as ext 5 (seconds, nanoseconds).
+    expect(b.includes(Buffer.from([0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]))).toBe(true);
+    expect(b.includes(Buffer.from([0xc7, 12, 5, 0, 0, 0, 0, 0x65, 0x92, 0x00, 0x80, 0, 0, 0, 0]))).toBe(true);
+  });
+
   it('other methods: 405 with Allow', async () => {
     const r = await query({ q: 'SHOW DATABASES' }, { method: 'PUT' });
     expect(r.status).toBe(405);
