@@ -135,7 +135,8 @@ export function showTagKeys(s: ShowTagKeysStatement, ctx: MetaContext): ShowSeri
     keys = page(keys.sort(byString), s.limit, s.offset);
     if (keys.length > 0) out.push({ name: m.name, columns: ['tagKey'], values: keys.map((k) => [k]) });
   }
-  return page(out, s.slimit, s.soffset);
+  // InfluxDB 1.6 parses SLIMIT and SOFFSET here but does not apply them.
+  return out;
 }
 
 export function showTagValues(s: ShowTagValuesStatement, ctx: MetaContext): ShowSeries[] {
