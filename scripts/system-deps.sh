@@ -9,6 +9,9 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import influxdb' 2>/dev/null || need+=(python3-influxdb)
 command -v curl >/dev/null || need+=(curl)
+# InfluxDB 1.6.7 (the InfluxQL oracle of the differential test) and its `influx` shell.
+[ -x /usr/bin/influxd ] || need+=(influxdb)
+[ -x /usr/bin/influx ] || need+=(influxdb-client)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v dpkg-deb >/dev/null || need+=(dpkg)
 command -v zip >/dev/null || need+=(zip)

@@ -21,6 +21,10 @@ if (run(bin('tsc'), ['-p', 'lineprotocol/tsconfig.json', '--noEmit']) !== 0) {
   console.error('lineprotocol/ must not use DOM or Node APIs');
   process.exit(1);
 }
+if (run(bin('tsc'), ['-p', 'influxql/tsconfig.json', '--noEmit']) !== 0) {
+  console.error('influxql/ must not use DOM or Node APIs');
+  process.exit(1);
+}
 if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
 // The UI, which the end-to-end tests load from `lpstudio serve`.
 if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {

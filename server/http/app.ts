@@ -6,6 +6,7 @@ import { commonHeaders, goJson, HttpError, INFLUX_VERSION, sendError, sendNoCont
 import { callerOf, handleV1Write, handleV2Write, type WriteContext, type WriteInfo } from './write.js';
 import { handleV3CompatV1Write, handleV3CompatV2Write, handleV3Write } from './write-v3.js';
 import { authenticate, v1Credentials } from './auth.js';
+import { handleQuery } from './query.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
 export interface RequestLogEntry {
@@ -194,6 +195,16 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
       info.api = 'v3';
       if (method !== 'POST') throw methodNotAllowed('POST');
       return handleV3Write(req, res, url.searchParams, o, info);
+    case '/query':
+      if (method !== 'GET' && method !== 'POST') {
+        req.resume();
+        throw methodNotAllowed('GET, OPTIONS, POST');
+      }
+      return handleQuery(req, res, url, o, info);
+    case '/api/v2/query':
+      // Flux is not served: InfluxQL is, at /query.
+      req.resume();
+      throw new HttpError('not implemented', 'Flux queries are not supported by Line Protocol Studio; send InfluxQL to /query (GET or POST with q, db, rp) instead');
     case '/ping':
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET, HEAD, OPTIONS');
       req.resume();
