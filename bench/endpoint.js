@@ -152,7 +152,7 @@ export async function endpointSection({ tsbsFile, peersDir }) {
       peer: peer.pointsPerS,
       peerName: 'InfluxDB 1.6.7 (same client, wal-fsync-delay 0s)',
       target: { text: `≥ ${ENDPOINT_BAR}x InfluxDB`, pass: ratio >= ENDPOINT_BAR },
-      note: `rounds, ours: ${each(oursRuns)}; InfluxDB: ${each(peerRuns)} points/s; failed batches ours ${ours.failed}, InfluxDB ${peer.failed}`,
+      note: `rounds, ours: ${each(oursRuns)}; InfluxDB: ${each(peerRuns)} points/s; failed batches ours ${ours.failed}, InfluxDB ${peer.failed}; our endpoint's CPU: ${ours.cpuSeconds.toFixed(1)} s for ${ours.lines.toLocaleString('en')} points`,
     }),
     row('  our request latency p50 (/write, as the request log times it)', { id: 'endpoint-p50', ours: ours.p50, unit: 'ms', better: 'lower', digits: 1 }),
     row('  our request latency p99', { id: 'endpoint-p99', ours: ours.p99, unit: 'ms', better: 'lower', digits: 1, note: `${ours.requests} requests` }),
