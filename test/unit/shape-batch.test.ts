@@ -24,8 +24,9 @@ function fromShapes(text: string, opts: EngineOptions, bytes: Uint8Array | undef
   const batch = new ShapeBatch(text);
   let errors = 0;
   let pending: RecordShape | null = null;
+  const withShapes: EngineOptions = { ...opts, shapes: true };
   const p = new LineProtocolParser(
-    { ...opts, shapes: true },
+    withShapes,
     {
       accepted: (_t, point, shape) => {
         expect(point).toBeNull();
