@@ -109,6 +109,7 @@ export async function editorSection() {
   const s = result.stats;
   const rows = [
     row('validate(doc) from scratch (warnings on), median of 5', {
+      id: 'editor-validate',
       ours: validateMs, unit: 'ms', better: 'lower', peer: peerMs, peerName: 'Go models, 100k clean lines',
       target: { text: '< 150 ms', pass: validateMs < 150 },
       note: `${s.lines.toLocaleString('en')} lines, ${s.errors} errors, ${s.warnings} warnings; runs ${times.map((t) => t.toFixed(0)).join('/')} ms`,
@@ -178,16 +179,18 @@ export async function editorSection() {
   const localMed = median(localMs);
   const allMed = median(allMs);
   rows.push(
-    row('IncrementalValidator.setText(doc) (opening the document)', { ours: setMs, unit: 'ms', better: 'lower', peer: peerMs, peerName: 'Go models, 100k clean lines', target: { text: '< 150 ms', pass: setMs < 150 } }),
+    row('IncrementalValidator.setText(doc) (opening the document)', { id: 'editor-settext', ours: setMs, unit: 'ms', better: 'lower', peer: peerMs, peerName: 'Go models, 100k clean lines', target: { text: '< 150 ms', pass: setMs < 150 } }),
     row('one-line edit: applyEdit + localDiagnostics(), median of 20', {
       ours: localMed, unit: 'ms', better: 'lower', target: { text: '< 5 ms', pass: localMed < 5 },
       note: `max ${Math.max(...localMs).toFixed(2)} ms`,
     }),
     row('one-line edit: applyEdit + diagnostics() (incl. cross-line), median of 20', {
+      id: 'editor-diagnostics',
       ours: allMed, unit: 'ms', better: 'lower', target: { text: '< 5 ms', pass: allMed < 5 },
       note: `max ${Math.max(...allMs).toFixed(2)} ms; after the edits ${finalDiags.length} diagnostics, from-scratch validate ${fresh.diagnostics.length}: ${consistent ? 'consistent' : 'MISMATCH'}`,
     }),
   );
+  rows.push(row('one-line edit: applyEdit + diagnostics(), max of 20', { id: 'editor-diagnostics-max', ours: Math.max(...allMs), unit: 'ms', better: 'lower' }));
   Object.assign(raw, { setTextMs: setMs, editLocalMs: localMs, editAllMs: allMs, consistent });
   return {
     rows,

@@ -207,12 +207,13 @@ export function measureChild(cmd, args, { keepStdout = false, cwd = root } = {})
 /**
  * A result row. `ours` and `peer` are numbers in `unit`; `better` says which direction is better
  * ('higher' for throughput, 'lower' for times and memory); `ratio` is ours vs peer normalised so
- * that > 1 means ours is better; `target` is { text, pass }.
+ * that > 1 means ours is better; `target` is { text, pass }. `id`, when given, is the row's stable
+ * name in the summary table (bench/summary.js), which picks rows up by it.
  */
-export function row(name, { ours, unit, peer = null, peerName = null, better = 'higher', target = null, note = null, digits }) {
+export function row(name, { id = null, ours, unit, peer = null, peerName = null, better = 'higher', target = null, note = null, digits }) {
   let ratio = null;
   if (peer !== null && Number.isFinite(peer) && Number.isFinite(ours) && ours > 0 && peer > 0) ratio = better === 'higher' ? ours / peer : peer / ours;
-  return { name, ours, unit, peer, peerName, better, ratio, target, note, digits };
+  return { id, name, ours, unit, peer, peerName, better, ratio, target, note, digits };
 }
 
 export function fmtNum(v, digits) {

@@ -17,10 +17,11 @@ export async function lintSection() {
   // The ×3 file repeats every point three times, so with warnings on it yields 2M true
   // duplicate-point warnings (~470 MB of output): that run measures reporting them. The run on
   // the 1M-line file (all points distinct, the peer's input) measures the checks themselves.
+  // `id`: the rows issue 16's summary table shows (bench/summary.js).
   const runs = [
-    { key: 'noWarnings', label: 'lpstudio lint --no-warnings', args: ['lint', '--no-warnings', big], file: big, points: TSBS_LINES * BIG_COPIES },
-    { key: 'warnings', label: 'lpstudio lint (warnings on)', args: ['lint', big], file: big, points: TSBS_LINES * BIG_COPIES },
-    { key: 'warningsDistinct', label: 'lpstudio lint (warnings on), 1M distinct points', args: ['lint', tsbs], file: tsbs, points: TSBS_LINES },
+    { key: 'noWarnings', id: 'lint-no-warnings', label: 'lpstudio lint --no-warnings', args: ['lint', '--no-warnings', big], file: big, points: TSBS_LINES * BIG_COPIES },
+    { key: 'warnings', rssId: 'lint-warnings-rss-3m', label: 'lpstudio lint (warnings on)', args: ['lint', big], file: big, points: TSBS_LINES * BIG_COPIES },
+    { key: 'warningsDistinct', id: 'lint-warnings', label: 'lpstudio lint (warnings on), 1M distinct points', args: ['lint', tsbs], file: tsbs, points: TSBS_LINES },
   ];
   const rows = [];
   const raw = { file: big, bytes, peer, runs: {} };
@@ -36,11 +37,13 @@ export async function lintSection() {
     raw.runs[r.key] = { exit: m.code, seconds: m.seconds, mbPerS, peakRssBytes: m.peakRssBytes, stdoutBytes: m.stdoutBytes, summary: m.stdout };
     rows.push(
       row(`${r.label}: throughput`, {
+        id: r.id ?? null,
         ours: mbPerS, unit: 'MB/s', peer: peer.mbPerS, peerName: 'Go models (in memory)', digits: 1,
         target: { text: '≥ 150 MB/s', pass: mbPerS >= 150 },
         note: `${m.seconds.toFixed(2)} s wall, exit ${m.code}, ${(m.stdoutBytes / 1e6).toFixed(1)} MB of output; "${m.stdout.trim()}"`,
       }),
       row(`${r.label}: peak RSS`, {
+        id: r.rssId ?? null,
         ours: MB(m.peakRssBytes), unit: 'MB', better: 'lower', peer: MB(peer.peakRssBytes), peerName: 'parse-peer (whole file in memory)', digits: 1,
         target: { text: '< 150 MB', pass: MB(m.peakRssBytes) < 150 },
       }),

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, commandExists, ensurePeers, ensureTsbs, fmtNum, peersDir, root, row } from './lib.js';
+import { printSummary, summaryRows } from './summary.js';
 
 const dist = (p) => path.join(root, 'dist', p);
 const missing = (...files) => {
@@ -255,6 +256,11 @@ async function main() {
     }
   }
 
+  // ---- the one table: every row of issue 16's table, from this run's sections ----
+  const summary = summaryRows(results);
+  console.log('\n== summary: issue 16 (ours, the peer from this run, the ratio, the bar)');
+  printSummary(summary);
+
   // ---- JSON: bench/results/latest.json (with --only, merged into the previous report) ----
   const outDir = path.join(root, 'bench/results');
   mkdirSync(outDir, { recursive: true });
@@ -268,7 +274,7 @@ async function main() {
       sections = SECTIONS.map((s) => byName.get(s.name)).filter(Boolean);
     } catch {}
   }
-  const report = { generatedAt: new Date().toISOString(), startedAt, only: only.length > 0 ? only : null, host, cacheDir, peersDir, sections };
+  const report = { generatedAt: new Date().toISOString(), startedAt, only: only.length > 0 ? only : null, host, cacheDir, peersDir, summary, sections };
   writeFileSync(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
   console.log(`\nreport written to ${path.relative(process.cwd(), outFile) || outFile}`);
   process.exitCode = failed > 0 ? 1 : 0;

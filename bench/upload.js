@@ -1,6 +1,5 @@
-// Section "upload": `lpstudio write` as a child process uploading a ~1 GB TSBS file (3M lines from
-// ../shared's generator: 3M distinct points, as a real file has; copies of the 1M-line file would
-// make two thirds of the writes overwrites) to a fresh embedded endpoint (dist/cli/endpoint-host.js, as `lpstudio serve` runs it): MB/s,
+// Section "upload": `lpstudio write` as a child process uploading a TSBS file (600k lines, ~210 MB,
+// from ../shared's generator: distinct points, as a real file has; issue 16's row) to a fresh embedded endpoint (dist/cli/endpoint-host.js, as `lpstudio serve` runs it): MB/s,
 // points/s and the uploader's peak RSS (GNU time). The peer, in the same run, is `lpload` (Go,
 // ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
 // with as many workers as our uploader has requests in flight (2, its default), so both are limited by the
@@ -9,7 +8,11 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensurePeers, ensureTsbs, log, MB, measureChild, root, row, TSBS_LINES } from './lib.js';
+import { ensurePeers, ensureTsbs, log, MB, measureChild, root, row } from './lib.js';
+
+/** Lines of the uploaded file, and the bar of issue 16 for `lpstudio write` with gzip. */
+const UPLOAD_LINES = 600_000;
+export const UPLOAD_BAR_MBPS = 60;
 
 const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -45,7 +48,7 @@ async function startEndpoint() {
 }
 
 export async function uploadSection() {
-  const file = process.env.LPSTUDIO_BENCH_UPLOAD_FILE ?? ensureTsbs(3 * TSBS_LINES);
+  const file = process.env.LPSTUDIO_BENCH_UPLOAD_FILE ?? ensureTsbs(UPLOAD_LINES);
   const bytes = statSync(file).size;
   const peersDir = ensurePeers();
   const cli = path.join(root, 'bin/lpstudio.js');
@@ -93,8 +96,9 @@ export async function uploadSection() {
   const mbps = (x) => MB(bytes) / x.seconds;
   rows.push(
     row('lpstudio write (gzip): throughput', {
+      id: 'upload-gzip',
       ours: mbps(ours), unit: 'MB/s', peer: mbps(peer), peerName: 'lpload -workers 2 (no gzip)', digits: 1,
-      target: { text: '≥ 50 MB/s', pass: mbps(ours) >= 50 },
+      target: { text: `≥ ${UPLOAD_BAR_MBPS} MB/s`, pass: mbps(ours) >= UPLOAD_BAR_MBPS },
       note: `${ours.seconds.toFixed(1)} s wall, ${ours.points.toLocaleString('en')} points in ${ours.batches} batches, ${Math.round(ours.points / ours.seconds).toLocaleString('en')} points/s`,
     }),
     row('lpstudio write --no-gzip: throughput', {

@@ -3,7 +3,7 @@
 // because the embedded endpoint must accept and reject exactly what InfluxDB does.
 // Works on JS strings with charCodeAt; every delimiter is ASCII, so UTF-16 offsets behave
 // like InfluxDB's byte offsets for every decision the scanner makes.
-import { fail, VALID, type RecordContext, type RecordFailure, type RecordResult } from './record.js';
+import { fail, VALID, type RecordContext, type RecordFailure, type RecordResult, type RecordShape } from './record.js';
 import { timestampToNs } from './precision.js';
 import type { Field, Point, Tag } from './types.js';
 
@@ -540,8 +540,37 @@ export function parseInfluxRecord(
     sh.timestamped = tsEnd !== tsStart;
   }
   if (!ctx.build) return VALID;
+  return buildPoint(text, start, measurementEnd, keyEnd, sorted, keyEscaped, sawBackslash, nTags, tagSpans, tagOrder, nFields, fieldSpans, time, tsEnd !== tsStart, ctx.line);
+}
 
-  // ---- build the point ----
+/**
+ * The point of an accepted record from its shape (what parsing it recorded), with no second scan:
+ * a caller that validated a record and kept its shape builds its point later. Fails only as the
+ * parser's own build would (a value InfluxDB's second reading of escaped fields cannot decode),
+ * which needs a backslash in the fields: a record whose shape is not `escaped` always builds.
+ */
+export function pointFromShape(text: string, sh: RecordShape, line: number): Point | RecordFailure {
+  // Unescaping text that has no backslash changes nothing: one flag serves names and keys.
+  return buildPoint(text, sh.start, sh.measurementEnd, sh.keyEnd, sh.sorted, sh.escaped, sh.escaped, sh.nTags, sh.tagSpans, sh.tagOrder, sh.nFields, sh.fieldSpans, sh.time, sh.timestamped, line);
+}
+
+function buildPoint(
+  text: string,
+  start: number,
+  measurementEnd: number,
+  keyEnd: number,
+  sorted: boolean,
+  keyEscaped: boolean,
+  sawBackslash: boolean,
+  nTags: number,
+  tagSpans: Int32Array,
+  tagOrder: Int32Array,
+  nFields: number,
+  fieldSpans: Int32Array,
+  time: string,
+  timestamped: boolean,
+  line: number,
+): Point | RecordFailure {
   const fields = new Array<Field>(nFields);
   for (let j = 0; j < nFields; j++) {
     const k0 = fieldSpans[j * 3];
@@ -574,8 +603,8 @@ export function parseInfluxRecord(
     tags,
     fields,
     time,
-    timestamped: tsEnd !== tsStart,
-    line: ctx.line,
+    timestamped,
+    line,
   };
 }
 

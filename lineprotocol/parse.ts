@@ -18,7 +18,7 @@ export interface ParseSink {
   /**
    * Called for every accepted record, after its warnings: the point when one was built (or built
    * again to unescape names), else the record's shape (valid only during the call; null when
-   * warnings are off).
+   * warnings are off, unless the engine option `shapes` asks for them).
    */
   accepted?(text: string, point: Point | null, shape: RecordShape | null): void;
   /**
@@ -34,6 +34,11 @@ export interface EngineOptions extends ParseOptions {
   crossLine?: boolean;
   /** Memory bound (and a test hook for the hash) of the cross-line checks. */
   crossLineOptions?: CrossLineOptions;
+  /**
+   * Record shapes for `accepted` also with warnings off (InfluxDB dialects): a caller that builds
+   * its points later, from the shapes, without parsing the text again (the endpoint).
+   */
+  shapes?: boolean;
 }
 
 export interface ParseStats {
@@ -100,6 +105,12 @@ export function suggestPrecision(token: string, unit: Precision): Precision | un
   return PRECISIONS.find((q) => q !== unit && plausible(q));
 }
 
+/**
+ * How many records the engine has parsed in this process (every dialect, every parser). A test
+ * hook: the endpoint's tests read it around a request to prove a body is parsed once, not twice.
+ */
+export const recordParses = { count: 0 };
+
 /** Streaming engine: push text chunks (any boundaries), then end(). */
 export class LineProtocolParser {
   readonly stats: ParseStats = { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 };
@@ -144,7 +155,7 @@ export class LineProtocolParser {
       defaultTime: this.o.defaultTime,
       // The reference dialect reports no shape: its warnings are found on built points.
       build: build || (this.o.warnings && !influx),
-      shape: this.o.warnings && influx ? (this.shape = emptyShape()) : undefined,
+      shape: (this.o.warnings || engine.shapes === true) && influx ? (this.shape = emptyShape()) : undefined,
       tsStart: -1,
       tsEnd: -1,
       warn: this.o.warnings ? (pos, end, code, message, hint) => this.warnAt(pos, end, code, message, hint) : undefined,
@@ -280,6 +291,7 @@ export class LineProtocolParser {
     if (influx) {
       start = skipInfluxWhitespace(text, pos, end);
       if (start >= end || text.charCodeAt(start) === HASH) return;
+      recordParses.count++;
       const v1 = this.o.dialect === 'influxdb1';
       result = this.bytes !== null
         ? parseInfluxRecordBytes(text, this.bytes, start, end, ctx, v1)
@@ -287,6 +299,7 @@ export class LineProtocolParser {
     } else {
       result = parseReferenceRecord(text, pos, end, ctx);
       if (result === null) return;
+      recordParses.count++;
     }
     this.stats.records++;
     if (isFailure(result)) {
@@ -296,7 +309,7 @@ export class LineProtocolParser {
     this.stats.points++;
     if (result === 1) {
       this.rebuilt = null;
-      if (this.shape !== null) this.shapeWarnings(text, pos, start, end);
+      if (this.shape !== null && this.o.warnings) this.shapeWarnings(text, pos, start, end);
       this.sink.accepted?.(text, this.rebuilt, this.rebuilt === null ? this.shape : null);
       return;
     }
@@ -398,6 +411,7 @@ export class LineProtocolParser {
   private crlfElsewhere(text: string, pos: number, recEnd: number, line: number, newlines: number): void {
     const start = skipInfluxWhitespace(text, pos, recEnd);
     const ctx: RecordContext = { line, precision: this.ctx.precision, defaultTime: this.ctx.defaultTime, build: false, tsStart: -1, tsEnd: -1 };
+    recordParses.count++;
     const kept = start < recEnd && text.charCodeAt(start) === HASH ? null : parseInfluxRecord(text, start, recEnd, ctx, this.o.dialect === 'influxdb1');
     if (kept === null) return;
     this.stats.warnings++;
@@ -441,6 +455,7 @@ export class LineProtocolParser {
     ctx.shape = undefined;
     const warn = ctx.warn;
     ctx.warn = undefined; // its warnings were reported by the first reading
+    recordParses.count++;
     const p = this.bytes !== null
       ? parseInfluxRecordBytes(text, this.bytes, start, end, ctx, this.o.dialect === 'influxdb1')
       : parseInfluxRecord(text, start, end, ctx, this.o.dialect === 'influxdb1');
