@@ -44,12 +44,21 @@ export class ShardGroup {
     this.segments.push(seg);
     this.segments.sort((a, b) => a.minGen - b.minGen);
     const t = seg.series;
+    // Keys come sorted, so a measurement's series come together: one lookup of its map per run.
+    let m: Map<string, SeriesInfo> | undefined;
+    let mName: string | undefined;
     for (let i = 0; i < t.size; i++) {
       const key = t.keyAt(i);
       let info = this.series.get(key);
       if (info === undefined) {
         info = intern(key, () => t.info(i));
-        this.addSeries(info);
+        this.series.set(info.key, info);
+        if (info.measurement !== mName) {
+          mName = info.measurement;
+          m = this.byMeasurement.get(mName);
+          if (m === undefined) this.byMeasurement.set(mName, (m = new Map()));
+        }
+        m!.set(info.key, info);
       }
       t.shareKey(i, info.key);
     }

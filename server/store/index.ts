@@ -53,6 +53,7 @@ class FileBucketStore implements BucketStore {
     const maxGen = recover(st, infos);
     st.wal = new WalWriter(st.walDir, maxGen + 1, st.counter, {
       log: st.log,
+      rechecked: 'by-caller', // a job of the maintenance queue
       onHealth: (h) => {
         for (const fn of st.healthListeners) fn(h);
       },

@@ -1,5 +1,5 @@
-// The store's one maintenance queue: compactions, merges, retention and bucket deletions run
-// here, one job at a time, so no two of them ever touch the shard groups at once. A job asked for
+// The store's one maintenance queue: compactions, merges, retention, bucket deletions and the
+// disk re-check while the WAL is read-only run here, one job at a time, so no two of them ever touch the shard groups at once. A job asked for
 // while the same job waits is not queued twice (the caller shares the waiting one); the most
 // urgent waiting job runs next (a compaction before a merge step); a job that fails is logged
 // and the queue goes on; close() lets what is queued finish (long jobs look at `closing` and
@@ -138,7 +138,7 @@ const URGENT = 2;
 const ROUTINE = 1;
 const BACKGROUND = 0;
 
-/** Queues the store's compactions, merges, retention and bucket deletions (see MaintenanceQueue). */
+/** Queues the store's compactions, merges, retention, bucket deletions and disk re-checks (see MaintenanceQueue). */
 export class Maintenance {
   readonly queue: MaintenanceQueue;
   private timer: NodeJS.Timeout | undefined;
@@ -186,6 +186,8 @@ export class Maintenance {
   private tick(): void {
     if (this.st.closing) return;
     this.ticks++;
+    // Read-only after a failed WAL write or fsync: try the disk again (wal.ts), so writes resume on their own.
+    if (this.st.wal.readOnly) void this.queue.enqueue('disk re-check', () => this.st.wal.recheck(), { priority: URGENT + 1 });
     if (this.ticks % RETENTION_EVERY_TICKS === 0) void this.queue.enqueue('retention', () => enforceRetention(this.st), { priority: ROUTINE });
     const idle = Date.now() - this.st.lastWriteAt;
     if (idle >= IDLE_COMPACT_MS && this.st.valuesSinceCompact > 0) this.autoCompact();

@@ -294,6 +294,11 @@ export interface WalWriterOptions {
   log?: (msg: string) => void;
   /** Called when the log stops or resumes taking records. */
   onHealth?: (h: StoreHealth) => void;
+  /**
+   * Whoever retries the disk while the log is read-only (the store's maintenance queue calls
+   * recheck()). Absent: the writer retries by itself every WAL_RETRY_MS.
+   */
+  rechecked?: 'by-caller';
 }
 
 export class WalWriter {
@@ -529,9 +534,20 @@ export class WalWriter {
     }
     if (first) {
       this.opts.onHealth?.(this.health());
+      if (this.opts.rechecked === 'by-caller') return;
       this.retryTimer = setInterval(() => void this.retry(), WAL_RETRY_MS);
       this.retryTimer.unref();
     }
+  }
+
+  /** Whether the log refuses records now (a write or fsync failed; see recheck). */
+  get readOnly(): boolean {
+    return this.failure !== null;
+  }
+
+  /** One try of the disk while read-only; the log takes records again once it goes through. */
+  recheck(): Promise<void> {
+    return this.retry();
   }
 
   /**
