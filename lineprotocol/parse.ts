@@ -428,7 +428,10 @@ export class LineProtocolParser {
       for (let j = 0; j < sh.nFields && !long; j++) long = spans[j * 3 + 2] - spans[j * 3 + 1] > MAX_STRING_BYTES / 3;
       if (!long) {
         this.precisionWarning(text, sh.timestamped, sh.time);
-        const found = this.cross?.checkRecord(text, this.bytes, sh, this.ctx.line);
+        // In ns the timestamp token is the time: the checks read it from the bytes.
+        const ctx = this.ctx;
+        const ns = sh.timestamped && ctx.precision === 'ns' && ctx.tsStart >= 0;
+        const found = this.cross?.checkRecord(text, this.bytes, sh, ctx.line, ns ? ctx.tsStart : -1, ns ? ctx.tsEnd : -1);
         if (found) {
           const lineEnd = firstLineEnd(text, start, end);
           for (const w of found) this.warnAt(start, lineEnd, w.code, w.message, w.hint);
