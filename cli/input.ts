@@ -1,5 +1,6 @@
 // Opens line-protocol input as a stream of text chunks: a file, `-` for standard input, and
 // `.gz` files through gunzip. Decoding is streaming UTF-8, so any size runs in constant memory.
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -20,8 +21,16 @@ export function openBytes(file: string): Readable {
  */
 export async function* readChunks(file: string): AsyncGenerator<{ text: string; bytes?: Uint8Array }> {
   const decoder = new TextDecoder('utf-8');
+  /** The decoder holds no part of a character: the last byte it was given was ASCII (or none yet). */
+  let clean = true;
   for await (const buf of openBytes(file) as AsyncIterable<Buffer>) {
+    // An ASCII chunk is its own text: copied as Latin-1 (a one-byte string), several times faster than decoding.
+    if (clean && isAscii(buf)) {
+      yield { text: buf.toString('latin1'), bytes: buf };
+      continue;
+    }
     const text = decoder.decode(buf, { stream: true });
+    clean = buf.length === 0 || buf[buf.length - 1] < 0x80;
     yield text.length === buf.length ? { text, bytes: buf } : { text };
   }
   const rest = decoder.decode();
