@@ -187,6 +187,92 @@ class KeyStore {
 }
 
 /**
+ * Interns byte sequences (keys as they lie in the input's bytes) into ids, like KeyStore, with
+ * the bytes kept four to a word: a key is hashed and verified a word (four bytes) at a time.
+ */
+class ByteKeyStore {
+  private slots = new Int32Array(64); // id + 1; 0 is empty
+  private hashes = new Int32Array(32);
+  private offsets = new Int32Array(32); // in words
+  private lengths = new Int32Array(32); // in bytes
+  private words = new Int32Array(1024);
+  private wordsUsed = 0;
+  count = 0;
+
+  constructor(private readonly budget: Budget) {
+    budget.used += 64 * 4 + 32 * 12 + 1024 * 4;
+  }
+
+  /** The id of bytes[from, from + len) (read through dv, the same bytes) with hash h, or -1. */
+  find(dv: DataView, bytes: Uint8Array, from: number, len: number, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (this.hashes[id] === h && this.lengths[id] === len && this.same(id, dv, bytes, from, len)) return id;
+    }
+  }
+
+  private same(id: number, dv: DataView, bytes: Uint8Array, from: number, len: number): boolean {
+    const words = this.words;
+    let w = this.offsets[id];
+    let i = from;
+    const whole = from + (len & ~3);
+    for (; i < whole; i += 4, w++) if (dv.getInt32(i, true) !== words[w]) return false;
+    // The last 1-3 bytes, packed as add() packed them.
+    let tail = 0;
+    for (let k = 0; i < from + len; i++, k += 8) tail |= bytes[i] << k;
+    return len === whole - from || tail === words[w];
+  }
+
+  /** Adds bytes[from, from + len), known to be absent; its id, or -1 when the memory bound forbids it. */
+  add(bytes: Uint8Array, from: number, len: number, h: number): number {
+    const need = (len + 3) >>> 2;
+    if (this.wordsUsed + need > this.words.length) {
+      let n = this.words.length * 2;
+      while (n < this.wordsUsed + need) n *= 2;
+      if (!this.budget.take((n - this.words.length) * 4)) return -1;
+      const a = new Int32Array(n);
+      a.set(this.words.subarray(0, this.wordsUsed));
+      this.words = a;
+    }
+    if (this.count === this.hashes.length) {
+      const n = this.count * 2;
+      if (!this.budget.take(this.count * 12)) return -1;
+      this.hashes = grownI32(this.hashes, n);
+      this.offsets = grownI32(this.offsets, n);
+      this.lengths = grownI32(this.lengths, n);
+    }
+    if ((this.count + 1) * 2 > this.slots.length) {
+      if (!this.budget.take(this.slots.length * 4)) return -1;
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+    }
+    const id = this.count++;
+    let w = this.wordsUsed;
+    for (let i = 0; i < len; i += 4, w++) {
+      let word = 0;
+      for (let k = 0; k < 4 && i + k < len; k++) word |= bytes[from + i + k] << (8 * k);
+      this.words[w] = word;
+    }
+    this.offsets[id] = this.wordsUsed;
+    this.lengths[id] = len;
+    this.hashes[id] = h;
+    this.wordsUsed = w;
+    this.insert(id, h);
+    return id;
+  }
+
+  private insert(id: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
+  }
+}
+
+/**
  * (series id, time) → first line: an open-addressing table whose entries are numbers only. The
  * time is held exactly as two parts of its decimal text (digits above and below 1e9).
  */
@@ -303,7 +389,7 @@ export class CrossLineChecks {
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
     this.measurements = new KeyStore(this.budget);
-    this.written = new KeyStore(this.budget);
+    this.written = new ByteKeyStore(this.budget);
     this.pairs = new PairTable(this.budget, this.pairHash);
     this.budget.used += 64 * 9 + 1024 * 2 + 64 * 16;
   }
@@ -328,7 +414,7 @@ export class CrossLineChecks {
     this.latestHi = new Float64Array(64);
     this.latestLo = new Int32Array(64);
     this.latestCount = 0;
-    this.written = new KeyStore(this.budget);
+    this.written = new ByteKeyStore(this.budget);
     this.writtenSid = new Int32Array(64);
     this.budget.used += 64 * 16;
   }
@@ -463,31 +549,41 @@ export class CrossLineChecks {
    * Keys written with unsorted tags (TSBS's are) map to their series through the key as written,
    * so the usual point needs no sorting or copying: one hash and one comparison in place.
    */
-  private written: KeyStore;
+  private written: ByteKeyStore;
   private writtenSid = new Int32Array(64);
   /** Hash of the key as written last looked up by seriesAsWritten. */
   private writtenHash = 0;
+  /** A view of the bytes last given, to read them a word at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
 
   /** The series id of the key as written in bytes[from, to), when seen before; else -1. */
   private seriesAsWritten(bytes: Uint8Array, from: number, to: number): number {
-    const h = (this.writtenHash = this.seriesHashBytes(bytes, from, to));
-    const rid = this.written.findBytes(bytes, from, to - from, h);
+    if (bytes !== this.viewOf) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.viewOf = bytes;
+    }
+    const dv = this.view;
+    let h = FNV_OFFSET;
+    let i = from;
+    for (; i + 4 <= to; i += 4) h = Math.imul(h ^ dv.getInt32(i, true), FNV_PRIME);
+    for (; i < to; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
+    h = fmix(h) & this.hashMask;
+    this.writtenHash = h;
+    const rid = this.written.find(dv, bytes, from, to - from, h);
     return rid < 0 ? -1 : this.writtenSid[rid];
   }
 
   /** Notes that the key as written in bytes[from, to) (hash from seriesAsWritten) is series `sid`. */
   private rememberWritten(bytes: Uint8Array, from: number, to: number, sid: number): void {
     if (this.full) return;
-    const n = this.room(to - from);
-    const buf = this.scratch;
-    for (let i = from; i < to; i++) buf[i - from] = bytes[i];
     const id = this.written.count;
     if (id >= this.writtenSid.length) {
       // Not remembering it costs only speed: such keys are sorted each time.
       if (!this.budget.take(this.writtenSid.length * 4)) return;
       this.writtenSid = grownI32(this.writtenSid, this.writtenSid.length * 2);
     }
-    if (this.written.add(buf, n, this.writtenHash) >= 0) this.writtenSid[id] = sid;
+    if (this.written.add(bytes, from, to - from, this.writtenHash) >= 0) this.writtenSid[id] = sid;
   }
 
   /**
