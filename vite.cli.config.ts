@@ -15,6 +15,7 @@ export default defineConfig({
   },
   build: {
     lib: { entry: 'cli/run.ts', formats: ['es'], fileName: () => 'lpstudio-cli.mjs' },
-    rollupOptions: { external: [/^node:/] },
+    // One file (the package runs it from outside the asar), though the commands load lazily.
+    rollupOptions: { external: [/^node:/], output: { codeSplitting: false } },
   },
 });

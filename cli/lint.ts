@@ -4,7 +4,7 @@ import { LineProtocolParser, type ParseStats } from '../lineprotocol/parse.js';
 import { TARGET_KINDS, targetParseOptions, type TargetKind } from '../lineprotocol/target.js';
 import type { Diagnostic, ParseOptions } from '../lineprotocol/types.js';
 import { parseArgs, UsageError } from './args.js';
-import { Output, readChunks } from './input.js';
+import { capYoungGeneration, Output, readChunks } from './input.js';
 import { dialectFlag, PARSER_FLAGS, precisionFlag, v3PrecisionFlag } from './options.js';
 import { Influxdb3Parser } from '../lineprotocol/influxdb3-dialect.js';
 
@@ -32,6 +32,7 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
   const files = positional.length > 0 ? positional : ['-'];
   const out = new Output();
   const total: ParseStats = { lines: 0, records: 0, points: 0, errors: 0, warnings: 0 };
+  let chunks = 0;
 
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
@@ -51,6 +52,7 @@ export async function lintCommand(argv: readonly string[]): Promise<number> {
         parser.push(c.text, c.bytes);
         // Millions of findings into a slow reader must wait for it, not pile up in memory.
         await out.drained();
+        if (++chunks % 16 === 0) capYoungGeneration();
       }
     } catch (e) {
       out.flush();

@@ -1,23 +1,30 @@
 // lpstudio: the command line of Line Protocol Studio.
 import { UsageError } from './args.js';
-import { lintCommand, LINT_USAGE } from './lint.js';
-import { exportCommand, EXPORT_USAGE } from './export.js';
-import { bucketCommand, BUCKET_USAGE, v1Command, V1_USAGE } from './manage.js';
-import { parseCommand, PARSE_USAGE } from './parse.js';
-import { serveCommand, SERVE_USAGE, setupCommand, SETUP_USAGE } from './serve.js';
-import { writeCommand, WRITE_USAGE } from './write.js';
-import { MetaError } from '../server/meta.js';
 
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }> = {
-  lint: { run: lintCommand, usage: LINT_USAGE },
-  parse: { run: parseCommand, usage: PARSE_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  setup: { run: setupCommand, usage: SETUP_USAGE },
-  bucket: { run: bucketCommand, usage: BUCKET_USAGE },
-  v1: { run: v1Command, usage: V1_USAGE },
-  export: { run: exportCommand, usage: EXPORT_USAGE },
-  write: { run: writeCommand, usage: WRITE_USAGE },
+interface Command {
+  run: (argv: readonly string[]) => Promise<number>;
+  usage: string;
+}
+
+// Each command's module loads when it is run: `lpstudio lint` need not load the endpoint, the store
+// and zod (about 20 MB of memory at its peak).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  lint: async () => import('./lint.js').then((m) => ({ run: m.lintCommand, usage: m.LINT_USAGE })),
+  parse: async () => import('./parse.js').then((m) => ({ run: m.parseCommand, usage: m.PARSE_USAGE })),
+  serve: async () => import('./serve.js').then((m) => ({ run: m.serveCommand, usage: m.SERVE_USAGE })),
+  setup: async () => import('./serve.js').then((m) => ({ run: m.setupCommand, usage: m.SETUP_USAGE })),
+  bucket: async () => import('./manage.js').then((m) => ({ run: m.bucketCommand, usage: m.BUCKET_USAGE })),
+  v1: async () => import('./manage.js').then((m) => ({ run: m.v1Command, usage: m.V1_USAGE })),
+  export: async () => import('./export.js').then((m) => ({ run: m.exportCommand, usage: m.EXPORT_USAGE })),
+  write: async () => import('./write.js').then((m) => ({ run: m.writeCommand, usage: m.WRITE_USAGE })),
 };
+
+/** An error that is the user's to fix (bad data directory, port taken): one line, no stack. */
+async function isExpected(e: unknown): Promise<boolean> {
+  if ((e as NodeJS.ErrnoException)?.code === 'EADDRINUSE') return true;
+  const { MetaError } = await import('../server/meta.js');
+  return e instanceof MetaError;
+}
 
 const USAGE = `usage: lpstudio <command> [options]
 commands:
@@ -37,11 +44,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (cmd === undefined) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     process.stderr.write(`lpstudio: unknown command "${name}"\n${USAGE}\n`);
     return 2;
   }
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(cmd.usage + '\n');
     return 0;
@@ -53,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`lpstudio ${name}: ${e.message}\n${cmd.usage}\n`);
       return 2;
     }
-    if (e instanceof MetaError || (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    if (await isExpected(e)) {
       process.stderr.write(`lpstudio ${name}: ${(e as Error).message}\n`);
       return 1;
     }

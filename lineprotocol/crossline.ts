@@ -117,6 +117,24 @@ class KeyStore {
     }
   }
 
+  /** The id of the key bytes[from, from + len) with hash h, or -1 (compared in place: no copy). */
+  findBytes(bytes: Uint8Array, from: number, len: number, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (this.hashes[id] === h && this.lengths[id] === len && this.sameBytes(id, bytes, from, len)) return id;
+    }
+  }
+
+  private sameBytes(id: number, bytes: Uint8Array, from: number, len: number): boolean {
+    const arena = this.arena;
+    const d = this.offsets[id] - from;
+    for (let i = from, e = from + len; i < e; i++) if (arena[d + i] !== bytes[i]) return false;
+    return true;
+  }
+
   private same(id: number, key: Uint16Array, len: number): boolean {
     const arena = this.arena;
     const o = this.offsets[id];
@@ -165,6 +183,92 @@ class KeyStore {
   private rehash(n: number): void {
     this.slots = new Int32Array(n);
     for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+  }
+}
+
+/**
+ * Interns byte sequences (keys as they lie in the input's bytes) into ids, like KeyStore, with
+ * the bytes kept four to a word: a key is hashed and verified a word (four bytes) at a time.
+ */
+class ByteKeyStore {
+  private slots = new Int32Array(64); // id + 1; 0 is empty
+  private hashes = new Int32Array(32);
+  private offsets = new Int32Array(32); // in words
+  private lengths = new Int32Array(32); // in bytes
+  private words = new Int32Array(1024);
+  private wordsUsed = 0;
+  count = 0;
+
+  constructor(private readonly budget: Budget) {
+    budget.used += 64 * 4 + 32 * 12 + 1024 * 4;
+  }
+
+  /** The id of bytes[from, from + len) (read through dv, the same bytes) with hash h, or -1. */
+  find(dv: DataView, bytes: Uint8Array, from: number, len: number, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (this.hashes[id] === h && this.lengths[id] === len && this.same(id, dv, bytes, from, len)) return id;
+    }
+  }
+
+  private same(id: number, dv: DataView, bytes: Uint8Array, from: number, len: number): boolean {
+    const words = this.words;
+    let w = this.offsets[id];
+    let i = from;
+    const whole = from + (len & ~3);
+    for (; i < whole; i += 4, w++) if (dv.getInt32(i, true) !== words[w]) return false;
+    // The last 1-3 bytes, packed as add() packed them.
+    let tail = 0;
+    for (let k = 0; i < from + len; i++, k += 8) tail |= bytes[i] << k;
+    return len === whole - from || tail === words[w];
+  }
+
+  /** Adds bytes[from, from + len), known to be absent; its id, or -1 when the memory bound forbids it. */
+  add(bytes: Uint8Array, from: number, len: number, h: number): number {
+    const need = (len + 3) >>> 2;
+    if (this.wordsUsed + need > this.words.length) {
+      let n = this.words.length * 2;
+      while (n < this.wordsUsed + need) n *= 2;
+      if (!this.budget.take((n - this.words.length) * 4)) return -1;
+      const a = new Int32Array(n);
+      a.set(this.words.subarray(0, this.wordsUsed));
+      this.words = a;
+    }
+    if (this.count === this.hashes.length) {
+      const n = this.count * 2;
+      if (!this.budget.take(this.count * 12)) return -1;
+      this.hashes = grownI32(this.hashes, n);
+      this.offsets = grownI32(this.offsets, n);
+      this.lengths = grownI32(this.lengths, n);
+    }
+    if ((this.count + 1) * 2 > this.slots.length) {
+      if (!this.budget.take(this.slots.length * 4)) return -1;
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+    }
+    const id = this.count++;
+    let w = this.wordsUsed;
+    for (let i = 0; i < len; i += 4, w++) {
+      let word = 0;
+      for (let k = 0; k < 4 && i + k < len; k++) word |= bytes[from + i + k] << (8 * k);
+      this.words[w] = word;
+    }
+    this.offsets[id] = this.wordsUsed;
+    this.lengths[id] = len;
+    this.hashes[id] = h;
+    this.wordsUsed = w;
+    this.insert(id, h);
+    return id;
+  }
+
+  private insert(id: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
   }
 }
 
@@ -285,8 +389,9 @@ export class CrossLineChecks {
     this.series = new KeyStore(this.budget);
     this.names = new KeyStore(this.budget);
     this.measurements = new KeyStore(this.budget);
+    this.written = new ByteKeyStore(this.budget);
     this.pairs = new PairTable(this.budget, this.pairHash);
-    this.budget.used += 64 * 9 + 1024 * 2;
+    this.budget.used += 64 * 9 + 1024 * 2 + 64 * 16;
   }
 
   /** Bytes currently held by the tables and arenas (what the bound limits). */
@@ -306,6 +411,12 @@ export class CrossLineChecks {
     this.points = 0;
     this.full = false;
     this.layoutMid = -1;
+    this.latestHi = new Float64Array(64);
+    this.latestLo = new Int32Array(64);
+    this.latestCount = 0;
+    this.written = new ByteKeyStore(this.budget);
+    this.writtenSid = new Int32Array(64);
+    this.budget.used += 64 * 16;
   }
 
   /** Checks a built point against the ones seen before it; returns what is wrong (usually nothing). */
@@ -330,14 +441,17 @@ export class CrossLineChecks {
     this.room(s.length);
     const buf = this.scratch;
     for (let i = 0; i < s.length; i++) buf[i] = s.charCodeAt(i);
-    return this.pointDone(out, s.length, this.hash(s.length), p.time, p.timestamped, p.line);
+    const wasFull = this.full;
+    const sid = this.seriesInScratch(s.length);
+    splitTime(p.time, this.time);
+    return this.pointDone(out, wasFull, sid, p.timestamped, p.line);
   }
 
   /**
    * Checks an accepted record from its shape (spans into `text`), without a built point. Only for
    * records whose names need no unescaping (shape.escaped false); others go through check().
    */
-  checkRecord(text: string, bytes: Uint8Array | null, sh: RecordShape, line: number): Finding[] | null {
+  checkRecord(text: string, bytes: Uint8Array | null, sh: RecordShape, line: number, nsFrom = -1, nsTo = -1): Finding[] | null {
     let out: Finding[] | null = null;
     const start = sh.start;
     const mEnd = sh.measurementEnd;
@@ -376,23 +490,121 @@ export class CrossLineChecks {
       }
     }
     if (layoutOk) this.keepLayout(text, bytes, mid, sh);
-    // The series key: the raw key text, tags in sorted order.
-    this.room(sh.keyEnd - start);
-    const buf = this.scratch;
-    let n = 0;
-    this.start(0);
-    if (sh.sorted) n = this.copy(text, bytes, start, sh.keyEnd, 0);
-    else {
-      n = this.copy(text, bytes, start, mEnd, 0);
-      const tags = sh.tagSpans;
-      for (let t = 0; t < sh.nTags; t++) {
-        const o = sh.tagOrder[t] * 3;
-        buf[n++] = 44; // ','
-        this.running = Math.imul(this.running ^ 44, FNV_PRIME);
-        n = this.copy(text, bytes, tags[o], tags[o + 2], n);
+    // The series key: the raw key text, tags in sorted order. Sorted and in bytes (the usual
+    // case), it is hashed and compared where it lies, and copied only when new.
+    const wasFull = this.full;
+    let sid: number;
+    if (sh.sorted && bytes !== null) sid = this.seriesInBytes(bytes, start, sh.keyEnd);
+    else if (bytes !== null && (sid = this.seriesAsWritten(bytes, start, sh.keyEnd)) >= 0) {
+      // A key written with its tags out of order, seen before in this very order.
+    } else {
+      this.room(sh.keyEnd - start);
+      const buf = this.scratch;
+      let n = 0;
+      if (sh.sorted) n = this.copy(text, bytes, start, sh.keyEnd, 0);
+      else {
+        n = this.copy(text, bytes, start, mEnd, 0);
+        const tags = sh.tagSpans;
+        for (let t = 0; t < sh.nTags; t++) {
+          const o = sh.tagOrder[t] * 3;
+          buf[n++] = 44; // ','
+          n = this.copy(text, bytes, tags[o], tags[o + 2], n);
+        }
       }
+      sid = this.seriesInScratch(n);
+      if (sid >= 0 && bytes !== null && !sh.sorted) this.rememberWritten(bytes, start, sh.keyEnd, sid);
     }
-    return this.pointDone(out, n, this.finish(), sh.time, sh.timestamped, line);
+    if (sid >= 0) {
+      if (bytes !== null && nsFrom >= 0) splitTimeBytes(bytes, nsFrom, nsTo, this.time);
+      else splitTime(sh.time, this.time);
+    }
+    return this.pointDone(out, wasFull, sid, sh.timestamped, line);
+  }
+
+  /** The id of the series key in scratch[0, n), added when new (-1: not remembered, memory bound). */
+  private seriesInScratch(n: number): number {
+    const h = this.seriesHashScratch(n);
+    let sid = this.series.find(this.scratch, n, h);
+    if (sid < 0 && !this.full) {
+      sid = this.series.add(this.scratch, n, h);
+      if (sid < 0) this.full = true;
+    }
+    return sid;
+  }
+
+  /** The id of the series key bytes[from, to), added when new (-1: not remembered, memory bound). */
+  private seriesInBytes(bytes: Uint8Array, from: number, to: number): number {
+    const h = this.seriesHashBytes(bytes, from, to);
+    let sid = this.series.findBytes(bytes, from, to - from, h);
+    if (sid < 0 && !this.full) {
+      const buf = this.scratch.length >= to - from ? this.scratch : (this.room(to - from), this.scratch);
+      for (let i = from; i < to; i++) buf[i - from] = bytes[i];
+      sid = this.series.add(buf, to - from, h);
+      if (sid < 0) this.full = true;
+    }
+    return sid;
+  }
+
+  /**
+   * Keys written with unsorted tags (TSBS's are) map to their series through the key as written,
+   * so the usual point needs no sorting or copying: one hash and one comparison in place.
+   */
+  private written: ByteKeyStore;
+  private writtenSid = new Int32Array(64);
+  /** Hash of the key as written last looked up by seriesAsWritten. */
+  private writtenHash = 0;
+  /** A view of the bytes last given, to read them a word at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
+
+  /** The series id of the key as written in bytes[from, to), when seen before; else -1. */
+  private seriesAsWritten(bytes: Uint8Array, from: number, to: number): number {
+    if (bytes !== this.viewOf) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.viewOf = bytes;
+    }
+    const dv = this.view;
+    let h = FNV_OFFSET;
+    let i = from;
+    for (; i + 4 <= to; i += 4) h = Math.imul(h ^ dv.getInt32(i, true), FNV_PRIME);
+    for (; i < to; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
+    h = fmix(h) & this.hashMask;
+    this.writtenHash = h;
+    const rid = this.written.find(dv, bytes, from, to - from, h);
+    return rid < 0 ? -1 : this.writtenSid[rid];
+  }
+
+  /** Notes that the key as written in bytes[from, to) (hash from seriesAsWritten) is series `sid`. */
+  private rememberWritten(bytes: Uint8Array, from: number, to: number, sid: number): void {
+    if (this.full) return;
+    const id = this.written.count;
+    if (id >= this.writtenSid.length) {
+      // Not remembering it costs only speed: such keys are sorted each time.
+      if (!this.budget.take(this.writtenSid.length * 4)) return;
+      this.writtenSid = grownI32(this.writtenSid, this.writtenSid.length * 2);
+    }
+    if (this.written.add(bytes, from, to - from, this.writtenHash) >= 0) this.writtenSid[id] = sid;
+  }
+
+  /**
+   * Series keys are long (TSBS: ~150 characters) and hashed for every point, so four characters
+   * go into each multiply; the same characters in scratch or in bytes hash alike.
+   */
+  private seriesHashScratch(n: number): number {
+    const b = this.scratch;
+    let h = FNV_OFFSET;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) h = Math.imul(h ^ (b[i] ^ (b[i + 1] << 8) ^ (b[i + 2] << 16) ^ (b[i + 3] << 24)), FNV_PRIME);
+    for (; i < n; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+    return (fmix(h) & this.hashMask) >>> 0;
+  }
+
+  private seriesHashBytes(b: Uint8Array, from: number, to: number): number {
+    let h = FNV_OFFSET;
+    let i = from;
+    for (; i + 4 <= to; i += 4) h = Math.imul(h ^ (b[i] ^ (b[i + 1] << 8) ^ (b[i + 2] << 16) ^ (b[i + 3] << 24)), FNV_PRIME);
+    for (; i < to; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+    return (fmix(h) & this.hashMask) >>> 0;
   }
 
   /** Copies text[from, to) into scratch at `at` (from the bytes when given: faster); returns the end. */
@@ -530,22 +742,29 @@ export class CrossLineChecks {
     return true;
   }
 
-  /** The duplicate check for the series key in scratch[0, n) at `time`. */
-  private pointDone(out: Finding[] | null, n: number, h: number, time: string, timestamped: boolean, line: number): Finding[] | null {
+  /**
+   * The duplicate check of series `sid` (-1: not remembered) at the time in this.time. Within a
+   * series, times usually only grow: a time past the series' latest cannot repeat one, so it is
+   * added without a lookup (the lookup's probes are cache misses in a big table).
+   */
+  private pointDone(out: Finding[] | null, wasFull: boolean, sid: number, timestamped: boolean, line: number): Finding[] | null {
     this.points++;
-    const wasFull = this.full;
-    let sid = this.series.find(this.scratch, n, h);
-    if (sid < 0 && !this.full) {
-      sid = this.series.add(this.scratch, n, h);
-      if (sid < 0) this.full = true;
-    }
     if (sid >= 0) {
-      splitTime(time, this.time);
       const { hi, lo } = this.time;
       const ph = this.pairHash(sid, hi, lo);
-      const before = this.pairs.find(ph, sid, hi, lo);
+      const known = sid < this.latestCount;
+      const later = known && (hi > this.latestHi[sid] || (hi === this.latestHi[sid] && lo > this.latestLo[sid]));
+      const before = known && !later ? this.pairs.find(ph, sid, hi, lo) : -1;
       if (before >= 0) (out ??= []).push(duplicate(timestamped, before));
-      else if (!this.full && !this.pairs.add(ph, sid, hi, lo, line)) this.full = true;
+      else if (!this.full) {
+        if (!this.pairs.add(ph, sid, hi, lo, line)) this.full = true;
+        // The latest time only ever covers remembered pairs plus some forgotten ones: still an upper bound.
+        else if (!known) this.noteSeries(sid, hi, lo);
+        else if (later) {
+          this.latestHi[sid] = hi;
+          this.latestLo[sid] = lo;
+        }
+      }
     }
     if (this.full && !wasFull) {
       const mib = (this.budget.limit / (1024 * 1024)).toFixed(this.budget.limit % (1024 * 1024) === 0 ? 0 : 2);
@@ -556,6 +775,25 @@ export class CrossLineChecks {
       });
     }
     return out;
+  }
+
+  // Per series id: the latest time of its remembered pairs (hi, lo as in splitTime, compared in that order).
+  private latestHi = new Float64Array(64);
+  private latestLo = new Int32Array(64);
+  /** Series ids below this have a latest time (ids are handed out in order, each gets one on its first pair). */
+  private latestCount = 0;
+
+  private noteSeries(sid: number, hi: number, lo: number): void {
+    if (sid !== this.latestCount) return; // (cannot happen: a new id's first pair comes before the next id)
+    if (sid >= this.latestHi.length) {
+      const n = this.latestHi.length * 2;
+      if (!this.budget.take(this.latestHi.length * 12)) return; // not noted: its pairs are looked up
+      this.latestHi = grownF64(this.latestHi, n);
+      this.latestLo = grownI32(this.latestLo, n);
+    }
+    this.latestHi[sid] = hi;
+    this.latestLo[sid] = lo;
+    this.latestCount++;
   }
 
   private readonly pairHash = (sid: number, hi: number, lo: number): number =>
@@ -593,6 +831,20 @@ export function valueType(text: string, vs: number, ve: number): number {
  * last nine and the last nine; a negative time has both parts negated minus one, so it never
  * equals a positive one.
  */
+/** splitTime of a decimal timestamp token in bytes[from, to) (leading zeros allowed, "-0" is 0). */
+function splitTimeBytes(b: Uint8Array, from: number, to: number, out: { hi: number; lo: number }): void {
+  const neg = b[from] === 45;
+  const first = neg ? from + 1 : from;
+  const cut = Math.max(first, to - 9);
+  let hi = 0;
+  for (let i = first; i < cut; i++) hi = hi * 10 + (b[i] - 48);
+  let lo = 0;
+  for (let i = cut; i < to; i++) lo = lo * 10 + (b[i] - 48);
+  const negative = neg && (hi !== 0 || lo !== 0);
+  out.hi = negative ? -hi - 1 : hi;
+  out.lo = negative ? -lo - 1 : lo;
+}
+
 function splitTime(s: string, out: { hi: number; lo: number }): void {
   const neg = s.charCodeAt(0) === 45;
   const from = neg ? 1 : 0;

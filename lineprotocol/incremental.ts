@@ -58,7 +58,7 @@ class FieldsCache {
     return same ? m : (this.lastMeasurement = text.slice(start, end));
   }
 
-  get(text: string, sh: RecordShape): FieldList {
+  get(text: string, sh: RecordShape, bytes?: Uint8Array): FieldList {
     const spans = sh.fieldSpans;
     const n = sh.nFields;
     const last = this.last;
@@ -68,6 +68,7 @@ class FieldsCache {
       const eq = spans[j * 3 + 1];
       const f = last[j];
       if (f.key.length !== eq - k0 || f.type !== FIELD_TYPES[valueType(text, eq + 1, spans[j * 3 + 2])]) same = false;
+      else if (bytes !== undefined) for (let i = 0; i < f.key.length && same; i++) same = f.key.charCodeAt(i) === bytes[k0 + i];
       else for (let i = 0; i < f.key.length && same; i++) same = f.key.charCodeAt(i) === text.charCodeAt(k0 + i);
     }
     if (same) return last;
@@ -83,21 +84,79 @@ class FieldsCache {
 /** Series keys of tags written out of order, by the key as written (built once per parse). */
 type SortedKeys = Map<string, string>;
 
-/** A summary read from a record's shape (names without escapes, so the raw text is the name). */
-function shapeSummary(text: string, sh: RecordShape, fields: FieldsCache, sortedKeys: SortedKeys): IndexedPoint {
-  let series = text.slice(sh.start, sh.keyEnd);
-  if (!sh.sorted) {
-    const known = sortedKeys.get(series);
-    if (known !== undefined) series = known;
-    else {
-      let key = text.slice(sh.start, sh.measurementEnd);
-      for (let t = 0; t < sh.nTags; t++) {
-        const o = sh.tagOrder[t] * 3;
-        key += text.slice(sh.tagSpans[o] - 1, sh.tagSpans[o + 2]);
-      }
-      sortedKeys.set(series, key);
-      series = key;
+/**
+ * The series key of a record as one string per distinct key, found from the key's bytes as written
+ * (hashed and compared in place): no slice, no string hashing and no sorting per record, and the
+ * cross-line index then meets the same string object again (its hash computed once).
+ */
+class SeriesKeys {
+  private slots = new Int32Array(1024); // entry + 1; 0 is empty
+  private hashes: number[] = [];
+  private written: string[] = [];
+  private keys: string[] = [];
+
+  constructor(private readonly sorted: SortedKeys) {}
+
+  get(text: string, bytes: Uint8Array, sh: RecordShape): string {
+    const from = sh.start;
+    const to = sh.keyEnd;
+    let h = 0x811c9dc5;
+    let i = from;
+    for (; i + 4 <= to; i += 4) h = Math.imul(h ^ (bytes[i] ^ (bytes[i + 1] << 8) ^ (bytes[i + 2] << 16) ^ (bytes[i + 3] << 24)), 0x01000193);
+    for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    h ^= h >>> 15;
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    for (let v = this.slots[s]; v !== 0; s = (s + 1) & mask, v = this.slots[s]) {
+      const e = v - 1;
+      if (this.hashes[e] === h && this.same(this.written[e], bytes, from, to)) return this.keys[e];
     }
+    const written = text.slice(from, to);
+    const key = sh.sorted ? written : sortedKey(text, sh, written, this.sorted);
+    const e = this.keys.length;
+    this.hashes.push(h);
+    this.written.push(written);
+    this.keys.push(key);
+    this.slots[s] = e + 1;
+    if (this.keys.length * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      const m = this.slots.length - 1;
+      for (let k = 0; k < this.keys.length; k++) {
+        let t = this.hashes[k] & m;
+        while (this.slots[t] !== 0) t = (t + 1) & m;
+        this.slots[t] = k + 1;
+      }
+    }
+    return key;
+  }
+
+  private same(written: string, bytes: Uint8Array, from: number, to: number): boolean {
+    if (written.length !== to - from) return false;
+    for (let i = from; i < to; i++) if (written.charCodeAt(i - from) !== bytes[i]) return false;
+    return true;
+  }
+}
+
+/** The series key of a record whose tags are written out of order (`written`, the key as written). */
+function sortedKey(text: string, sh: RecordShape, written: string, sortedKeys: SortedKeys): string {
+  const known = sortedKeys.get(written);
+  if (known !== undefined) return known;
+  let key = text.slice(sh.start, sh.measurementEnd);
+  for (let t = 0; t < sh.nTags; t++) {
+    const o = sh.tagOrder[t] * 3;
+    key += text.slice(sh.tagSpans[o] - 1, sh.tagSpans[o + 2]);
+  }
+  sortedKeys.set(written, key);
+  return key;
+}
+
+/** A summary read from a record's shape (names without escapes, so the raw text is the name). */
+function shapeSummary(text: string, sh: RecordShape, fields: FieldsCache, sortedKeys: SortedKeys, bytes?: Uint8Array, seriesKeys?: SeriesKeys): IndexedPoint {
+  let series: string;
+  if (bytes !== undefined && seriesKeys !== undefined) series = seriesKeys.get(text, bytes, sh);
+  else {
+    const written = text.slice(sh.start, sh.keyEnd);
+    series = sh.sorted ? written : sortedKey(text, sh, written, sortedKeys);
   }
   return {
     measurement: fields.measurement(text, sh.start, sh.measurementEnd),
@@ -105,7 +164,7 @@ function shapeSummary(text: string, sh: RecordShape, fields: FieldsCache, sorted
     time: sh.time,
     timestamped: sh.timestamped,
     line: 0,
-    fields: fields.get(text, sh),
+    fields: fields.get(text, sh, bytes),
     column: 1,
     endColumn: 2,
   };
@@ -304,11 +363,13 @@ export class IncrementalValidator {
     let lastTerminated = false;
     const fields = this.fieldsCache;
     const sortedKeys: SortedKeys = new Map();
+    const bytes = asciiBytes(text);
+    const seriesKeys = bytes !== undefined ? new SeriesKeys(sortedKeys) : undefined;
     const parser = new LineProtocolParser(
       this.opts,
       {
       accepted: (t, p, shape) => {
-        pendingPoint = p !== null ? summary(p) : shape !== null ? shapeSummary(t, shape, fields, sortedKeys) : NO_CHECKS;
+        pendingPoint = p !== null ? summary(p) : shape !== null ? shapeSummary(t, shape, fields, sortedKeys, bytes, seriesKeys) : NO_CHECKS;
       },
       error: (_e, d) => {
         (pendingDiags ??= []).push(d);
@@ -349,7 +410,7 @@ export class IncrementalValidator {
     // document. It is complete when its last unit ended at a newline inside it (an unclosed quote
     // that swallows the rest is not).
     const cleanEnd = text.charCodeAt(text.length - 1) === 10 && text.charCodeAt(text.length - 2) !== 92;
-    const consumed = parser.run(text, final || cleanEnd, 0, line, asciiBytes(text));
+    const consumed = parser.run(text, final || cleanEnd, 0, line, bytes);
     return { units, complete: final ? consumed >= text.length : cleanEnd ? lastTerminated : consumed >= text.length };
   }
 }

@@ -442,7 +442,10 @@ export class LineProtocolParser {
       for (let j = 0; j < sh.nFields && !long; j++) long = spans[j * 3 + 2] - spans[j * 3 + 1] > MAX_STRING_BYTES / 3;
       if (!long) {
         this.precisionWarning(text, sh.timestamped, sh.time);
-        const found = this.cross?.checkRecord(text, this.bytes, sh, this.ctx.line);
+        // In ns the timestamp token is the time: the checks read it from the bytes.
+        const ctx = this.ctx;
+        const ns = sh.timestamped && ctx.precision === 'ns' && ctx.tsStart >= 0;
+        const found = this.cross?.checkRecord(text, this.bytes, sh, ctx.line, ns ? ctx.tsStart : -1, ns ? ctx.tsEnd : -1);
         if (found) {
           const lineEnd = firstLineEnd(text, start, end);
           for (const w of found) this.warnAt(start, lineEnd, w.code, w.message, w.hint);
@@ -474,6 +477,14 @@ export class LineProtocolParser {
     if (!timestamped || ctx.tsStart < 0) return;
     // In ns the time is the token: a plausible one needs no further look (no slice per point).
     if (ctx.precision === 'ns') {
+      // From its length and first digit when in bytes: 19 digits from 1 to 6…, or 18 from 4…, lie
+      // within 1980-2200 (3.2e17 to 7.3e18 ns); anything else is looked at as a number.
+      const b = this.bytes;
+      if (b !== null) {
+        const n = ctx.tsEnd - ctx.tsStart;
+        const d = b[ctx.tsStart];
+        if ((n === 19 && d >= 49 && d <= 54) || (n === 18 && d >= 52 && d <= 57)) return;
+      }
       const v = Number(time);
       if (v >= PLAUSIBLE_FROM && v < PLAUSIBLE_TO) return;
     }

@@ -33,6 +33,22 @@ describe('lpstudio lint', () => {
     );
   });
 
+  it('reads a character split between two 64 KiB chunks whole, before and after ASCII chunks', () => {
+    // ASCII chunks take a faster path than decoding: a chunk that ends inside a character must not.
+    const line = 'cpu,host=a v=1i 1700000000000000000\n';
+    const head = line.repeat(Math.floor(65535 / line.length));
+    const pad = 'x'.repeat(65535 - head.length - 'cpu,h='.length);
+    const split = `cpu,h=${pad}é v=2i 1700000000000000001\n`; // é's two bytes straddle offset 65536
+    const f = file('split.lp', head + split + line.repeat(3000) + `cpu,h=ü v=3i 1700000000000000002\n`);
+    expect(Buffer.from(head + split).indexOf(Buffer.from('é'))).toBe(65535);
+    const r = lpstudio(['parse', f]);
+    const points = r.out.trim().split('\n').map((l) => JSON.parse(l).point);
+    expect(points).toHaveLength(head.split('\n').length - 1 + 1 + 3000 + 1);
+    expect(points[head.split('\n').length - 1].tags).toEqual([{ key: 'h', value: `${pad}é` }]);
+    expect(points[points.length - 1].tags).toEqual([{ key: 'h', value: 'ü' }]);
+    expect(lpstudio(['lint', '--no-warnings', f]).out.trim().split('\n').pop()).toBe('1 file: 4822 lines, 4822 points, 0 errors, 0 warnings');
+  });
+
   it('exits 0 with warnings only, and reads .gz files and standard input', () => {
     const text = 'cpu v=1 1700000000\n';
     const gz = file('w.lp.gz', gzipSync(text));

@@ -70,6 +70,17 @@ describe('cross-line checks over hashed state', () => {
     expect(c.check(point('m,a=1', '-10', 8))?.map((f) => f.message)).toEqual(['same series and timestamp as line 5; InfluxDB keeps one point and overwrites its fields']);
   });
 
+  it('find repeats of earlier times in a series whose times mostly grow, and none among new times', () => {
+    // Times past a series' latest are added without a lookup: earlier ones must still be found.
+    const at = [5n, 1n, 3n, 1n, 5n, 2n, 6n, 4n, 6n];
+    const lines = at.flatMap((t) => [`cpu,host=a,dc=x v=1i ${T + t}`, `cpu,dc=y,host=b v=1i ${T + t * 2n}`]);
+    const text = lines.join('\n') + '\n';
+    const dup = (line: number, first: number) => `${line} duplicate-point same series and timestamp as line ${first}; InfluxDB keeps one point and overwrites its fields`;
+    const expected = [dup(7, 3), dup(8, 4), dup(9, 1), dup(10, 2), dup(17, 13), dup(18, 14)];
+    expect(findings(text)).toEqual(expected);
+    expect(findings(text, { crossLineOptions: { hashBits: 0 } })).toEqual(expected);
+  });
+
   it('remember every point within the bound: a repeat 250,000 points later is still found', () => {
     // (The former checks forgot everything every 200,000 points.)
     const n = 250_000;

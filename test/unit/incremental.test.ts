@@ -132,6 +132,38 @@ describe('IncrementalValidator', () => {
     );
   });
 
+  it('agrees with checking the whole text on big ASCII documents too (keys found from the bytes), before and after edits', () => {
+    // Over 64 KiB of ASCII the engine reads bytes: series keys are then found from the bytes as
+    // written (tags in and out of order), in the validator and in the whole-text check alike.
+    const pad = Array.from({ length: 2500 }, (_, i) => `pad,zone=z${i % 7},host=h${i % 50} v=${i % 3 === 0 ? '1.5' : '1i'} ${1000 + i}\n`).join('');
+    const series = fc.constantFrom('cpu,host=a', 'cpu,zone=z,host=a', 'cpu,host=a,zone=z', 'pad,host=h3,zone=z3', 'pad,zone=z3,host=h3', 'c\\ pu,host=a');
+    const fieldSet = fc.constantFrom('v=1i', 'v=2', 'v=t', 'w=1i,v=1.5');
+    const time = fc.constantFrom('', ' 1', ' 1003', ' 1700000000000000000');
+    const line = fc.tuple(series, fieldSet, time).map(([s, f, t]) => `${s} ${f}${t}\n`);
+    const text = fc.array(line, { minLength: 1, maxLength: 12 }).map((p) => p.join(''));
+    const edit = fc.tuple(fc.nat(), fc.nat(30), fc.array(line, { maxLength: 2 }).map((p) => p.join('')));
+    fc.assert(
+      fc.property(text, text, fc.array(edit, { maxLength: 4 }), (head, tail, edits) => {
+        let current = head + pad + tail;
+        expect(current.length).toBeGreaterThan(65536);
+        const v = new IncrementalValidator({ now: NOW });
+        v.setText(current);
+        const whole = (t: string) => validate(t, { now: NOW }).diagnostics.map(key);
+        expect(v.diagnostics().map(key)).toEqual(whole(current));
+        // The whole-text check from built points (no shapes) finds the same.
+        expect(full(current, true).diagnostics.map(key)).toEqual(whole(current));
+        for (const [at, len, insert] of edits) {
+          const from = at % (current.length + 1);
+          const to = Math.min(current.length, from + len);
+          v.applyEdit(from, to, insert);
+          current = current.slice(0, from) + insert + current.slice(to);
+          expect(v.diagnostics().map(key)).toEqual(whole(current));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('reports the new first line of a key after the first one is removed', () => {
     const v = new IncrementalValidator({ now: NOW });
     v.setText('cpu v=1i 1\ncpu v=2i 1\ncpu v=3.5 1\ncpu v=4i 1\n');
