@@ -6,13 +6,12 @@
 // Stores are built once through the store itself (bench/store-build.js: parse, write in
 // 5000-line batches, compact, merge) into the bench cache and reused while their marker matches.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, ensureTsbs, log, measureChild, MB, median, nowMs, root, row, shared } from './lib.js';
 
 /** Bump when the segment format or the build changes: cached stores are rebuilt. */
 const STORE_VERSION = 1;
-const HOSTS = 1000;
 const STEP_NS = 10_000_000_000n;
 const T0 = 1451606400000000000n;
 const cli = path.join(root, 'bin/lpstudio.js');
@@ -129,5 +128,3 @@ export async function storeSection() {
 if (process.argv[1] === new URL(import.meta.url).pathname && process.argv[2] === 'build') {
   console.log(await ensureStore(Number(process.argv[3] ?? 10_000_000)));
 }
-void HOSTS;
-void existsSync;
