@@ -6,7 +6,7 @@
 // Stores are built once through the store itself (bench/store-build.js: parse, write in
 // 5000-line batches, compact, merge) into the bench cache and reused while their marker matches.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, ensureTsbs, log, measureChild, MB, median, nowMs, root, row, shared } from './lib.js';
 
@@ -38,12 +38,12 @@ export async function ensureStore(lines) {
     build.stdout.on('data', (d) => (out += d));
     build.on('error', reject);
     build.on('close', (code) => (code === 0 && /points=(\d+)/.test(out) ? resolve() : reject(new Error(`store-build exited ${code}: ${out.slice(-500)}`))));
-    if (src.file) {
-      const cat = spawn('cat', [src.file], { stdio: ['ignore', build.stdin, 'inherit'] });
-      cat.on('error', reject);
-    } else {
-      const gen = spawn('python3', src.gen, { stdio: ['ignore', build.stdin, 'inherit'] });
+    // Piped through this process, so the builder's input ends when the source does.
+    if (src.file) createReadStream(src.file).on('error', reject).pipe(build.stdin);
+    else {
+      const gen = spawn('python3', src.gen, { stdio: ['ignore', 'pipe', 'inherit'] });
       gen.on('error', reject);
+      gen.stdout.pipe(build.stdin);
     }
   });
   writeFileSync(marker, JSON.stringify({ version: STORE_VERSION, lines, seconds: Math.round((nowMs() - t0) / 1000) }) + '\n');
