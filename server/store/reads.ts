@@ -7,10 +7,11 @@
 // time order (reversed when descending; groups do not overlap in time) and, within a group,
 // merges the series with a heap keyed by each series' next time (ties by series key, as
 // InfluxDB orders them). A series' sources are its segment blocks (each at most BLOCK_ROWS
-// rows, with exact first and last times in the index) and its memtable rows; a block is decoded
+// rows, with exact first and last times in the index) and its memtable rows; a segment is
+// looked at only once the read reaches its min time (max time, descending), a block is decoded
 // only when the merge reaches its time, and dropped once passed. So a read holds, per series,
-// only the blocks that overlap where it is, and the first page of a big group decodes a few
-// blocks, not the group.
+// only the blocks that overlap where it is, and the first page of a big group decodes a block
+// per series it returns, not the group.
 import type { Field, FieldType } from '../../lineprotocol/types.js';
 import type { PointBatch, ReadObserver, ReadQuery, StoredPoint } from './api.js';
 import type { Bucket, ShardGroup } from './groups.js';
