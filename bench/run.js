@@ -98,6 +98,14 @@ const SECTIONS = [
     run: async () => (await import('./restart.js')).restartSection(),
   },
   {
+    name: 'store',
+    isolate: true,
+    title: 'Store reads: newest page of a 10M-point shard group, lpstudio export of 1M and 9.5M TSBS points (stores built once, cached)',
+    requires: () =>
+      missing(dist('server/store/index.js'), path.join(root, 'bin/lpstudio.js')) ?? cliLoads() ?? (commandExists('python3') ? null : 'python3 is needed to generate the TSBS input'),
+    run: async () => (await import('./store.js')).storeSection(),
+  },
+  {
     name: 'upload',
     title: 'Upload throughput (file → remote InfluxDB)',
     requires: () => (existsSync(path.join(root, 'bench/upload.js')) ? null : 'not written yet (bench/upload.js)'),

@@ -6,13 +6,12 @@
 // Stores are built once through the store itself (bench/store-build.js: parse, write in
 // 5000-line batches, compact, merge) into the bench cache and reused while their marker matches.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, ensureTsbs, log, measureChild, MB, median, nowMs, root, row, shared } from './lib.js';
 
 /** Bump when the segment format or the build changes: cached stores are rebuilt. */
 const STORE_VERSION = 1;
-const HOSTS = 1000;
 const STEP_NS = 10_000_000_000n;
 const T0 = 1451606400000000000n;
 const cli = path.join(root, 'bin/lpstudio.js');
@@ -39,12 +38,12 @@ export async function ensureStore(lines) {
     build.stdout.on('data', (d) => (out += d));
     build.on('error', reject);
     build.on('close', (code) => (code === 0 && /points=(\d+)/.test(out) ? resolve() : reject(new Error(`store-build exited ${code}: ${out.slice(-500)}`))));
-    if (src.file) {
-      const cat = spawn('cat', [src.file], { stdio: ['ignore', build.stdin, 'inherit'] });
-      cat.on('error', reject);
-    } else {
-      const gen = spawn('python3', src.gen, { stdio: ['ignore', build.stdin, 'inherit'] });
+    // Piped through this process, so the builder's input ends when the source does.
+    if (src.file) createReadStream(src.file).on('error', reject).pipe(build.stdin);
+    else {
+      const gen = spawn('python3', src.gen, { stdio: ['ignore', 'pipe', 'inherit'] });
       gen.on('error', reject);
+      gen.stdout.pipe(build.stdin);
     }
   });
   writeFileSync(marker, JSON.stringify({ version: STORE_VERSION, lines, seconds: Math.round((nowMs() - t0) / 1000) }) + '\n');
@@ -129,5 +128,3 @@ export async function storeSection() {
 if (process.argv[1] === new URL(import.meta.url).pathname && process.argv[2] === 'build') {
   console.log(await ensureStore(Number(process.argv[3] ?? 10_000_000)));
 }
-void HOSTS;
-void existsSync;

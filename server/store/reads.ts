@@ -7,10 +7,11 @@
 // time order (reversed when descending; groups do not overlap in time) and, within a group,
 // merges the series with a heap keyed by each series' next time (ties by series key, as
 // InfluxDB orders them). A series' sources are its segment blocks (each at most BLOCK_ROWS
-// rows, with exact first and last times in the index) and its memtable rows; a block is decoded
+// rows, with exact first and last times in the index) and its memtable rows; a segment is
+// looked at only once the read reaches its min time (max time, descending), a block is decoded
 // only when the merge reaches its time, and dropped once passed. So a read holds, per series,
-// only the blocks that overlap where it is, and the first page of a big group decodes a few
-// blocks, not the group.
+// only the blocks that overlap where it is, and the first page of a big group decodes a block
+// per series it returns, not the group.
 import type { Field, FieldType } from '../../lineprotocol/types.js';
 import type { PointBatch, ReadObserver, ReadQuery, StoredPoint } from './api.js';
 import type { Bucket, ShardGroup } from './groups.js';
@@ -98,6 +99,15 @@ function splitT(t: string): Time {
   return { s: SPLIT.sec, n: SPLIT.ns };
 }
 
+/** Blocks' first and last times, split once (segments are immutable; the index stays loaded). */
+const BLOCK_TIMES = new WeakMap<SegmentBlock, [Time, Time]>();
+
+function blockTimes(b: SegmentBlock): [Time, Time] {
+  let t = BLOCK_TIMES.get(b);
+  if (t === undefined) BLOCK_TIMES.set(b, (t = [splitT(b.minTime), splitT(b.maxTime)]));
+  return t;
+}
+
 /** One source of a series' rows: a segment block (decoded when reached) or memtable rows. */
 interface Piece {
   /** Later sources win merges. */
@@ -111,6 +121,23 @@ interface Piece {
   /** Rows not yet passed: [from, to). */
   from: number;
   to: number;
+}
+
+/** A segment of a group with the time where a read reaches it (min time; max time descending). */
+interface SegReach {
+  segNo: number;
+  seg: SegmentMeta;
+  edge: Time;
+}
+
+/** One source's pieces of a series in the read's order: blocks i, i±1, … (not end), or one memtable piece. */
+interface Lane {
+  prio: number;
+  seg: SegmentMeta | null;
+  blocks: SegmentBlock[] | null;
+  mem: Piece | null;
+  i: number;
+  end: number;
 }
 
 /** A stretch of a series' merged rows being emitted: rows [lo, hi) of data, next at pos. */
@@ -197,6 +224,44 @@ class ReadRun {
     this.reader.close();
   }
 
+  /** A series' blocks in a segment as a lane (null when it has none there). */
+  laneFor(r: SegReach, key: string): Lane | null {
+    const e = r.seg.series.get(key);
+    if (e === undefined) return null;
+    const l = this.lane(r.segNo, r.seg, e.blocks ?? [e]);
+    return l.i === l.end ? null : l;
+  }
+
+  /** A segment's blocks of a series as a lane: those in the range, from the end the read starts at. */
+  private lane(prio: number, seg: SegmentMeta, blocks: SegmentBlock[]): Lane {
+    let lo = 0;
+    let hi = blocks.length;
+    // Blocks are in time order and do not overlap: the range cuts a run of them.
+    if (this.start !== undefined) {
+      const st = this.start;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const last = blockTimes(blocks[mid])[1];
+        if (cmpSplit(last.s, last.n, st.s, st.n) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      hi = blocks.length;
+    }
+    if (this.stop !== undefined) {
+      const sp = this.stop;
+      let a = lo;
+      let b = hi;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        const first = blockTimes(blocks[mid])[0];
+        if (cmpSplit(first.s, first.n, sp.s, sp.n) < 0) a = mid + 1;
+        else b = mid;
+      }
+      hi = a;
+    }
+    return this.desc ? { prio, seg, blocks, mem: null, i: hi - 1, end: lo - 1 } : { prio, seg, blocks, mem: null, i: lo, end: hi };
+  }
+
   private hold(rows: number): void {
     this.obs.held += rows;
     if (this.obs.held > this.obs.maxHeld) this.obs.maxHeld = this.obs.held;
@@ -254,24 +319,21 @@ class ReadRun {
       });
     }
     const cursors: SeriesCursor[] = [];
+    // Segments in the order the read reaches them: by min time (by max time descending).
+    const segOrder: SegReach[] = g.segments.map((seg, segNo) => ({ segNo, seg, edge: splitT(this.desc ? seg.maxTime : seg.minTime) }));
+    segOrder.sort((a, b) => (this.desc ? cmpSplit(b.edge.s, b.edge.n, a.edge.s, a.edge.n) : cmpSplit(a.edge.s, a.edge.n, b.edge.s, b.edge.n)));
     for (let i = 0; i < infos.length; i++) {
-      const pieces: Piece[] = [];
-      g.segments.forEach((seg, segNo) => {
-        const e = seg.series.get(infos[i].key);
-        if (e === undefined) return;
-        for (const block of e.blocks ?? [e]) {
-          if (this.startStr !== undefined && cmpTime(block.maxTime, this.startStr) < 0) continue;
-          if (this.stopStr !== undefined && cmpTime(block.minTime, this.stopStr) >= 0) continue;
-          pieces.push({ prio: segNo, first: splitT(block.minTime), last: splitT(block.maxTime), seg, block, data: null, from: 0, to: 0 });
-        }
-      });
+      // A lane per source, its pieces in time order, made only as the cursor reaches them.
+      // Segment lanes are added when the cursor reaches the segment's time (segOrder).
+      const lanes: Lane[] = [];
       memRaws[i].forEach((raw, k) => {
         const data = normalize(raw);
         if (data.n === 0) return;
         this.own(data.n, true);
-        pieces.push({ prio: g.segments.length + k, first: { s: data.sec[0], n: data.ns[0] }, last: { s: data.sec[data.n - 1], n: data.ns[data.n - 1] }, seg: null, block: null, data, from: 0, to: data.n });
+        const piece: Piece = { prio: g.segments.length + k, first: { s: data.sec[0], n: data.ns[0] }, last: { s: data.sec[data.n - 1], n: data.ns[data.n - 1] }, seg: null, block: null, data, from: 0, to: data.n };
+        lanes.push({ prio: piece.prio, seg: null, blocks: null, mem: piece, i: 0, end: 1 });
       });
-      if (pieces.length > 0) cursors.push(new SeriesCursor(this, infos[i], i, pieces, this.desc, this.start, this.stop));
+      if (lanes.length > 0 || segOrder.length > 0) cursors.push(new SeriesCursor(this, infos[i], i, lanes, segOrder, this.desc, this.start, this.stop));
       if (this.work >= READ_SLICE) {
         this.work = 0;
         yield PAUSE;
@@ -342,9 +404,8 @@ class ReadRun {
  * in only the pieces that overlap it.
  */
 class SeriesCursor {
-  /** Not reached yet, in the order they come (by first time; by last time descending). */
-  private readonly pending: Piece[];
-  private p = 0;
+  /** Sources not passed yet; the next piece is the lane head that comes first. */
+  private readonly lanes: Lane[];
   private active: Piece[] = [];
   run: Run | null = null;
   /** The next point's time when run is set, else a bound of it (never beyond it). */
@@ -355,12 +416,13 @@ class SeriesCursor {
     private readonly read: ReadRun,
     readonly info: SeriesInfo,
     readonly index: number,
-    pieces: Piece[],
+    lanes: Lane[],
+    private readonly segOrder: SegReach[],
     private readonly desc: boolean,
     private readonly start: Time | undefined,
     private readonly stop: Time | undefined,
   ) {
-    this.pending = desc ? pieces.sort((a, b) => cmpSplit(b.last.s, b.last.n, a.last.s, a.last.n)) : pieces.sort((a, b) => cmpSplit(a.first.s, a.first.n, b.first.s, b.first.n));
+    this.lanes = lanes;
     this.bound();
   }
 
@@ -379,14 +441,57 @@ class SeriesCursor {
       const r = this.desc ? a.to - 1 : a.from;
       take(d.sec[r], d.ns[r]);
     }
-    if (this.p < this.pending.length) {
-      const t = this.desc ? this.pending[this.p].last : this.pending[this.p].first;
-      take(t.s, t.n);
-    }
+    const next = this.peek();
+    if (next !== null) take(next.s, next.n);
     // Within the range: a bound outside it is still a bound.
     if (!this.desc && this.start !== undefined && cmpSplit(s, n, this.start.s, this.start.n) < 0) ({ s, n } = this.start);
     this.keyS = s;
     this.keyN = n;
+  }
+
+  /** The lane whose head comes first (by first time; by last time descending), if any. */
+  private best: Lane | null = null;
+  private nextSeg = 0;
+
+  /** The edge time of the next piece (first, or last descending), or null when none is left. */
+  private peek(): Time | null {
+    let best: Lane | null = null;
+    let bt: Time | null = null;
+    for (;;) {
+      best = null;
+      bt = null;
+      for (const l of this.lanes) {
+        if (l.i === l.end) continue;
+        const t = l.mem !== null ? (this.desc ? l.mem.last : l.mem.first) : blockTimes(l.blocks![l.i])[this.desc ? 1 : 0];
+        if (bt === null || (this.desc ? cmpSplit(t.s, t.n, bt.s, bt.n) > 0 : cmpSplit(t.s, t.n, bt.s, bt.n) < 0)) {
+          best = l;
+          bt = t;
+        }
+      }
+      // A segment not taken in yet could hold a piece that comes first: only if it starts by then.
+      if (this.nextSeg >= this.segOrder.length) break;
+      const r = this.segOrder[this.nextSeg];
+      if (bt !== null && (this.desc ? cmpSplit(r.edge.s, r.edge.n, bt.s, bt.n) < 0 : cmpSplit(r.edge.s, r.edge.n, bt.s, bt.n) > 0)) break;
+      this.nextSeg++;
+      const lane = this.read.laneFor(r, this.info.key);
+      if (lane !== null) this.lanes.push(lane);
+    }
+    this.best = best;
+    return bt;
+  }
+
+  /** Takes the piece peek() found. */
+  private take(): Piece {
+    const l = this.best!;
+    this.best = null;
+    if (l.mem !== null) {
+      l.i = l.end;
+      return l.mem;
+    }
+    const block = l.blocks![l.i];
+    l.i += this.desc ? -1 : 1;
+    const [first, last] = blockTimes(block);
+    return { prio: l.prio, first, last, seg: l.seg, block, data: null, from: 0, to: 0 };
   }
 
   private activate(piece: Piece): void {
@@ -399,8 +504,8 @@ class SeriesCursor {
     const desc = this.desc;
     for (;;) {
       if (this.active.length === 0) {
-        if (this.p >= this.pending.length) return false;
-        this.activate(this.pending[this.p++]);
+        if (this.peek() === null) return false;
+        this.activate(this.take());
       }
       // The stretch ends at the nearest end of a decoded piece (inclusive); every piece that
       // starts by then joins it.
@@ -416,11 +521,12 @@ class SeriesCursor {
         }
       };
       for (const a of this.active) edge(a);
-      while (this.p < this.pending.length) {
-        const next = this.pending[this.p];
-        const c = desc ? cmpSplit(next.last.s, next.last.n, es, en) : cmpSplit(next.first.s, next.first.n, es, en);
+      for (;;) {
+        const t = this.peek();
+        if (t === null) break;
+        const c = cmpSplit(t.s, t.n, es, en);
         if (desc ? c < 0 : c > 0) break;
-        this.p++;
+        const next = this.take();
         this.activate(next);
         edge(next);
       }
@@ -481,7 +587,7 @@ class SeriesCursor {
     this.endRun();
     for (const piece of this.active) this.read.release(piece.data!.n);
     this.active = [];
-    this.p = this.pending.length;
+    this.lanes.length = 0;
   }
 }
 
