@@ -8,6 +8,7 @@ import { openPathRefusal } from './files/open-path.js';
 import { curlCommand, PASSWORD_PLACEHOLDER, PASSWORD_VARIABLE, TOKEN_VARIABLE, type CurlRequest } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
+import { workspaceHandlers, WorkspaceStore } from './workspace-store.js';
 import { redact, sendWrite, uploadTargetOf, usesV2, writeUrl, type WriteTarget } from './send.js';
 
 export const LOCAL_PROFILE_ID = 'local';
@@ -19,6 +20,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
   const now = deps.now ?? (() => new Date());
   const fetchFn = deps.fetch ?? fetch;
   const files = deps.files ?? new FileJobs(path.join(deps.dataDir, 'uploads'));
+  const workspace = deps.workspace ?? new WorkspaceStore(path.join(deps.dataDir, 'workspace.json'));
 
   const localProfile = (): Profile => ({
     id: LOCAL_PROFILE_ID,
@@ -274,6 +276,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       history.clear();
       return {};
     },
+    ...workspaceHandlers(workspace),
   };
 }
 

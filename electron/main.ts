@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
+import { WorkspaceStore } from '../app/workspace-store.js';
 import { localDatabases } from '../server/databases.js';
 import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
@@ -99,12 +100,20 @@ if (!app.requestSingleInstanceLock()) {
     // Not awaited: the window opens while the endpoint starts (or fails to: the tray and the UI say so).
     void supervisor.start();
 
+    // The composer's session, in the app's data dir; a pending write is flushed at quit.
+    const workspace = new WorkspaceStore(path.join(userData, 'app', 'workspace.json'));
+
     // Quitting stops the endpoint cleanly first (its store flushes and closes), then quits.
     let quitting = false;
     let stopped = false;
     let stopping = false;
     app.on('before-quit', (e) => {
       quitting = true;
+      try {
+        workspace.flush();
+      } catch (err) {
+        console.error(`saving the session: ${(err as Error).message}`);
+      }
       if (stopped) return;
       e.preventDefault();
       if (stopping) return;
@@ -122,6 +131,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'desktop',
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
+      workspace,
       profiles: vault,
       // "Copy as curl" with the secret: written here, in the main process; the secret never reaches the window.
       clipboard: { writeText: (text) => clipboard.writeText(text) },

@@ -1,7 +1,7 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
 import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppInfo, AuthMethod, HistoryEntry, Precision, Profile, SendRequest, SendResult } from '../app/contract.js';
+import type { AppInfo, AuthChoice, Environments, HistoryEntry, Precision, Profile, SendRequest, Workspace } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
 import { api } from './api/index.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
@@ -23,6 +23,8 @@ import { ReadOnlyBanner } from './components/ReadOnlyBanner.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle } from './editor/Editor.js';
 import { createLintStore } from './editor/lint-store.js';
+import { DocumentTabs } from './documents/DocumentTabs.js';
+import { cycle, fromStored, neighbourAfterClose, newDoc, toStored, type Doc, type DocSettings } from './documents/documents.js';
 
 // The composer loads first; the data browser (with its chart library), the inspector and the upload
 // dialog are separate chunks, fetched the first time they open.
@@ -48,27 +50,49 @@ const AUTH_OPTIONS = [
 const MOD_KEY = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? 'Cmd' : 'Ctrl';
 const EXAMPLE = `# Type line protocol here; it is checked as you type. ${MOD_KEY}+Enter sends.\n`;
 
+/** A target's own settings: what a document takes when it moves to that target. */
+function targetDefaults(p: Profile, precision?: Precision): DocSettings {
+  return { profileId: p.id, db: p.db ?? '', rp: p.rp ?? '', org: p.org ?? '', bucket: p.bucket ?? '', precision: precision ?? p.precision, auth: 'profile' };
+}
+const LOCAL_SETTINGS: DocSettings = { profileId: 'local', db: '', rp: '', org: '', bucket: '', precision: 'ns', auth: 'profile' };
+
 export function App() {
   const [info, setInfo] = useState<AppInfo>();
   const [profiles, setProfiles] = useState<Profile[]>([]);
-  const [profileId, setProfileId] = useState('local');
-  const [db, setDb] = useState('');
-  const [rp, setRp] = useState('');
-  const [org, setOrg] = useState('');
-  const [bucket, setBucket] = useState('');
-  const [precision, setPrecision] = useState<Precision>('ns');
-  const [auth, setAuth] = useState<'profile' | AuthMethod>('profile');
+  const [docs, setDocs] = useState<Doc[]>(() => [newDoc([], LOCAL_SETTINGS)]);
+  const [activeId, setActiveId] = useState(() => docs[0].id);
+  const docsRef = useRef(docs);
+  docsRef.current = docs;
+  const activeRef = useRef(activeId);
+  activeRef.current = activeId;
+  const doc = docs.find((d) => d.id === activeId) ?? docs[0];
+  const { profileId, db, rp, org, bucket, precision, auth } = doc;
+  const patchDoc = useCallback((id: string, p: Partial<Doc> | ((d: Doc) => Partial<Doc>)) => {
+    setDocs((ds) => ds.map((d) => (d.id === id ? { ...d, ...(typeof p === 'function' ? p(d) : p) } : d)));
+  }, []);
+  /** Changes the shown document. */
+  const patch = useCallback((p: Partial<Doc> | ((d: Doc) => Partial<Doc>)) => patchDoc(activeRef.current, p), [patchDoc]);
+  const setDb = (v: string) => patch({ db: v });
+  const setRp = (v: string) => patch({ rp: v });
+  const setOrg = (v: string) => patch({ org: v });
+  const setBucket = (v: string) => patch({ bucket: v });
+  const setPrecision = useCallback((v: Precision) => patch({ precision: v }), [patch]);
+  const setAuth = (v: AuthChoice) => patch({ auth: v });
+  /** Each document's text as last opened or saved, to tell whether it has unsaved changes. */
+  const savedTexts = useRef(new Map<string, string>([[docs[0].id, EXAMPLE]]));
+  /** Text of documents the editor has not shown yet (a new, opened or restored document). */
+  const pendingTexts = useRef(new Map<string, string>([[docs[0].id, EXAMPLE]]));
+  /** Documents whose database is picked from their target's list once it arrives. */
+  const pickFor = useRef(new Set<string>([docs[0].id]));
   /** Typed for a Basic or u/p override; never stored. */
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [suggestions, setSuggestions] = useState<{ db: string; rps: string[] }[]>([]);
+  const [suggestions, setSuggestions] = useState<{ profileId: string; databases: { db: string; rps: string[] }[] }>();
   const lint = useMemo(createLintStore, []);
-  const [result, setResult] = useState<SendResult>();
-  const [sendError, setSendError] = useState<string>();
-  /** What the status line says while no answer is shown (after a replay: that this document was not sent yet). */
-  const [idleNote, setIdleNote] = useState<string>();
-  const [missing, setMissing] = useState<MissingDatabase>();
-  const [sending, setSending] = useState(false);
+  const { result, sendError, idleNote, missing } = doc;
+  const setMissing = (m: Doc['missing']) => patch({ missing: m });
+  const [sendingId, setSendingId] = useState<string | null>(null);
+  const sending = sendingId !== null;
   const [curlRequest, setCurlRequest] = useState<SendRequest | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [inspectorOpen, setInspectorOpen] = useState(false);
@@ -83,10 +107,12 @@ export function App() {
   const inspectorLoaded = useOpenedOnce(inspectorOpen);
   const uploadLoaded = useOpenedOnce(droppedFile !== null);
   const editor = useRef<EditorHandle | null>(null);
-  /** Settings a replay brings, applied instead of the target's defaults when its profile loads. */
-  const replayed = useRef<Pick<HistoryEntry, 'db' | 'rp' | 'org' | 'bucket' | 'precision'> | null>(null);
-  /** The composer's precision when a connection was saved: the saved target loads with it, not with its default. */
-  const keptPrecision = useRef<Precision | null>(null);
+  /** The session is restored before the editor shows anything (and saved only after). */
+  const [restored, setRestored] = useState(false);
+  const [sessionNotice, setSessionNotice] = useState<string>();
+  const [environments, setEnvironments] = useState<Environments>({});
+  const envRef = useRef(environments);
+  envRef.current = environments;
 
   const profile = profiles.find((p) => p.id === profileId);
   const v2 = profile?.kind === 'influxdb2' || profile?.kind === 'cloud';
@@ -99,47 +125,100 @@ export function App() {
       const [i, ps] = await Promise.all([api.info({}), api.listProfiles({})]);
       setInfo(i);
       setProfiles(ps);
+      return ps;
     } catch (e) {
       setLoadError((e as Error).message);
+      return [];
     }
   }, []);
-  useEffect(() => void loadProfiles(), [loadProfiles]);
-
-  // The selected target was deleted (or never existed here): fall back to this app's endpoint.
   useEffect(() => {
-    if (profiles.length > 0 && !profiles.some((p) => p.id === profileId)) setProfileId((profiles.find((p) => p.builtin) ?? profiles[0]).id);
-  }, [profiles, profileId]);
+    void loadProfiles().then((ps) => {
+      // The first document starts on this app's endpoint with its defaults.
+      const local = ps.find((p) => p.builtin);
+      if (local) for (const d of docsRef.current) if (pickFor.current.has(d.id) && d.profileId === local.id) patchDoc(d.id, (cur) => ({ ...targetDefaults(local, cur.precision) }));
+    });
+  }, [loadProfiles, patchDoc]);
 
-  const shownProfile = useRef(profileId);
-  shownProfile.current = profileId;
-  const loadSuggestions = useCallback(async (p: Profile, keepChoice: boolean) => {
-    const r = await api.suggestDatabases({ profileId: p.id }).catch(() => ({ databases: [] }));
-    if (shownProfile.current !== p.id) return; // the user has switched targets meanwhile
-    setSuggestions(r.databases);
-    // The profile's default is a preference: the target's own list decides what is shown.
-    if (keepChoice) return;
-    if (p.kind === 'influxdb2' || p.kind === 'cloud') setBucket((cur) => pickDatabase(cur, p.bucket, r.databases));
-    else setDb((cur) => pickDatabase(cur, p.db, r.databases));
+  // A document's target was deleted (or never existed here): it falls back to this app's endpoint.
+  useEffect(() => {
+    if (profiles.length === 0) return;
+    const fallback = profiles.find((p) => p.builtin) ?? profiles[0];
+    for (const d of docs) {
+      if (profiles.some((p) => p.id === d.profileId)) continue;
+      pickFor.current.add(d.id);
+      patchDoc(d.id, targetDefaults(fallback));
+    }
+  }, [profiles, docs, patchDoc]);
+
+  // The last session: its documents (unsaved text included), their choices and the active one.
+  useEffect(() => {
+    api
+      .loadWorkspace({})
+      .then(({ workspace, notice }) => {
+        setSessionNotice(notice);
+        setEnvironments(workspace.environments);
+        if (workspace.documents.length === 0) return;
+        pendingTexts.current.clear();
+        savedTexts.current.clear();
+        pickFor.current.clear();
+        for (const d of workspace.documents) {
+          pendingTexts.current.set(d.id, d.text);
+          // A document saved unchanged is clean until edited; one with unsaved changes stays so until saved.
+          if (!d.dirty) savedTexts.current.set(d.id, d.text);
+        }
+        const restoredDocs = workspace.documents.map(fromStored);
+        setDocs(restoredDocs);
+        setActiveId(restoredDocs.some((d) => d.id === workspace.activeId) ? workspace.activeId! : restoredDocs[0].id);
+      })
+      .catch((e: Error) => setSessionNotice(`The last session could not be loaded: ${e.message}`))
+      .finally(() => setRestored(true));
   }, []);
 
-  // A new target brings its defaults and its databases.
+  // The session is saved a moment after the last change (the host writes it atomically).
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const workspaceNow = useCallback((): Workspace => {
+    const documents = docsRef.current.map((d) => toStored(d, editor.current?.textOf(d.id) ?? pendingTexts.current.get(d.id) ?? ''));
+    return { version: 1, activeId: activeRef.current, documents, environments: envRef.current };
+  }, []);
+  const scheduleSave = useCallback(() => {
+    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      saveTimer.current = null;
+      api.saveWorkspace(workspaceNow()).catch((e: Error) => setSessionNotice(`The session could not be saved: ${e.message}`));
+    }, 500);
+  }, [workspaceNow]);
   useEffect(() => {
-    if (!profile) return;
-    setMissing(undefined);
-    const r = replayed.current;
-    replayed.current = null;
-    const kept = keptPrecision.current;
-    keptPrecision.current = null;
-    setDb(r ? (r.db ?? '') : (profile.db ?? ''));
-    setRp(r ? (r.rp ?? '') : (profile.rp ?? ''));
-    setOrg(r ? (r.org ?? '') : (profile.org ?? ''));
-    setBucket(r ? (r.bucket ?? '') : (profile.bucket ?? ''));
-    setPrecision(r ? r.precision : (kept ?? profile.precision));
-    setAuth('profile');
-    setSuggestions([]);
-    void loadSuggestions(profile, r !== null);
+    if (restored) scheduleSave();
+  }, [restored, docs, activeId, environments, scheduleSave]);
+  const restoredRef = useRef(restored);
+  restoredRef.current = restored;
+
+  const loadSuggestions = useCallback(
+    async (p: Profile) => {
+      const r = await api.suggestDatabases({ profileId: p.id }).catch(() => ({ databases: [] }));
+      setSuggestions({ profileId: p.id, databases: r.databases });
+      // The profile's default is a preference: the target's own list decides what is shown.
+      for (const d of docsRef.current) {
+        if (!pickFor.current.has(d.id) || d.profileId !== p.id) continue;
+        pickFor.current.delete(d.id);
+        if (p.kind === 'influxdb2' || p.kind === 'cloud') patchDoc(d.id, (cur) => ({ bucket: pickDatabase(cur.bucket, p.bucket, r.databases) }));
+        else patchDoc(d.id, (cur) => ({ db: pickDatabase(cur.db, p.db, r.databases) }));
+      }
+    },
+    [patchDoc],
+  );
+
+  // The shown document's target: its databases (the document keeps its own choices).
+  useEffect(() => {
+    if (profile) void loadSuggestions(profile);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [profile?.id]);
+  }, [profile?.id, profiles]);
+
+  /** The user picks another target: the document takes its defaults (and its precision, unless kept). */
+  const selectTarget = (p: Profile, keepPrecision?: Precision) => {
+    pickFor.current.add(activeRef.current);
+    patch({ ...targetDefaults(p, keepPrecision), missing: undefined });
+  };
 
   const typedAuth = auth === 'basic' || auth === 'query';
   const request = (): SendRequest => ({
@@ -164,36 +243,27 @@ export function App() {
 
   const send = async () => {
     if (sending || !editor.current) return;
-    setSending(true);
-    setSendError(undefined);
+    const id = activeRef.current;
+    setSendingId(id);
+    patchDoc(id, { sendError: undefined });
+    const req = request();
+    const toThisEndpoint = profile?.builtin === true && !v2;
     try {
-      const req = request();
       const r = await api.send(req);
-      setResult(r);
+      patchDoc(id, { result: r, idleNote: undefined, missing: missingDatabaseOf(r, req, toThisEndpoint) });
       // Each line with its own reason; a clean answer clears the marks of the one before.
-      editor.current.markServerErrors(serverMarks(r));
-      setMissing(missingDatabaseOf(r, req, profile?.builtin === true && !v2));
+      if (activeRef.current === id) editor.current?.markServerErrors(serverMarks(r));
     } catch (e) {
-      setResult(undefined);
-      editor.current?.markServerErrors([]);
-      setSendError((e as Error).message);
+      patchDoc(id, { result: undefined, sendError: (e as Error).message });
+      if (activeRef.current === id) editor.current?.markServerErrors([]);
     } finally {
-      setSending(false);
+      setSendingId(null);
     }
   };
   /** The inspector's "Open in composer": the request's body and settings, on this app's endpoint. */
   const openInComposer = (l: ComposerLoad) => {
     const local = profiles.find((p) => p.builtin);
-    const settings = { db: l.db, rp: l.rp, org: undefined, bucket: undefined, precision: l.precision };
-    if (local === undefined || local.id === profileId) {
-      setDb(l.db);
-      setRp(l.rp);
-      setPrecision(l.precision);
-      setAuth('profile');
-    } else {
-      replayed.current = settings;
-      setProfileId(local.id);
-    }
+    patch({ profileId: local?.id ?? profileId, db: l.db, rp: l.rp, org: '', bucket: '', precision: l.precision, auth: 'profile', missing: undefined });
     editor.current?.setText(l.body);
     setInspectorOpen(false);
     editor.current?.focus();
@@ -202,37 +272,94 @@ export function App() {
   sendRef.current = send;
 
   const replay = (e: HistoryEntry) => {
-    if (e.profileId === profileId) {
-      setDb(e.db ?? '');
-      setRp(e.rp ?? '');
-      setOrg(e.org ?? '');
-      setBucket(e.bucket ?? '');
-      setPrecision(e.precision);
-      setAuth('profile');
-    } else {
-      replayed.current = e;
-      setProfileId(e.profileId);
-    }
-    // The answer shown was to another document: it and its marked lines go.
-    setResult(undefined);
-    setSendError(undefined);
-    setIdleNote(`Loaded from history (sent ${new Date(e.time).toLocaleString()}, answered ${e.status === 0 ? 'nothing' : e.status}), not sent since`);
+    patch({
+      profileId: e.profileId,
+      db: e.db ?? '',
+      rp: e.rp ?? '',
+      org: e.org ?? '',
+      bucket: e.bucket ?? '',
+      precision: e.precision,
+      auth: 'profile',
+      // The answer shown was to another document: it and its marked lines go.
+      result: undefined,
+      sendError: undefined,
+      missing: undefined,
+      idleNote: `Loaded from history (sent ${new Date(e.time).toLocaleString()}, answered ${e.status === 0 ? 'nothing' : e.status}), not sent since`,
+    });
     editor.current?.markServerErrors([]);
     if (e.body !== undefined) editor.current?.setText(e.body);
     setHistoryOpen(false);
     editor.current?.focus();
   };
 
+  /** A new document (Ctrl+Alt+N): empty, on the shown document's target and choices. */
+  const addDoc = (text = '', extra: Partial<Doc> = {}) => {
+    const cur = docsRef.current.find((d) => d.id === activeRef.current);
+    const settings: DocSettings = cur ? { profileId: cur.profileId, db: cur.db, rp: cur.rp, org: cur.org, bucket: cur.bucket, precision: cur.precision, auth: cur.auth } : LOCAL_SETTINGS;
+    const d = newDoc(docsRef.current, settings, extra);
+    pendingTexts.current.set(d.id, text);
+    savedTexts.current.set(d.id, text);
+    setDocs((ds) => [...ds, d]);
+    setActiveId(d.id);
+    return d;
+  };
+  const closeDoc = (id: string) => {
+    const rest = docsRef.current.filter((d) => d.id !== id);
+    editor.current?.forget(id);
+    savedTexts.current.delete(id);
+    pendingTexts.current.delete(id);
+    pickFor.current.delete(id);
+    if (rest.length === 0) {
+      // The last tab closed: an empty document takes its place.
+      const cur = docsRef.current.find((d) => d.id === id)!;
+      const d = newDoc([], { profileId: cur.profileId, db: cur.db, rp: cur.rp, org: cur.org, bucket: cur.bucket, precision: cur.precision, auth: cur.auth });
+      pendingTexts.current.set(d.id, '');
+      savedTexts.current.set(d.id, '');
+      setDocs([d]);
+      setActiveId(d.id);
+      return;
+    }
+    if (id === activeRef.current) setActiveId(neighbourAfterClose(docsRef.current, id)!);
+    setDocs(rest);
+  };
+  /** A document's text changed: it has unsaved changes unless it is back to what was opened or saved. */
+  const onDocChanged = useCallback(
+    (id: string, length: number) => {
+      const saved = savedTexts.current.get(id);
+      const dirty = saved === undefined || saved.length !== length || editor.current?.textOf(id) !== saved;
+      if (docsRef.current.find((d) => d.id === id)?.dirty !== dirty) patchDoc(id, { dirty });
+      if (restoredRef.current) scheduleSave();
+    },
+    [patchDoc, scheduleSave],
+  );
+  const initialText = useCallback((id: string) => {
+    const t = pendingTexts.current.get(id) ?? '';
+    pendingTexts.current.delete(id);
+    return t;
+  }, []);
+
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
+  // Ctrl+Alt+N: a new document; Ctrl+Tab / Ctrl+Shift+Tab (and Ctrl+PageDown / PageUp): the next / previous tab.
   const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null;
+  const keysRef = useRef({ addDoc });
+  keysRef.current = { addDoc };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
-      e.preventDefault();
-      void sendRef.current();
+      if (!(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        void sendRef.current();
+      } else if (e.altKey && (e.code === 'KeyN' || e.key.toLowerCase() === 'n')) {
+        e.preventDefault();
+        keysRef.current.addDoc();
+      } else if (e.key === 'Tab' || e.key === 'PageDown' || e.key === 'PageUp') {
+        e.preventDefault();
+        const back = e.key === 'PageUp' || (e.key === 'Tab' && e.shiftKey);
+        setActiveId(cycle(docsRef.current, activeRef.current, back ? -1 : 1));
+      }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [modalOpen]);
 
   // A 2.x target takes ns/us/ms/s; a replayed m or h stays visible, marked, rather than silently changed.
@@ -242,8 +369,9 @@ export function App() {
     const extra = PRECISION_OPTIONS(false).find((o) => o.value === precision)!;
     return [...options, { value: extra.value, label: `${extra.label}: not accepted by /api/v2/write` }];
   }, [v2, precision]);
-  const dbOptions = useMemo(() => suggestions.map((s) => s.db), [suggestions]);
-  const rpOptions = useMemo(() => suggestions.find((s) => s.db === db)?.rps ?? [], [suggestions, db]);
+  const shownSuggestions = useMemo(() => (suggestions?.profileId === profileId ? suggestions.databases : []), [suggestions, profileId]);
+  const dbOptions = useMemo(() => shownSuggestions.map((s) => s.db), [shownSuggestions]);
+  const rpOptions = useMemo(() => shownSuggestions.find((s) => s.db === db)?.rps ?? [], [shownSuggestions, db]);
 
   const onReady = useCallback((h: EditorHandle) => (editor.current = h), []);
   const onSubmit = useCallback(() => void sendRef.current(), []);
@@ -289,7 +417,10 @@ export function App() {
           label="Target"
           data={profiles.map((p) => ({ value: p.id, label: p.name }))}
           value={profileId}
-          onChange={(v) => v && setProfileId(v)}
+          onChange={(v) => {
+            const p = profiles.find((x) => x.id === v);
+            if (p && p.id !== profileId) selectTarget(p);
+          }}
           allowDeselect={false}
           w={240}
         />
@@ -313,7 +444,7 @@ export function App() {
           </>
         )}
         <Select label="Precision" data={precisionOptions} value={precision} onChange={(v) => v && setPrecision(v as Precision)} allowDeselect={false} w={190} />
-        <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as 'profile' | AuthMethod)} allowDeselect={false} w={220} />
+        <Select label="Authentication" data={AUTH_OPTIONS} value={auth} onChange={(v) => v && setAuth(v as AuthChoice)} allowDeselect={false} w={220} />
         {typedAuth && (
           <>
             <TextInput
@@ -328,7 +459,7 @@ export function App() {
           </>
         )}
         <Group gap="xs">
-          <Button onClick={() => void send()} loading={sending} title={`Send (${MOD_KEY}+Enter)`}>
+          <Button onClick={() => void send()} loading={sendingId === activeId} title={`Send (${MOD_KEY}+Enter)`}>
             Send
           </Button>
           <Button variant="default" onClick={() => setCurlRequest(request())}>
@@ -339,17 +470,33 @@ export function App() {
       {missing && profile && (
         <MissingDatabaseOffer
           missing={missing}
-          onCreated={() => void loadSuggestions(profile, true)}
+          onCreated={() => void loadSuggestions(profile)}
           onClose={() => setMissing(undefined)}
         />
+      )}
+      {sessionNotice && (
+        <Alert color="orange" withCloseButton onClose={() => setSessionNotice(undefined)}>
+          {sessionNotice}
+        </Alert>
       )}
       <SplitPane
         label="Resize the editor and the response"
         storageKey="lpstudio.split"
         left={
           <>
-            <div className="lp-editor-frame">
-              <Editor target={targetKind} precision={precision} onSetPrecision={setPrecision} initial={EXAMPLE} lint={lint} onReady={onReady} onSubmit={onSubmit} />
+            <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
+            <div className="lp-editor-frame" id="lp-document" role="tabpanel" aria-labelledby={`tab-${activeId}`}>
+              {restored && <Editor
+                docId={activeId}
+                initialText={initialText}
+                onDocChanged={onDocChanged}
+                target={targetKind}
+                precision={precision}
+                onSetPrecision={setPrecision}
+                lint={lint}
+                onReady={onReady}
+                onSubmit={onSubmit}
+              />}
               <StatusBar lint={lint} modKey={MOD_KEY} />
             </div>
             <Problems lint={lint} onPick={pick} />
@@ -357,7 +504,7 @@ export function App() {
         }
         right={<ResponsePanel result={result} error={sendError} />}
       />
-      <SendStatusLine result={result} error={sendError} sending={sending} modKey={MOD_KEY} idle={idleNote} />
+      <SendStatusLine result={result} error={sendError} sending={sendingId === activeId} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} busy={busy} />
       <Suspense fallback={null}>
@@ -377,8 +524,10 @@ export function App() {
         onSaved={(p) => {
           setConnection(null);
           // The saved target loads with the composer's precision (not its default), like every other setting the user chose.
-          if (p.id !== profileId) keptPrecision.current = precision;
-          void loadProfiles().then(() => setProfileId(p.id));
+          const kept = precision;
+          void loadProfiles().then(() => {
+            if (p.id !== profileId) selectTarget(p, kept);
+          });
         }}
       />
     </Stack>

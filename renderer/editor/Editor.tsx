@@ -16,8 +16,17 @@ import { visibleLineProtocolHighlighting } from './visible-highlight.js';
 import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
 
 export interface EditorHandle {
+  /** The active document's text. */
   text(): string;
+  /** A document's text: the active one's, or a kept one's; undefined when the editor never showed it. */
+  textOf(docId: string): string | undefined;
+  /** Forgets a closed document (its text and undo history). */
+  forget(docId: string): void;
   setText(text: string): void;
+  /** The current selection of the active document (offsets), empty when the cursor is a caret. */
+  selection(): { from: number; to: number };
+  /** Replaces ranges of the active document in one undoable change. */
+  change(changes: { from: number; to: number; insert: string }[], userEvent?: string): void;
   goTo(line: number, column: number): void;
   /** Marks lines a server named as bad, each with its own reason, until the next edit; `[]` clears them. */
   markServerErrors(errors: { line: number; message: string }[]): void;
@@ -99,7 +108,12 @@ export function Editor(props: {
   precision: Precision;
   /** A quick fix chose a precision (e.g. "Set precision to ms"): the composer's control takes it. */
   onSetPrecision?: (p: Precision) => void;
-  initial: string;
+  /** The document shown: each keeps its own text and undo history while open. */
+  docId: string;
+  /** The text a document starts with the first time the editor shows it. */
+  initialText: (docId: string) => string;
+  /** A document's text changed (typed, pasted, undone, fixed). */
+  onDocChanged?: (docId: string, length: number) => void;
   /** Where the lint results go (the status bar and the problems list read them there). */
   lint: LintStore;
   onReady: (h: EditorHandle) => void;
@@ -119,6 +133,15 @@ export function Editor(props: {
   const setPrecision = useRef(props.onSetPrecision);
   setPrecision.current = props.onSetPrecision;
   const submit = useRef(props.onSubmit);
+  /** Each document's editor state (text, selection, undo history) while another one is shown. */
+  const states = useRef(new Map<string, EditorState>());
+  const shownDoc = useRef(props.docId);
+  const extensionsRef = useRef<Extension[]>([]);
+  const resetShown = useRef<() => void>(() => {});
+  const initialText = useRef(props.initialText);
+  initialText.current = props.initialText;
+  const docChanged = useRef(props.onDocChanged);
+  docChanged.current = props.onDocChanged;
   precision.current = props.precision;
   submit.current = props.onSubmit;
 
@@ -130,6 +153,12 @@ export function Editor(props: {
     // changed, so a keystroke that changes no finding costs CodeMirror nothing but the counts.
     let shown: Diagnostic[] = [];
     let shownFrom: [Diagnostic[], Diagnostic[]] | null = null;
+    resetShown.current = () => {
+      shownFrom = null;
+      last = null;
+      workerDiags.current = [];
+      serverDiags.current = [];
+    };
     const publishDiagnostics = () => {
       const v = view.current;
       if (v === null) return;
@@ -184,13 +213,20 @@ export function Editor(props: {
         // (their quick fixes hold the line's text).
         if (touchesDiagnostic(u.startState, u.changes)) shownFrom = null;
         post({ type: 'edit', version: ++version.current, changes });
+        docChanged.current?.(shownDoc.current, u.state.doc.length);
       }),
     ];
-    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: props.initial, extensions }) });
+    extensionsRef.current = extensions;
+    const first = initialText.current(shownDoc.current);
+    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: first, extensions }) });
     view.current = v;
-    post({ type: 'set', version: ++version.current, text: props.initial, options: { target: props.target, precision: props.precision } });
+    post({ type: 'set', version: ++version.current, text: first, options: { target: props.target, precision: props.precision } });
     props.onReady({
       text: () => v.state.doc.toString(),
+      textOf: (id) => (id === shownDoc.current ? v.state.doc.toString() : states.current.get(id)?.doc.toString()),
+      forget: (id) => void states.current.delete(id),
+      selection: () => ({ from: v.state.selection.main.from, to: v.state.selection.main.to }),
+      change: (changes, userEvent = 'input') => v.dispatch({ changes, userEvent, scrollIntoView: true }),
       setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }),
       goTo: (line, column) => {
         const l = v.state.doc.line(Math.min(Math.max(1, line), v.state.doc.lines));
@@ -214,6 +250,20 @@ export function Editor(props: {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Another document: keep the shown one's state (text, selection, undo history), show the other's.
+  useEffect(() => {
+    const v = view.current;
+    if (v === null || shownDoc.current === props.docId) return;
+    states.current.set(shownDoc.current, v.state);
+    shownDoc.current = props.docId;
+    const next = states.current.get(props.docId) ?? EditorState.create({ doc: initialText.current(props.docId), extensions: extensionsRef.current });
+    states.current.delete(props.docId);
+    resetShown.current();
+    v.setState(next);
+    worker.current?.postMessage({ type: 'set', version: ++version.current, text: next.doc.toString(), options: { target: props.target, precision: props.precision } } satisfies ToWorker);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.docId]);
 
   useEffect(() => {
     worker.current?.postMessage({ type: 'options', version: ++version.current, options: { target: props.target, precision: props.precision } } satisfies ToWorker);
