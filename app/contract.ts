@@ -538,6 +538,24 @@ export const appApi = {
   loadWorkspace: { input: z.object({}).strict(), output: z.object({ workspace: Workspace, notice: z.string().optional() }) },
   /** Keeps the composer's session (written atomically, after a short pause without a newer one). */
   saveWorkspace: { input: Workspace, output: z.object({}) },
+  /**
+   * The desktop: the host's Open dialog, then the file as a document (null when cancelled). Browser
+   * mode answers `unavailable`: the page reads a picked or dropped file itself.
+   */
+  openDocument: {
+    input: z.object({}).strict(),
+    output: z.object({ document: z.object({ name: z.string(), text: z.string(), eol: LineEnding, fileRef: z.string() }).nullable() }),
+  },
+  /**
+   * The desktop: writes a document to its file (`fileRef`), or where the host's Save dialog says
+   * (Save as, or no file yet); null when cancelled. The page never names a path. Browser mode: `unavailable` (it downloads).
+   */
+  saveDocument: {
+    input: z
+      .object({ fileRef: z.string().regex(/^[0-9a-f-]{36}$/).optional(), name: z.string().min(1).max(255), text: z.string().max(MAX_DOCUMENT_CHARS), eol: LineEnding, saveAs: z.boolean() })
+      .strict(),
+    output: z.object({ saved: z.object({ fileRef: z.string(), name: z.string() }).nullable() }),
+  },
 } as const;
 
 export type AppApiSpec = typeof appApi;

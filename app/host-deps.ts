@@ -104,6 +104,11 @@ export interface AppHostDeps {
   endpoint: LocalEndpoint;
   /** Directory for the app's own files (history, the composer's session). */
   dataDir: string;
+  /** The desktop: Open and Save through the host's native dialogs (electron/document-files.ts). */
+  documents?: {
+    open(): Promise<{ name: string; text: string; eol: 'lf' | 'crlf'; fileRef: string } | null>;
+    save(d: { fileRef?: string; name: string; text: string; eol: 'lf' | 'crlf'; saveAs: boolean }): Promise<{ fileRef: string; name: string } | null>;
+  };
   /** The composer's session; `<dataDir>/workspace.json` when not given. */
   workspace?: WorkspaceStore;
   /**

@@ -41,6 +41,11 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     return p;
   };
 
+  const documents = () => {
+    if (deps.documents === undefined) throw new AppError('unavailable', 'this host has no file dialogs (browser mode): the page opens picked files and saves by download');
+    return deps.documents;
+  };
+
   const localData = () => {
     if (deps.endpoint.data === undefined) throw new AppError('unavailable', 'the data browser is available in browser mode (lpstudio serve) for now');
     return deps.endpoint.data;
@@ -277,6 +282,12 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
       return {};
     },
     ...workspaceHandlers(workspace),
+    async openDocument() {
+      return { document: await documents().open() };
+    },
+    async saveDocument(d) {
+      return { saved: await documents().save(d) };
+    },
   };
 }
 

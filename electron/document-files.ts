@@ -45,7 +45,13 @@ export class DocumentFiles {
     if (size > MAX_OPEN_BYTES) {
       throw new AppError('invalid', `${path.basename(file)} is ${(size / 1024 / 1024).toFixed(1)} MB; files over ${MAX_OPEN_BYTES / 1024 / 1024} MB open in the upload dialog: use Upload file`);
     }
-    const raw = new TextDecoder('utf-8', { fatal: true }).decode(await this.deps.readFile(file), { stream: false });
+    let raw: string;
+    try {
+      raw = new TextDecoder('utf-8', { fatal: true }).decode(await this.deps.readFile(file));
+    } catch (e) {
+      if (e instanceof TypeError) throw new AppError('invalid', `${path.basename(file)} is not UTF-8 text: line protocol is UTF-8; convert the file first`);
+      throw e;
+    }
     return { name: path.basename(file), ...documentOfFile(raw), fileRef: this.refOf(file) };
   }
 

@@ -1,9 +1,11 @@
 // The composer: target and write settings, the editor with live validation, send, the answer.
-import { Alert, Button, Group, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Menu, Modal, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AuthChoice, Environments, HistoryEntry, Precision, Profile, SendRequest, Workspace } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
-import { api } from './api/index.js';
+import { api, mode } from './api/index.js';
+import { documentOfFile } from '../app/document-text.js';
+import { downloadDocument } from './documents/download.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
@@ -11,7 +13,7 @@ import { MissingDatabaseOffer } from './components/MissingDatabaseOffer.js';
 import type { ComposerLoad } from './components/request-entry.js';
 import { SuggestField } from './components/SuggestField.js';
 import { missingDatabaseOf, pickDatabase, type MissingDatabase } from './components/target-choice.js';
-import { FileDropOverlay, FilePickButton } from './components/FileDrop.js';
+import { FileDropOverlay, FilePickButton, opensAsDocument } from './components/FileDrop.js';
 import type { UploadTargetChoice } from './components/FileUploadModal.js';
 import { PRECISION_OPTIONS } from './components/precision.js';
 import { Problems } from './components/Problems.js';
@@ -24,7 +26,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { Editor, type EditorHandle } from './editor/Editor.js';
 import { createLintStore } from './editor/lint-store.js';
 import { DocumentTabs } from './documents/DocumentTabs.js';
-import { cycle, fromStored, neighbourAfterClose, newDoc, toStored, type Doc, type DocSettings } from './documents/documents.js';
+import { cycle, fileNameOf, fromStored, neighbourAfterClose, newDoc, toStored, type Doc, type DocSettings } from './documents/documents.js';
 
 // The composer loads first; the data browser (with its chart library), the inspector and the upload
 // dialog are separate chunks, fetched the first time they open.
@@ -338,11 +340,70 @@ export function App() {
     return t;
   }, []);
 
+  /** A file's text as a new document (clean: it is what the file holds). */
+  const openText = (name: string, raw: string, extra: Partial<Doc> = {}) => {
+    const { text, eol } = documentOfFile(raw);
+    addDoc(text, { name, eol, ...extra });
+  };
+  /** A dropped or picked file: up to 10 MB of .lp or .txt opens as a document; anything else goes to the upload dialog. */
+  const openFileAsDoc = async (f: File) => {
+    if (!opensAsDocument(f)) return onFile(f);
+    try {
+      openText(f.name, await f.text());
+      setFileError(undefined);
+    } catch (e) {
+      setFileError(`could not read ${f.name}: ${(e as Error).message}`);
+    }
+  };
+  const openPicker = useRef<HTMLInputElement>(null);
+  /** Open… (Ctrl+O): the desktop's native dialog through the host; browser mode's file picker. */
+  const openDialog = async () => {
+    if (mode === 'browser') return openPicker.current?.click();
+    try {
+      const r = await api.openDocument({});
+      if (r.document) openText(r.document.name, r.document.text, { eol: r.document.eol, fileRef: r.document.fileRef });
+    } catch (e) {
+      setFileError((e as Error).message);
+    }
+  };
+  const markSaved = (id: string, text: string, extra: Partial<Doc> = {}) => {
+    savedTexts.current.set(id, text);
+    patchDoc(id, { dirty: false, ...extra });
+  };
+  const [saveAsFor, setSaveAsFor] = useState<{ id: string; name: string } | null>(null);
+  /** Save (Ctrl+S) and Save as… (Ctrl+Shift+S): the desktop writes the file (main process); browser mode downloads `<name>.lp`. */
+  const saveDoc = async (saveAs: boolean) => {
+    const d = docsRef.current.find((x) => x.id === activeRef.current);
+    const text = editor.current?.text();
+    if (d === undefined || text === undefined) return;
+    if (mode === 'browser') {
+      if (saveAs) return setSaveAsFor({ id: d.id, name: fileNameOf(d.name) });
+      downloadDocument(fileNameOf(d.name), text, d.eol);
+      return markSaved(d.id, text);
+    }
+    try {
+      const r = await api.saveDocument({ fileRef: d.fileRef, name: d.name, text, eol: d.eol, saveAs });
+      if (r.saved) markSaved(d.id, text, { name: r.saved.name, fileRef: r.saved.fileRef });
+    } catch (e) {
+      setFileError((e as Error).message);
+    }
+  };
+  const downloadAs = (name: string) => {
+    const t = saveAsFor;
+    setSaveAsFor(null);
+    const text = t === null ? undefined : editor.current?.textOf(t.id);
+    const d = docsRef.current.find((x) => x.id === t?.id);
+    if (t === null || text === undefined || d === undefined) return;
+    const fileName = fileNameOf(name.trim() || t.name);
+    downloadDocument(fileName, text, d.eol);
+    markSaved(d.id, text, { name: fileName });
+  };
+
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
   // Ctrl+Alt+N: a new document; Ctrl+Tab / Ctrl+Shift+Tab (and Ctrl+PageDown / PageUp): the next / previous tab.
-  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null;
-  const keysRef = useRef({ addDoc });
-  keysRef.current = { addDoc };
+  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null || saveAsFor !== null;
+  const keysRef = useRef({ addDoc, openDialog, saveDoc });
+  keysRef.current = { addDoc, openDialog, saveDoc };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.defaultPrevented || modalOpen) return;
@@ -352,14 +413,28 @@ export function App() {
       } else if (e.altKey && (e.code === 'KeyN' || e.key.toLowerCase() === 'n')) {
         e.preventDefault();
         keysRef.current.addDoc();
-      } else if (e.key === 'Tab' || e.key === 'PageDown' || e.key === 'PageUp') {
-        e.preventDefault();
-        const back = e.key === 'PageUp' || (e.key === 'Tab' && e.shiftKey);
-        setActiveId(cycle(docsRef.current, activeRef.current, back ? -1 : 1));
+      } else if (!e.altKey && e.key.toLowerCase() === 'o' && !e.shiftKey) {
+        e.preventDefault(); // not the browser's own "open file"
+        void keysRef.current.openDialog();
+      } else if (!e.altKey && e.key.toLowerCase() === 's') {
+        e.preventDefault(); // not the browser's "save page"
+        void keysRef.current.saveDoc(e.shiftKey);
       }
     };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
+    // Tab switching comes first (capture): the editor must not take Ctrl+Tab as its own.
+    const onTabKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || modalOpen || !(e.key === 'Tab' || e.key === 'PageDown' || e.key === 'PageUp')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const back = e.key === 'PageUp' || (e.key === 'Tab' && e.shiftKey);
+      setActiveId(cycle(docsRef.current, activeRef.current, back ? -1 : 1));
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('keydown', onTabKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keydown', onTabKey, true);
+    };
   }, [modalOpen]);
 
   // A 2.x target takes ns/us/ms/s; a replayed m or h stays visible, marked, rather than silently changed.
@@ -484,7 +559,39 @@ export function App() {
         storageKey="lpstudio.split"
         left={
           <>
-            <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
+            <Group gap="xs" wrap="nowrap" justify="space-between">
+              <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button size="compact-sm" variant="default">
+                    File
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={() => void openDialog()} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+O</Text>}>
+                    Open…
+                  </Menu.Item>
+                  <Menu.Item onClick={() => void saveDoc(false)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+S</Text>}>
+                    Save
+                  </Menu.Item>
+                  <Menu.Item onClick={() => void saveDoc(true)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+Shift+S</Text>}>
+                    Save as…
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
+            <input
+              ref={openPicker}
+              type="file"
+              accept=".lp,.txt"
+              aria-label="Open a line-protocol file"
+              hidden
+              onChange={(e) => {
+                const f = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (f) void openFileAsDoc(f);
+              }}
+            />
             <div className="lp-editor-frame" id="lp-document" role="tabpanel" aria-labelledby={`tab-${activeId}`}>
               {restored && <Editor
                 docId={activeId}
@@ -506,7 +613,8 @@ export function App() {
       />
       <SendStatusLine result={result} error={sendError} sending={sendingId === activeId} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
-      <FileDropOverlay onFile={onFile} busy={busy} />
+      <FileDropOverlay onFile={onFile} onOpen={(f) => void openFileAsDoc(f)} busy={busy} />
+      <SaveAsModal request={saveAsFor} onCancel={() => setSaveAsFor(null)} onSave={downloadAs} />
       <Suspense fallback={null}>
         {uploadLoaded && <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />}
         {dataLoaded && <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />}
@@ -531,5 +639,31 @@ export function App() {
         }}
       />
     </Stack>
+  );
+}
+
+/** Browser mode's Save as…: the name of the download. */
+function SaveAsModal(props: { request: { name: string } | null; onCancel: () => void; onSave: (name: string) => void }) {
+  const [name, setName] = useState('');
+  useEffect(() => {
+    if (props.request) setName(props.request.name);
+  }, [props.request]);
+  return (
+    <Modal opened={props.request !== null} onClose={props.onCancel} title="Save as" centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onSave(name);
+        }}
+      >
+        <TextInput label="File name" value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus description="Downloaded by your browser; .lp is added unless the name ends in .lp or .txt" />
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={props.onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit">Download</Button>
+        </Group>
+      </form>
+    </Modal>
   );
 }

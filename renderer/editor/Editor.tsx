@@ -199,6 +199,8 @@ export function Editor(props: {
       timestampHover(() => precision.current),
       keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...lintKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
       EditorView.contentAttributes.of({ 'aria-label': 'Line protocol' }),
+      // A dropped file is the window's to handle (open as a document, or upload), never pasted in here.
+      EditorView.domEventHandlers({ drop: (e) => e.dataTransfer?.types.includes('Files') === true }),
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;
         const changes: { from: number; to: number; insert: string }[] = [];
