@@ -6,6 +6,10 @@ import type { Diagnostic } from '../lineprotocol/types.js';
 import { api, mode } from './api/index.js';
 import { documentOfFile } from '../app/document-text.js';
 import { downloadDocument } from './documents/download.js';
+import { substitute, type PlaceholderContext } from '../app/placeholders.js';
+import { nowIn } from '../app/timestamps.js';
+import { ConvertTimestampsModal, FillTimestampsModal } from './documents/TimestampDialogs.js';
+import { EnvironmentModal } from './documents/EnvironmentModal.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
@@ -223,13 +227,20 @@ export function App() {
   };
 
   const typedAuth = auth === 'basic' || auth === 'query';
-  const request = (): SendRequest => ({
+  /** What placeholders resolve with in the shown document: now, its precision, its target's variables. */
+  const placeholderContext = (): PlaceholderContext => ({ nowMs: Date.now(), precision, variables: environments[profileId] ?? {} });
+  const placeholderRef = useRef(placeholderContext);
+  placeholderRef.current = placeholderContext;
+  const placeholders = useCallback(() => placeholderRef.current(), []);
+  /** The text as it is sent: placeholders substituted (those that cannot be resolved stay, with their errors). */
+  const resolvedBody = () => substitute(editor.current?.text() ?? '', placeholderContext());
+  const request = (body = resolvedBody().text): SendRequest => ({
     profileId,
     ...(v2 ? { org, bucket } : { db, rp: rp || undefined }),
     precision,
     auth: auth === 'profile' ? undefined : auth,
     ...(typedAuth ? { username, password } : {}),
-    body: editor.current?.text() ?? '',
+    body,
   });
 
   /** Where a file upload goes: the composer's target and settings at the moment it starts. */
@@ -246,9 +257,20 @@ export function App() {
   const send = async () => {
     if (sending || !editor.current) return;
     const id = activeRef.current;
+    const resolved = resolvedBody();
+    if (resolved.errors.length > 0) {
+      // Nothing is sent with a placeholder that stands for nothing: it is named, at its place.
+      const e = resolved.errors[0];
+      const text = editor.current.text();
+      const line = text.slice(0, e.from).split('\n').length;
+      const column = e.from - text.lastIndexOf('\n', e.from - 1);
+      patchDoc(id, { result: undefined, sendError: `Not sent: line ${line}, column ${column}: ${e.error}` });
+      editor.current.goTo(line, column);
+      return;
+    }
     setSendingId(id);
     patchDoc(id, { sendError: undefined });
-    const req = request();
+    const req = request(resolved.text);
     const toThisEndpoint = profile?.builtin === true && !v2;
     try {
       const r = await api.send(req);
@@ -371,6 +393,17 @@ export function App() {
     patchDoc(id, { dirty: false, ...extra });
   };
   const [saveAsFor, setSaveAsFor] = useState<{ id: string; name: string } | null>(null);
+  const [tool, setTool] = useState<'convert' | 'fill' | 'environment' | null>(null);
+  /** The last tool's outcome, in a sentence. */
+  const [toolNote, setToolNote] = useState<string>();
+  /** Insert timestamp: now, in the document's precision, at the cursor (replacing a selection). */
+  const insertTimestamp = () => {
+    const e = editor.current;
+    if (!e) return;
+    const sel = e.selection();
+    e.change([{ ...sel, insert: nowIn(precision, Date.now()) }], 'input.timestamp');
+    e.focus();
+  };
   /** Save (Ctrl+S) and Save as… (Ctrl+Shift+S): the desktop writes the file (main process); browser mode downloads `<name>.lp`. */
   const saveDoc = async (saveAs: boolean) => {
     const d = docsRef.current.find((x) => x.id === activeRef.current);
@@ -401,7 +434,7 @@ export function App() {
 
   // Ctrl+Enter (Cmd+Enter on mac) sends from anywhere in the composer; the editor handles its own.
   // Ctrl+Alt+N: a new document; Ctrl+Tab / Ctrl+Shift+Tab (and Ctrl+PageDown / PageUp): the next / previous tab.
-  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null || saveAsFor !== null;
+  const modalOpen = historyOpen || inspectorOpen || dataOpen || curlRequest !== null || connection !== null || droppedFile !== null || saveAsFor !== null || tool !== null;
   const keysRef = useRef({ addDoc, openDialog, saveDoc });
   keysRef.current = { addDoc, openDialog, saveDoc };
   useEffect(() => {
@@ -537,7 +570,7 @@ export function App() {
           <Button onClick={() => void send()} loading={sendingId === activeId} title={`Send (${MOD_KEY}+Enter)`}>
             Send
           </Button>
-          <Button variant="default" onClick={() => setCurlRequest(request())}>
+          <Button variant="default" onClick={() => setCurlRequest(request())} title="The command with the placeholders resolved">
             Copy as curl
           </Button>
         </Group>
@@ -548,6 +581,11 @@ export function App() {
           onCreated={() => void loadSuggestions(profile)}
           onClose={() => setMissing(undefined)}
         />
+      )}
+      {toolNote && (
+        <Alert color="blue" withCloseButton onClose={() => setToolNote(undefined)} role="status" aria-label="Tool outcome">
+          {toolNote}
+        </Alert>
       )}
       {sessionNotice && (
         <Alert color="orange" withCloseButton onClose={() => setSessionNotice(undefined)}>
@@ -579,6 +617,20 @@ export function App() {
                   </Menu.Item>
                 </Menu.Dropdown>
               </Menu>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button size="compact-sm" variant="default">
+                    Tools
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={insertTimestamp}>Insert timestamp</Menu.Item>
+                  <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
+                  <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
+                  <Menu.Divider />
+                  <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
             </Group>
             <input
               ref={openPicker}
@@ -597,6 +649,8 @@ export function App() {
                 docId={activeId}
                 initialText={initialText}
                 onDocChanged={onDocChanged}
+                placeholders={placeholders}
+                variablesKey={JSON.stringify(environments[profileId] ?? {})}
                 target={targetKind}
                 precision={precision}
                 onSetPrecision={setPrecision}
@@ -615,6 +669,15 @@ export function App() {
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} onOpen={(f) => void openFileAsDoc(f)} busy={busy} />
       <SaveAsModal request={saveAsFor} onCancel={() => setSaveAsFor(null)} onSave={downloadAs} />
+      <ConvertTimestampsModal opened={tool === 'convert'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={setToolNote} />
+      <FillTimestampsModal opened={tool === 'fill'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={setToolNote} />
+      <EnvironmentModal
+        opened={tool === 'environment'}
+        targetName={profile?.name ?? profileId}
+        variables={environments[profileId] ?? {}}
+        onClose={() => setTool(null)}
+        onSave={(vars) => setEnvironments((envs) => ({ ...envs, [profileId]: vars }))}
+      />
       <Suspense fallback={null}>
         {uploadLoaded && <FileUploadModal file={droppedFile} target={uploadTarget} profiles={profiles} onClose={() => setDroppedFile(null)} onBusy={setUploading} />}
         {dataLoaded && <DataDrawer opened={dataOpen} onClose={() => setDataOpen(false)} />}

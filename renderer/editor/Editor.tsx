@@ -14,6 +14,9 @@ import { timestampHover } from './hover.js';
 import type { LintStore } from './lint-store.js';
 import { visibleLineProtocolHighlighting } from './visible-highlight.js';
 import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
+import { convertTimestamps } from '../../app/timestamps.js';
+import type { PlaceholderContext } from '../../app/placeholders.js';
+import { placeholderDiagnostics, placeholderHighlight, placeholderHover, placeholderLines } from './placeholders.js';
 
 export interface EditorHandle {
   /** The active document's text. */
@@ -59,6 +62,12 @@ function stripAllCr(v: EditorView): void {
   if (changes.length > 0) v.dispatch({ changes, userEvent: 'input.fix' });
 }
 
+/** Rewrites every timestamp of the document from one precision to another, as one undoable change. */
+function convertAll(v: EditorView, from: Precision, to: Precision): void {
+  const r = convertTimestamps(v.state.doc.toString(), from, to);
+  if (r.edits.length > 0) v.dispatch({ changes: r.edits, userEvent: 'input.fix' });
+}
+
 /** Whether a change falls on a line that carries a diagnostic. */
 function touchesDiagnostic(state: EditorState, changes: ChangeSet): boolean {
   const touched: [number, number][] = [];
@@ -98,6 +107,10 @@ function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: Fi
             { name: f.name, apply: () => setPrecision(f.setPrecision) },
       ),
       ...(d.code === 'crlf' ? [{ name: 'Strip every CR', apply: stripAllCr }] : []),
+      // The text's own fix: every timestamp of the document rewritten from the unit it looks like to the chosen precision.
+      ...(d.code === 'precision-mismatch' && d.precision !== undefined && opts.precision !== undefined
+        ? [{ name: `Convert timestamps ${d.precision} → ${opts.precision}`, apply: (v: EditorView) => convertAll(v, d.precision!, opts.precision!) }]
+        : []),
     ],
   };
 }
@@ -114,6 +127,10 @@ export function Editor(props: {
   initialText: (docId: string) => string;
   /** A document's text changed (typed, pasted, undone, fixed). */
   onDocChanged?: (docId: string, length: number) => void;
+  /** Placeholders (`${now}`, `${name}`): the time, precision and the target's variables they resolve with. */
+  placeholders: () => PlaceholderContext;
+  /** Changes when the variables change: the placeholder lines are checked again. */
+  variablesKey?: string;
   /** Where the lint results go (the status bar and the problems list read them there). */
   lint: LintStore;
   onReady: (h: EditorHandle) => void;
@@ -140,6 +157,9 @@ export function Editor(props: {
   const resetShown = useRef<() => void>(() => {});
   const initialText = useRef(props.initialText);
   initialText.current = props.initialText;
+  const placeholderCtx = useRef(props.placeholders);
+  placeholderCtx.current = props.placeholders;
+  const republish = useRef<() => void>(() => {});
   const docChanged = useRef(props.onDocChanged);
   docChanged.current = props.onDocChanged;
   precision.current = props.precision;
@@ -153,6 +173,8 @@ export function Editor(props: {
     // changed, so a keystroke that changes no finding costs CodeMirror nothing but the counts.
     let shown: Diagnostic[] = [];
     let shownFrom: [Diagnostic[], Diagnostic[]] | null = null;
+    /** What the placeholder lines changed in the worker's counts (it checked them as written). */
+    let countShift = { errors: 0, warnings: 0 };
     resetShown.current = () => {
       shownFrom = null;
       last = null;
@@ -162,9 +184,24 @@ export function Editor(props: {
     const publishDiagnostics = () => {
       const v = view.current;
       if (v === null) return;
-      if (shownFrom !== null && shownFrom[0] === workerDiags.current && shownFrom[1] === serverDiags.current) return;
+      // Lines with a placeholder are checked as they will be sent, here, instead of as written by the worker.
+      const lines = placeholderLines(v.state.doc);
+      if (lines.length === 0 && shownFrom !== null && shownFrom[0] === workerDiags.current && shownFrom[1] === serverDiags.current) return;
       shownFrom = [workerDiags.current, serverDiags.current];
-      shown = serverDiags.current.length === 0 ? workerDiags.current : [...workerDiags.current, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
+      let fromWorker = workerDiags.current;
+      let extra: Diagnostic[] = [];
+      countShift = { errors: 0, warnings: 0 };
+      if (lines.length > 0) {
+        const onPlaceholderLine = new Set(lines);
+        fromWorker = fromWorker.filter((d) => !onPlaceholderLine.has(d.line));
+        for (const d of workerDiags.current) if (onPlaceholderLine.has(d.line)) countShift[d.severity === 'error' ? 'errors' : 'warnings']--;
+        extra = placeholderDiagnostics(v.state.doc, lines, placeholderCtx.current(), target.current);
+        for (const d of extra) countShift[d.severity === 'error' ? 'errors' : 'warnings']++;
+      }
+      shown =
+        serverDiags.current.length === 0 && extra.length === 0
+          ? fromWorker
+          : [...fromWorker, ...extra, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
       const opts = { target: target.current, precision: precision.current };
       const choose = (p: Precision) => setPrecision.current?.(p);
       const cm = shown.map((d) => toCm(v, d, fixCache.current, opts, choose)).filter((d): d is CmDiagnostic => d !== null);
@@ -174,7 +211,12 @@ export function Editor(props: {
     const publish = () => {
       if (last === null) return;
       publishDiagnostics();
-      props.lint.set({ stats: last.stats, diagnostics: shown, complete: last.complete, progress: last.progress });
+      const stats = { ...last.stats, errors: Math.max(0, last.stats.errors + countShift.errors), warnings: Math.max(0, last.stats.warnings + countShift.warnings) };
+      props.lint.set({ stats, diagnostics: shown, complete: last.complete, progress: last.progress });
+    };
+    republish.current = () => {
+      shownFrom = null;
+      publish();
     };
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       // Each answer's diagnostics are kept (the next may say "unchanged"), but one to an older
@@ -197,6 +239,8 @@ export function Editor(props: {
       lintGutter(),
       serverMarks,
       timestampHover(() => precision.current),
+      placeholderHighlight,
+      placeholderHover(() => placeholderCtx.current()),
       keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...lintKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
       EditorView.contentAttributes.of({ 'aria-label': 'Line protocol' }),
       // A dropped file is the window's to handle (open as a document, or upload), never pasted in here.
@@ -252,6 +296,9 @@ export function Editor(props: {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Other variables: the placeholder lines are checked again.
+  useEffect(() => republish.current(), [props.variablesKey]);
 
   // Another document: keep the shown one's state (text, selection, undo history), show the other's.
   useEffect(() => {
