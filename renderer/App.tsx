@@ -10,6 +10,9 @@ import { substitute, type PlaceholderContext } from '../app/placeholders.js';
 import { nowIn } from '../app/timestamps.js';
 import { ConvertTimestampsModal, FillTimestampsModal } from './documents/TimestampDialogs.js';
 import { EnvironmentModal } from './documents/EnvironmentModal.js';
+import { GenerateModal, MAX_GENERATED_IN_EDITOR } from './documents/GenerateModal.js';
+import { formatDocument } from '../app/format.js';
+import { targetParseOptions } from '../lineprotocol/target.js';
 import { ConnectionModal } from './components/ConnectionModal.js';
 import { CurlModal } from './components/CurlModal.js';
 import { HistoryDrawer } from './components/HistoryDrawer.js';
@@ -393,9 +396,35 @@ export function App() {
     patchDoc(id, { dirty: false, ...extra });
   };
   const [saveAsFor, setSaveAsFor] = useState<{ id: string; name: string } | null>(null);
-  const [tool, setTool] = useState<'convert' | 'fill' | 'environment' | null>(null);
+  const [tool, setTool] = useState<'convert' | 'fill' | 'environment' | 'generate' | null>(null);
   /** The last tool's outcome, in a sentence. */
   const [toolNote, setToolNote] = useState<string>();
+  /** The last Format document's changes, line by line (the diff shown under the outcome). */
+  const [formatDiff, setFormatDiff] = useState<{ line: number; before: string; after: string }[]>([]);
+  /** Format document: canonical form, one undoable change; what changed is listed. */
+  const formatDoc = () => {
+    const e = editor.current;
+    if (!e) return;
+    const r = formatDocument(e.text(), targetParseOptions(targetKind, precision));
+    if (r.edits.length > 0) e.change(r.edits, 'input.format');
+    setFormatDiff(r.changed);
+    setToolNote(r.changed.length === 0 ? 'Format document: nothing to change.' : `Formatted ${r.changed.length.toLocaleString('en')} line${r.changed.length === 1 ? '' : 's'}; ${MOD_KEY}+Z undoes it.`);
+    e.focus();
+  };
+  const toolDone = (sentence: string) => {
+    setFormatDiff([]);
+    setToolNote(sentence);
+  };
+  /** Generated sample data: a new document, or (many points) a file for the upload dialog. */
+  const onGenerated = (text: string, count: number) => {
+    if (count > MAX_GENERATED_IN_EDITOR) {
+      setDroppedFile(new File([text], 'generated.lp', { type: 'text/plain' }));
+      return;
+    }
+    addDoc(text, { name: `Generated ${untitledNumber()}` });
+    toolDone(`Generated ${count.toLocaleString('en')} points.`);
+  };
+  const untitledNumber = () => docsRef.current.filter((d) => d.name.startsWith('Generated')).length + 1;
   /** Insert timestamp: now, in the document's precision, at the cursor (replacing a selection). */
   const insertTimestamp = () => {
     const e = editor.current;
@@ -583,8 +612,30 @@ export function App() {
         />
       )}
       {toolNote && (
-        <Alert color="blue" withCloseButton onClose={() => setToolNote(undefined)} role="status" aria-label="Tool outcome">
+        <Alert
+          color="blue"
+          withCloseButton
+          onClose={() => {
+            setToolNote(undefined);
+            setFormatDiff([]);
+          }}
+          role="status"
+          aria-label="Tool outcome"
+        >
           {toolNote}
+          {formatDiff.length > 0 && (
+            <ul aria-label="What Format changed" className="lp-problem-list lp-format-diff">
+              {formatDiff.slice(0, 20).map((c) => (
+                <li key={c.line}>
+                  <Text size="xs" ff="monospace">
+                    line {c.line}: − {c.before.slice(0, 200)}
+                    <br />
+                    line {c.line}: + {c.after.slice(0, 200)}
+                  </Text>
+                </li>
+              ))}
+            </ul>
+          )}
         </Alert>
       )}
       {sessionNotice && (
@@ -628,6 +679,9 @@ export function App() {
                   <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
                   <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
                   <Menu.Divider />
+                  <Menu.Item onClick={() => setTool('generate')}>Generate…</Menu.Item>
+                  <Menu.Item onClick={formatDoc}>Format document</Menu.Item>
+                  <Menu.Divider />
                   <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
                 </Menu.Dropdown>
               </Menu>
@@ -669,8 +723,9 @@ export function App() {
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} onOpen={(f) => void openFileAsDoc(f)} busy={busy} />
       <SaveAsModal request={saveAsFor} onCancel={() => setSaveAsFor(null)} onSave={downloadAs} />
-      <ConvertTimestampsModal opened={tool === 'convert'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={setToolNote} />
-      <FillTimestampsModal opened={tool === 'fill'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={setToolNote} />
+      <ConvertTimestampsModal opened={tool === 'convert'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={toolDone} />
+      <FillTimestampsModal opened={tool === 'fill'} editor={editor.current} precision={precision} onClose={() => setTool(null)} onDone={toolDone} />
+      <GenerateModal opened={tool === 'generate'} precision={precision} onClose={() => setTool(null)} onText={onGenerated} />
       <EnvironmentModal
         opened={tool === 'environment'}
         targetName={profile?.name ?? profileId}

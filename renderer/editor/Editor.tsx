@@ -174,7 +174,7 @@ export function Editor(props: {
     let shown: Diagnostic[] = [];
     let shownFrom: [Diagnostic[], Diagnostic[]] | null = null;
     /** What the placeholder lines changed in the worker's counts (it checked them as written). */
-    let countShift = { errors: 0, warnings: 0 };
+    let countShift = { errors: 0, warnings: 0, points: 0 };
     resetShown.current = () => {
       shownFrom = null;
       last = null;
@@ -190,13 +190,21 @@ export function Editor(props: {
       shownFrom = [workerDiags.current, serverDiags.current];
       let fromWorker = workerDiags.current;
       let extra: Diagnostic[] = [];
-      countShift = { errors: 0, warnings: 0 };
+      countShift = { errors: 0, warnings: 0, points: 0 };
       if (lines.length > 0) {
         const onPlaceholderLine = new Set(lines);
         fromWorker = fromWorker.filter((d) => !onPlaceholderLine.has(d.line));
-        for (const d of workerDiags.current) if (onPlaceholderLine.has(d.line)) countShift[d.severity === 'error' ? 'errors' : 'warnings']--;
-        extra = placeholderDiagnostics(v.state.doc, lines, placeholderCtx.current(), target.current);
+        // The worker counted a point for each of these lines it found no error on.
+        const workerErrorLines = new Set<number>();
+        for (const d of workerDiags.current) {
+          if (!onPlaceholderLine.has(d.line)) continue;
+          countShift[d.severity === 'error' ? 'errors' : 'warnings']--;
+          if (d.severity === 'error') workerErrorLines.add(d.line);
+        }
+        const checked = placeholderDiagnostics(v.state.doc, lines, placeholderCtx.current(), target.current);
+        extra = checked.diagnostics;
         for (const d of extra) countShift[d.severity === 'error' ? 'errors' : 'warnings']++;
+        countShift.points = checked.points - (lines.length - workerErrorLines.size);
       }
       shown =
         serverDiags.current.length === 0 && extra.length === 0
@@ -211,7 +219,12 @@ export function Editor(props: {
     const publish = () => {
       if (last === null) return;
       publishDiagnostics();
-      const stats = { ...last.stats, errors: Math.max(0, last.stats.errors + countShift.errors), warnings: Math.max(0, last.stats.warnings + countShift.warnings) };
+      const stats = {
+        ...last.stats,
+        errors: Math.max(0, last.stats.errors + countShift.errors),
+        warnings: Math.max(0, last.stats.warnings + countShift.warnings),
+        points: Math.max(0, last.stats.points + countShift.points),
+      };
       props.lint.set({ stats, diagnostics: shown, complete: last.complete, progress: last.progress });
     };
     republish.current = () => {

@@ -63,9 +63,13 @@ export function placeholderLines(doc: Text): number[] {
   return out;
 }
 
-/** The findings of the placeholder lines, each validated after substitution, in the columns as written. */
-export function placeholderDiagnostics(doc: Text, lines: readonly number[], ctx: PlaceholderContext, target: TargetKind): Diagnostic[] {
+/**
+ * The findings of the placeholder lines, each validated after substitution, in the columns as
+ * written, and how many of those lines are points once substituted.
+ */
+export function placeholderDiagnostics(doc: Text, lines: readonly number[], ctx: PlaceholderContext, target: TargetKind): { diagnostics: Diagnostic[]; points: number } {
   const out: Diagnostic[] = [];
+  let points = 0;
   for (const n of lines) {
     const text = doc.line(n).text;
     const sub = substituteLine(text, ctx);
@@ -74,11 +78,13 @@ export function placeholderDiagnostics(doc: Text, lines: readonly number[], ctx:
     }
     // A line whose placeholder cannot be resolved is reported for that alone.
     if (sub.spans.some((s) => s.error !== undefined)) continue;
-    for (const d of validate(sub.text, targetParseOptions(target, ctx.precision)).diagnostics) {
+    const checked = validate(sub.text, targetParseOptions(target, ctx.precision));
+    points += checked.stats.points;
+    for (const d of checked.diagnostics) {
       if (d.line !== 1 || (d.endLine !== undefined && d.endLine !== 1)) continue;
       const column = sub.column(d.column);
       out.push({ ...d, line: n, endLine: undefined, column, endColumn: Math.max(column + 1, sub.column(d.endColumn)) });
     }
   }
-  return out;
+  return { diagnostics: out, points };
 }
