@@ -4,6 +4,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import type { AppInfo, AuthChoice, Environments, HistoryEntry, Precision, Profile, SendRequest, Workspace } from '../app/contract.js';
 import type { Diagnostic } from '../lineprotocol/types.js';
 import { api, mode } from './api/index.js';
+import { sendOnExit } from './api/http.js';
 import { documentOfFile } from '../app/document-text.js';
 import { downloadDocument } from './documents/download.js';
 import { substitute, type PlaceholderContext } from '../app/placeholders.js';
@@ -199,6 +200,18 @@ export function App() {
   useEffect(() => {
     if (restored) scheduleSave();
   }, [restored, docs, activeId, environments, scheduleSave]);
+  // Leaving the page with a save still waiting: it goes now.
+  useEffect(() => {
+    const onHide = () => {
+      if (saveTimer.current === null) return;
+      clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      if (mode === 'browser') sendOnExit('saveWorkspace', workspaceNow());
+      else void api.saveWorkspace(workspaceNow());
+    };
+    window.addEventListener('pagehide', onHide);
+    return () => window.removeEventListener('pagehide', onHide);
+  }, [workspaceNow]);
   const restoredRef = useRef(restored);
   restoredRef.current = restored;
 
@@ -549,6 +562,56 @@ export function App() {
           Secrets of saved connections: {info.secrets.reason}.
         </Text>
       )}
+      <Group gap="xs" wrap="nowrap" justify="space-between">
+        <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="compact-sm" variant="default">
+              File
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => void openDialog()} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+O</Text>}>
+              Open…
+            </Menu.Item>
+            <Menu.Item onClick={() => void saveDoc(false)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+S</Text>}>
+              Save
+            </Menu.Item>
+            <Menu.Item onClick={() => void saveDoc(true)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+Shift+S</Text>}>
+              Save as…
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="compact-sm" variant="default">
+              Tools
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={insertTimestamp}>Insert timestamp</Menu.Item>
+            <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
+            <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
+            <Menu.Divider />
+            <Menu.Item onClick={() => setTool('generate')}>Generate…</Menu.Item>
+            <Menu.Item onClick={formatDoc}>Format document</Menu.Item>
+            <Menu.Divider />
+            <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      </Group>
+      <input
+        ref={openPicker}
+        type="file"
+        accept=".lp,.txt"
+        aria-label="Open a document"
+        hidden
+        onChange={(e) => {
+          const f = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (f) void openFileAsDoc(f);
+        }}
+      />
       <Group align="flex-end" gap="sm" wrap="wrap">
         <Select
           label="Target"
@@ -643,82 +706,34 @@ export function App() {
           {sessionNotice}
         </Alert>
       )}
-      <SplitPane
-        label="Resize the editor and the response"
-        storageKey="lpstudio.split"
-        left={
-          <>
-            <Group gap="xs" wrap="nowrap" justify="space-between">
-              <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
-              <Menu position="bottom-end" withinPortal>
-                <Menu.Target>
-                  <Button size="compact-sm" variant="default">
-                    File
-                  </Button>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item onClick={() => void openDialog()} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+O</Text>}>
-                    Open…
-                  </Menu.Item>
-                  <Menu.Item onClick={() => void saveDoc(false)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+S</Text>}>
-                    Save
-                  </Menu.Item>
-                  <Menu.Item onClick={() => void saveDoc(true)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+Shift+S</Text>}>
-                    Save as…
-                  </Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
-              <Menu position="bottom-end" withinPortal>
-                <Menu.Target>
-                  <Button size="compact-sm" variant="default">
-                    Tools
-                  </Button>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item onClick={insertTimestamp}>Insert timestamp</Menu.Item>
-                  <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
-                  <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
-                  <Menu.Divider />
-                  <Menu.Item onClick={() => setTool('generate')}>Generate…</Menu.Item>
-                  <Menu.Item onClick={formatDoc}>Format document</Menu.Item>
-                  <Menu.Divider />
-                  <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
-            </Group>
-            <input
-              ref={openPicker}
-              type="file"
-              accept=".lp,.txt"
-              aria-label="Open a line-protocol file"
-              hidden
-              onChange={(e) => {
-                const f = e.currentTarget.files?.[0];
-                e.currentTarget.value = '';
-                if (f) void openFileAsDoc(f);
-              }}
-            />
-            <div className="lp-editor-frame" id="lp-document" role="tabpanel" aria-labelledby={`tab-${activeId}`}>
-              {restored && <Editor
-                docId={activeId}
-                initialText={initialText}
-                onDocChanged={onDocChanged}
-                placeholders={placeholders}
-                variablesKey={JSON.stringify(environments[profileId] ?? {})}
-                target={targetKind}
-                precision={precision}
-                onSetPrecision={setPrecision}
-                lint={lint}
-                onReady={onReady}
-                onSubmit={onSubmit}
-              />}
-              <StatusBar lint={lint} modKey={MOD_KEY} />
-            </div>
+      <div id="lp-document" role="tabpanel" aria-labelledby={`tab-${activeId}`}>
+        <SplitPane
+          label="Resize the editor and the response"
+          storageKey="lpstudio.split"
+          left={
+            <>
+              <div className="lp-editor-frame">
+                {restored && <Editor
+                  docId={activeId}
+                  initialText={initialText}
+                  onDocChanged={onDocChanged}
+                  placeholders={placeholders}
+                  variablesKey={JSON.stringify(environments[profileId] ?? {})}
+                  target={targetKind}
+                  precision={precision}
+                  onSetPrecision={setPrecision}
+                  lint={lint}
+                  onReady={onReady}
+                  onSubmit={onSubmit}
+                />}
+                <StatusBar lint={lint} modKey={MOD_KEY} />
+      </div>
             <Problems lint={lint} onPick={pick} />
           </>
         }
         right={<ResponsePanel result={result} error={sendError} />}
       />
+      </div>
       <SendStatusLine result={result} error={sendError} sending={sendingId === activeId} modKey={MOD_KEY} idle={idleNote} />
       <CurlModal request={curlRequest} mode={info?.mode} onClose={() => setCurlRequest(null)} />
       <FileDropOverlay onFile={onFile} onOpen={(f) => void openFileAsDoc(f)} busy={busy} />
