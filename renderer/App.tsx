@@ -431,6 +431,11 @@ export function App() {
   /** Generated sample data: a new document, or (many points) a file for the upload dialog. */
   const onGenerated = (text: string, count: number) => {
     if (count > MAX_GENERATED_IN_EDITOR) {
+      // The desktop's upload reads a file from disk by its path, which a file made in the page has not.
+      if (mode === 'desktop') {
+        setFileError(`${count.toLocaleString('en')} points are more than a document holds (${MAX_GENERATED_IN_EDITOR.toLocaleString('en')}); in the desktop, generate fewer, or save them as a file and upload that`);
+        return;
+      }
       setDroppedFile(new File([text], 'generated.lp', { type: 'text/plain' }));
       return;
     }
