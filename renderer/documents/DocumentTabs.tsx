@@ -29,6 +29,20 @@ export function DocumentTabs(props: {
               className="lp-tab-button"
               title={d.dirty ? `${d.name} (unsaved changes)` : d.name}
               onClick={() => props.onSelect(d.id)}
+              // The tab list's own keys: arrows move between tabs, Delete closes (asking first when unsaved).
+              onKeyDown={(e) => {
+                const i = props.docs.findIndex((x) => x.id === d.id);
+                const to = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? props.docs.length - 1 : null;
+                if (e.key === 'Delete') {
+                  e.preventDefault();
+                  close(d);
+                } else if (to !== null) {
+                  e.preventDefault();
+                  const next = props.docs[(to + props.docs.length) % props.docs.length];
+                  props.onSelect(next.id);
+                  document.getElementById(`tab-${next.id}`)?.focus();
+                }
+              }}
               // Middle-click closes, as in a browser or an editor.
               onMouseDown={(e) => e.button === 1 && e.preventDefault()}
               onAuxClick={(e) => {

@@ -97,6 +97,13 @@ describe('documents in tabs', () => {
     await expect.poll(() => tab('Untitled 3').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Control+Shift+Tab');
     await expect.poll(() => tab('Untitled 2').getAttribute('aria-selected')).toBe('true');
+    // In the tab list itself, the arrow keys move (the tabs pattern).
+    await tab('Untitled 2').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tab('Untitled 3').getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Untitled 3');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tab('Untitled 2').getAttribute('aria-selected')).toBe('true');
   });
 
   it('closing a tab with unsaved changes asks first; a clean one closes by middle-click', async () => {
