@@ -567,43 +567,45 @@ export function App() {
           Secrets of saved connections: {info.secrets.reason}.
         </Text>
       )}
-      <Group gap="xs" wrap="nowrap" justify="space-between">
+      <Group gap="xs" wrap="nowrap" align="flex-end" className="lp-tabs-row">
         <DocumentTabs docs={docs} activeId={activeId} modKey={MOD_KEY} onSelect={setActiveId} onClose={closeDoc} onNew={() => addDoc()} />
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <Button size="compact-sm" variant="default">
-              File
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item onClick={() => void openDialog()} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+O</Text>}>
-              Open…
-            </Menu.Item>
-            <Menu.Item onClick={() => void saveDoc(false)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+S</Text>}>
-              Save
-            </Menu.Item>
-            <Menu.Item onClick={() => void saveDoc(true)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+Shift+S</Text>}>
-              Save as…
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <Button size="compact-sm" variant="default">
-              Tools
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item onClick={insertTimestamp}>Insert timestamp</Menu.Item>
-            <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
-            <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
-            <Menu.Divider />
-            <Menu.Item onClick={() => setTool('generate')}>Generate…</Menu.Item>
-            <Menu.Item onClick={formatDoc}>Format document</Menu.Item>
-            <Menu.Divider />
-            <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+        <Group gap={4} wrap="nowrap" pb={4}>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button size="compact-sm" variant="default">
+                File
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => void openDialog()} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+O</Text>}>
+                Open…
+              </Menu.Item>
+              <Menu.Item onClick={() => void saveDoc(false)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+S</Text>}>
+                Save
+              </Menu.Item>
+              <Menu.Item onClick={() => void saveDoc(true)} rightSection={<Text size="xs" c="dimmed">{MOD_KEY}+Shift+S</Text>}>
+                Save as…
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button size="compact-sm" variant="default">
+                Tools
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={insertTimestamp}>Insert timestamp</Menu.Item>
+              <Menu.Item onClick={() => setTool('convert')}>Convert timestamps…</Menu.Item>
+              <Menu.Item onClick={() => setTool('fill')}>Fill missing timestamps…</Menu.Item>
+              <Menu.Divider />
+              <Menu.Item onClick={() => setTool('generate')}>Generate…</Menu.Item>
+              <Menu.Item onClick={formatDoc}>Format document</Menu.Item>
+              <Menu.Divider />
+              <Menu.Item onClick={() => setTool('environment')}>Environment…</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
       </Group>
       <input
         ref={openPicker}

@@ -15,7 +15,7 @@ export function DocumentTabs(props: {
   const [confirm, setConfirm] = useState<Doc | null>(null);
   const close = (d: Doc) => (d.dirty ? setConfirm(d) : props.onClose(d.id));
   return (
-    <Group gap={4} wrap="nowrap" className="lp-tabs-row">
+    <Group gap={4} wrap="nowrap" align="flex-end" style={{ flex: 1, minWidth: 0 }}>
       <div role="tablist" aria-label="Documents" className="lp-tabs">
         {props.docs.map((d) => (
           <div key={d.id} className="lp-tab" data-active={d.id === props.activeId || undefined}>
