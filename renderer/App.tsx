@@ -289,7 +289,9 @@ export function App() {
 
   const typedAuth = auth === 'basic' || auth === 'query';
   /** What placeholders resolve with in the shown document: now, its precision, its target's variables. */
-  const placeholderContext = (): PlaceholderContext => ({ nowMs: Date.now(), precision, variables: environments[profileId] ?? {} });
+  /** The unit timestamps are written in: the document's precision (InfluxDB 3's auto reads ns, us, ms or s by magnitude, not m or h). */
+  const writtenUnit: Precision = v3 && autoPrecision && (precision === 'm' || precision === 'h') ? 'ns' : precision;
+  const placeholderContext = (): PlaceholderContext => ({ nowMs: Date.now(), precision: writtenUnit, variables: environments[profileId] ?? {} });
   const placeholderRef = useRef(placeholderContext);
   placeholderRef.current = placeholderContext;
   const placeholders = useCallback(() => placeholderRef.current(), []);
@@ -495,7 +497,7 @@ export function App() {
     const e = editor.current;
     if (!e) return;
     const sel = e.selection();
-    e.change([{ ...sel, insert: nowIn(precision, Date.now()) }], 'input.timestamp');
+    e.change([{ ...sel, insert: nowIn(writtenUnit, Date.now()) }], 'input.timestamp');
     e.focus();
   };
   /** Save (Ctrl+S) and Save as… (Ctrl+Shift+S): the desktop writes the file (main process); browser mode downloads `<name>.lp`. */
