@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBucket, type RunningServer } from '../support/serve.js';
 import { choose, closeSignedIn, openSignedIn, setEditorText, shot as saveShot, waitForStatus } from './support/browser.js';
-import { editorText, savedWorkspace } from './support/workbench.js';
+import { editorText, savedWorkspace, storedPoints } from './support/workbench.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -166,6 +166,21 @@ it('two tabs, one on InfluxDB 3 (partial writes off, no sync on, ms) and one on 
   await tab('Untitled 1').click();
   await expect.poll(() => page.getByLabel('No sync').isChecked()).toBe(true);
   await shot('07-tabs-after-reload');
+});
+
+it("a new tab on InfluxDB 3 takes the shown one's 3.x choices; its ${now} is sent resolved, in ms, with no_sync and accept_partial=false", async () => {
+  await page.getByRole('button', { name: 'New document' }).click();
+  await expect.poll(() => tab('Untitled 3').getAttribute('aria-selected')).toBe('true');
+  expect(await page.getByLabel('No sync').isChecked()).toBe(true);
+  expect(await page.getByLabel('Accept partial writes').isChecked()).toBe(false);
+  await page.locator('input').and(page.getByLabel('Database', { exact: true })).fill('v3ph');
+  await setEditorText(page, 'ph,src=e2e v=1 ${now}');
+  await waitForStatus(page, /1 point · 0 errors/);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect.poll(async () => (await page.getByTestId('response-status').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^204/);
+  expect(await page.getByRole('region', { name: 'Response' }).textContent()).toContain('/api/v3/write_lp?db=v3ph&precision=millisecond&accept_partial=false&no_sync=true');
+  const [p] = await storedPoints(page, 'v3ph', 'ph');
+  expect(Math.abs(Number(BigInt(p.time) / 1_000_000n) - Date.now())).toBeLessThan(60_000);
 });
 
 it('the data browser says the database was created by an InfluxDB 3 write', async () => {
