@@ -355,6 +355,58 @@ const UploadId = z.string().regex(JOB_ID);
 /** The dialects a dropped file is checked and uploaded in. */
 export const Dialect = z.enum(['influxdb2', 'influxdb1']);
 
+/** A composer document's ID (made by the renderer; never part of a path). */
+export const DocumentId = z.string().regex(/^[a-z0-9-]{1,64}$/);
+/** The line endings a document's file had: kept when it is saved again. */
+export const LineEnding = z.enum(['lf', 'crlf']);
+export type LineEnding = z.infer<typeof LineEnding>;
+/** The composer's authentication choice: the profile's own, or an override. */
+export const AuthChoice = z.union([z.literal('profile'), AuthMethod]);
+export type AuthChoice = z.infer<typeof AuthChoice>;
+/** The most text one document holds (a send's cap); bigger files go through the upload. */
+export const MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
+
+/** One document (tab) of the composer as the session keeps it: its text and its choices. */
+export const WorkspaceDocument = z.object({
+  id: DocumentId,
+  name: z.string().min(1).max(255),
+  text: z.string().max(MAX_DOCUMENT_CHARS),
+  /** Changed since it was last opened or saved. */
+  dirty: z.boolean(),
+  eol: LineEnding.default('lf'),
+  /** The desktop: the host's handle of the file it was opened from or saved to (the path stays in the host). */
+  fileRef: z.string().regex(/^[0-9a-f-]{36}$/).optional(),
+  profileId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  db: Name.default(''),
+  rp: Name.default(''),
+  org: Name.default(''),
+  bucket: Name.default(''),
+  precision: Precision,
+  /** InfluxDB 3 targets: precision auto, accept_partial, no_sync (3.x's defaults for a session saved before they existed). */
+  autoPrecision: z.boolean().default(true),
+  acceptPartial: z.boolean().default(true),
+  noSync: z.boolean().default(false),
+  auth: AuthChoice.default('profile'),
+});
+export type WorkspaceDocument = z.infer<typeof WorkspaceDocument>;
+
+/** A placeholder variable's name: `${name}` in a document. */
+export const VariableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a variable name is a letter or _ then letters, digits or _ (at most 64)');
+/** Per target (profile ID): its variables, like a request tool's "Environment". */
+export const Environments = z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.record(VariableName, z.string().max(4096)));
+export type Environments = z.infer<typeof Environments>;
+
+/** The composer's session: open documents, the active one, and the environments. Survives a restart. */
+export const Workspace = z.object({
+  version: z.literal(1),
+  activeId: DocumentId.optional(),
+  documents: z.array(WorkspaceDocument).max(100),
+  environments: Environments.default({}),
+});
+export type Workspace = z.infer<typeof Workspace>;
+/** The session of a host that has none yet (or whose file was unreadable). */
+export const EMPTY_WORKSPACE: Workspace = { version: 1, documents: [], environments: {} };
+
 /** Every method: input schema, output schema. */
 export const appApi = {
   info: { input: z.object({}).strict(), output: AppInfo },
@@ -498,6 +550,28 @@ export const appApi = {
   uploadStatus: { input: z.object({ uploadId: UploadId }).strict(), output: UploadState },
   /** Stops after the batch in flight: the report then says exactly what was stored. */
   cancelUpload: { input: z.object({ uploadId: UploadId }).strict(), output: UploadState },
+  /** The composer's session as last saved (browser mode: the signed-in user's); `notice` when a broken file was set aside. */
+  loadWorkspace: { input: z.object({}).strict(), output: z.object({ workspace: Workspace, notice: z.string().optional() }) },
+  /** Keeps the composer's session (written atomically, after a short pause without a newer one). */
+  saveWorkspace: { input: Workspace, output: z.object({}) },
+  /**
+   * The desktop: the host's Open dialog, then the file as a document (null when cancelled). Browser
+   * mode answers `unavailable`: the page reads a picked or dropped file itself.
+   */
+  openDocument: {
+    input: z.object({}).strict(),
+    output: z.object({ document: z.object({ name: z.string(), text: z.string(), eol: LineEnding, fileRef: z.string() }).nullable() }),
+  },
+  /**
+   * The desktop: writes a document to its file (`fileRef`), or where the host's Save dialog says
+   * (Save as, or no file yet); null when cancelled. The page never names a path. Browser mode: `unavailable` (it downloads).
+   */
+  saveDocument: {
+    input: z
+      .object({ fileRef: z.string().regex(/^[0-9a-f-]{36}$/).optional(), name: z.string().min(1).max(255), text: z.string().max(MAX_DOCUMENT_CHARS), eol: LineEnding, saveAs: z.boolean() })
+      .strict(),
+    output: z.object({ saved: z.object({ fileRef: z.string(), name: z.string() }).nullable() }),
+  },
 } as const;
 
 export type AppApiSpec = typeof appApi;

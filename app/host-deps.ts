@@ -2,6 +2,7 @@
 // service (`app/service.ts`, `createAppService(deps): AppHandlers`). The service itself is plain
 // Node: no electron import, so it runs and is tested under Node.
 import type { FileJobsApi } from './files/file-jobs.js';
+import type { WorkspaceStore } from './workspace-store.js';
 import type { DbrpOut, EndpointSettings, EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut, TokenOut, V1UserOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
@@ -101,8 +102,15 @@ export interface AppHostDeps {
   version: string;
   profiles: ProfileStore;
   endpoint: LocalEndpoint;
-  /** Directory for the app's own files (history). */
+  /** Directory for the app's own files (history, the composer's session). */
   dataDir: string;
+  /** The desktop: Open and Save through the host's native dialogs (electron/document-files.ts). */
+  documents?: {
+    open(): Promise<{ name: string; text: string; eol: 'lf' | 'crlf'; fileRef: string } | null>;
+    save(d: { fileRef?: string; name: string; text: string; eol: 'lf' | 'crlf'; saveAs: boolean }): Promise<{ fileRef: string; name: string } | null>;
+  };
+  /** The composer's session; `<dataDir>/workspace.json` when not given. */
+  workspace?: WorkspaceStore;
   /**
    * The user's clipboard, where the host can write to it (the desktop: Electron's clipboard in
    * the main process). Absent in browser mode: its host runs apart from the user's browser.

@@ -8,6 +8,7 @@ import { openPathRefusal } from './files/open-path.js';
 import { curlCommand, PASSWORD_PLACEHOLDER, PASSWORD_VARIABLE, TOKEN_VARIABLE, type CurlRequest } from './curl.js';
 import { HistoryStore } from './history.js';
 import type { AppHostDeps } from './host-deps.js';
+import { workspaceHandlers, WorkspaceStore } from './workspace-store.js';
 import { redact, sendWrite, uploadTargetOf, apiOf, usesV2, writeUrl, type WriteTarget } from './send.js';
 
 export const LOCAL_PROFILE_ID = 'local';
@@ -19,6 +20,7 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
   const now = deps.now ?? (() => new Date());
   const fetchFn = deps.fetch ?? fetch;
   const files = deps.files ?? new FileJobs(path.join(deps.dataDir, 'uploads'));
+  const workspace = deps.workspace ?? new WorkspaceStore(path.join(deps.dataDir, 'workspace.json'));
 
   const localProfile = (): Profile => ({
     id: LOCAL_PROFILE_ID,
@@ -37,6 +39,11 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     const p = (await deps.profiles.list()).find((x) => x.id === id);
     if (p === undefined) throw new AppError('not-found', `no connection "${id}": it may have been deleted`);
     return p;
+  };
+
+  const documents = () => {
+    if (deps.documents === undefined) throw new AppError('unavailable', 'this host has no file dialogs (browser mode): the page opens picked files and saves by download');
+    return deps.documents;
   };
 
   const localData = () => {
@@ -276,6 +283,13 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async clearHistory() {
       history.clear();
       return {};
+    },
+    ...workspaceHandlers(workspace),
+    async openDocument() {
+      return { document: await documents().open() };
+    },
+    async saveDocument(d) {
+      return { saved: await documents().save(d) };
     },
   };
 }

@@ -6,10 +6,14 @@
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, session, shell, Tray, utilityProcess } from 'electron';
 import Store from 'electron-store';
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNEL } from '../app/contract.js';
 import { createAppService } from '../app/service.js';
+import { WorkspaceStore } from '../app/workspace-store.js';
+import { writeFileAtomicSync } from '../server/fs/atomic-file.js';
+import { DocumentFiles } from './document-files.js';
 import { localDatabases } from '../server/databases.js';
 import { DESKTOP_TOKEN_DESCRIPTION, MetaStore, replaceAppToken } from '../server/meta.js';
 import { EndpointSupervisor, type EndpointChild } from './endpoint-supervisor.js';
@@ -99,12 +103,20 @@ if (!app.requestSingleInstanceLock()) {
     // Not awaited: the window opens while the endpoint starts (or fails to: the tray and the UI say so).
     void supervisor.start();
 
+    // The composer's session, in the app's data dir; a pending write is flushed at quit.
+    const workspace = new WorkspaceStore(path.join(userData, 'app', 'workspace.json'));
+
     // Quitting stops the endpoint cleanly first (its store flushes and closes), then quits.
     let quitting = false;
     let stopped = false;
     let stopping = false;
     app.on('before-quit', (e) => {
       quitting = true;
+      try {
+        workspace.flush();
+      } catch (err) {
+        console.error(`saving the session: ${(err as Error).message}`);
+      }
       if (stopped) return;
       e.preventDefault();
       if (stopping) return;
@@ -122,6 +134,22 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'desktop',
       version: app.getVersion(),
       dataDir: path.join(userData, 'app'),
+      workspace,
+      // Open and Save: native dialogs here; the window gets the text and an opaque handle, never a path.
+      documents: new DocumentFiles({
+        showOpenDialog: async () => {
+          const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters: [{ name: 'Line protocol', extensions: ['lp', 'txt'] }, { name: 'All files', extensions: ['*'] }] });
+          return r.canceled ? undefined : r.filePaths[0];
+        },
+        showSaveDialog: async (defaultName) => {
+          const r = await dialog.showSaveDialog(win!, { defaultPath: path.join(app.getPath('documents'), defaultName), filters: [{ name: 'Line protocol', extensions: ['lp', 'txt'] }] });
+          return r.canceled ? undefined : r.filePath;
+        },
+        fileSize: async (file) => (await stat(file)).size,
+        readFile: (file) => readFile(file),
+        // A user's document: readable as their other files are, replaced atomically.
+        writeFile: async (file, data) => writeFileAtomicSync(file, data, { mode: 0o644 }),
+      }),
       profiles: vault,
       // "Copy as curl" with the secret: written here, in the main process; the secret never reaches the window.
       clipboard: { writeText: (text) => clipboard.writeText(text) },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FileProfileStore } from '../../app/file-profiles.js';
 import { FileJobs } from '../../app/files/file-jobs.js';
 import { createAppService } from '../../app/service.js';
+import { WorkspaceStore } from '../../app/workspace-store.js';
 import { localDatabases } from '../../server/databases.js';
 import { writability, type EndpointCore, type EndpointExtension } from '../../server/endpoint.js';
 import { APP_TOKEN_DESCRIPTION, replaceAppToken } from '../../server/meta.js';
@@ -45,12 +46,23 @@ export function mountBrowserMode(core: EndpointCore, o: BrowserModeSetup): { mod
     if (hosts?.port !== port) hosts = { port, names: allowedHosts(host, port) };
     return hosts.names;
   };
-  const mode = createBrowserMode({ meta: core.meta, service, files, sessions, hosts: names, url: core.url, stageQuotaBytes: o.stageQuotaBytes });
+  // One session file per signed-in user, named by the server-made user ID (a token ID or "owner").
+  const workspaces = new Map<string, WorkspaceStore>();
+  const workspaceOf = (user: string) => {
+    let w = workspaces.get(user);
+    if (w === undefined) {
+      w = new WorkspaceStore(path.join(core.dataDir, 'app', 'workspaces', `${user.replace(/[^a-z0-9-]/g, '_')}.json`));
+      workspaces.set(user, w);
+    }
+    return w;
+  };
+  const mode = createBrowserMode({ meta: core.meta, service, files, sessions, hosts: names, url: core.url, stageQuotaBytes: o.stageQuotaBytes, workspaceOf });
   return {
     mode,
     extension: {
       routes: mode,
       close: () => {
+        for (const w of workspaces.values()) w.flush();
         files.close();
         sessions.close();
       },

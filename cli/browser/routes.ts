@@ -11,7 +11,8 @@ import { hashToken, sameDigest, type MetaStore } from '../../server/meta.js';
 import { readBody } from '../../server/http/body.js';
 import { HttpError } from '../../server/http/respond.js';
 import { checkHost, checkOrigin } from './hosts.js';
-import { Sessions, sessionCookie } from './sessions.js';
+import { OWNER, Sessions, sessionCookie } from './sessions.js';
+import { workspaceHandlers, type WorkspaceStore } from '../../app/workspace-store.js';
 import { isStaticPath, serveStatic } from './static.js';
 
 // A send's body may be 64 Mi characters; JSON escaping (\n, \", \\) can double it.
@@ -39,6 +40,8 @@ export interface BrowserModeOptions {
   hosts: () => ReadonlySet<string>;
   /** The endpoint's address, named to a request that came for another host. */
   url: () => string;
+  /** The composer's session of a signed-in user (a token's ID or OWNER): each user has their own. */
+  workspaceOf: (user: string) => WorkspaceStore;
   /** Bounds of the staged files: each one, and all together (default MAX_FILE_BYTES, STAGE_QUOTA_BYTES). */
   maxFileBytes?: number;
   stageQuotaBytes?: number;
@@ -60,12 +63,12 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
   };
   const fail = (res: ServerResponse, code: AppError['code'], message: string) => json(res, STATUS[code], { code, message });
 
-  /** An operator token (write access to every bucket) signs in. */
-  const tokenValid = (token: string) => {
+  /** An operator token (write access to every bucket) signs in: its ID, or undefined. */
+  const operatorOf = (token: string): string | undefined => {
     const digest = hashToken(token);
-    let ok = false;
-    for (const t of meta.get().tokens) if (sameDigest(digest, t.hash) && t.write === '*') ok = true;
-    return ok;
+    let id: string | undefined;
+    for (const t of meta.get().tokens) if (sameDigest(digest, t.hash) && t.write === '*') id = t.id;
+    return id;
   };
 
   const readJson = async (req: IncomingMessage, maxBytes: number): Promise<unknown> => {
@@ -177,12 +180,12 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
           // Small cap: this body is read before anyone is known.
           const r = SignIn.safeParse(await readJson(req, 16 * 1024));
           if (!r.success) throw new AppError('invalid', 'sign in with {"token": "..."} or {"code": "..."}');
-          const ok = 'token' in r.data ? tokenValid(r.data.token) : sessions.useCode(r.data.code);
-          if (!ok) {
+          const user = 'token' in r.data ? operatorOf(r.data.token) : sessions.useCode(r.data.code) ? OWNER : undefined;
+          if (user === undefined) {
             fail(res, 'unauthorized', 'token' in r.data ? 'that token is not an operator token of this endpoint' : 'that sign-in link was already used or has expired: sign in with a token');
             return;
           }
-          json(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(sessions.create(), sessions.limits) });
+          json(res, 200, { signedIn: true }, { 'Set-Cookie': sessionCookie(sessions.create(user), sessions.limits) });
           return;
         }
         if (name === 'sign-out') {
@@ -191,12 +194,15 @@ export function createBrowserMode(o: BrowserModeOptions): BrowserMode {
           json(res, 200, { signedIn: false }, { 'Set-Cookie': sessionCookie('x', sessions.limits).replace(/Max-Age=\d+/, 'Max-Age=0') });
           return;
         }
-        if (!sessions.valid(req.headers.cookie)) {
+        const user = sessions.user(req.headers.cookie);
+        if (user === undefined) {
           req.resume();
           fail(res, 'unauthorized', 'sign in first');
           return;
         }
-        json(res, 200, await dispatchCall(service, name, await readJson(req, MAX_CALL_BYTES)));
+        // The session methods answer with the signed-in user's own session.
+        const handlers = name === 'loadWorkspace' || name === 'saveWorkspace' ? { ...service, ...workspaceHandlers(o.workspaceOf(user)) } : service;
+        json(res, 200, await dispatchCall(handlers, name, await readJson(req, MAX_CALL_BYTES)));
       } catch (e) {
         if (!req.complete) req.resume();
         if (e instanceof AppError) fail(res, e.code, e.message);

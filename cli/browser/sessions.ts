@@ -22,7 +22,12 @@ export const SESSION_LIMITS: SessionLimits = { idleMs: 12 * 3600_000, absoluteMs
 interface Session {
   created: number;
   lastUsed: number;
+  /** Who signed in: the operator token's ID, or OWNER for a one-time link. Server-made, never client-sent. */
+  user: string;
 }
+
+/** The user of a session opened by a one-time sign-in link (printed to whoever runs the server). */
+export const OWNER = 'owner';
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
@@ -61,11 +66,17 @@ export class Sessions {
     return false;
   }
 
-  create(): string {
+  create(user: string = OWNER): string {
     const id = randomBytes(32).toString('base64url');
     const t = this.now();
-    this.sessions.set(id, { created: t, lastUsed: t });
+    this.sessions.set(id, { created: t, lastUsed: t, user });
     return id;
+  }
+
+  /** The signed-in user of a live session (see valid), or undefined. */
+  user(cookieHeader: string | undefined): string | undefined {
+    if (!this.valid(cookieHeader)) return undefined;
+    return this.sessions.get(cookieValue(cookieHeader, COOKIE)!)?.user;
   }
 
   /** Whether the cookie names a live session; using it keeps it from going idle. */

@@ -84,3 +84,13 @@ export function httpOpenFile(file: File, o: { precision: string; dialect: string
     xhr.send(file);
   });
 }
+
+/**
+ * The page is going away (reload, tab closed): a session save still waiting goes now. A small one
+ * rides a keepalive request (the browser finishes it after the page is gone; keepalive bodies are
+ * capped at 64 KiB); a bigger one is sent as usual, best effort.
+ */
+export function sendOnExit(method: AppMethod, input: unknown): void {
+  const body = JSON.stringify(input);
+  void fetch(`${HTTP_PREFIX}${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, credentials: 'same-origin', keepalive: body.length < 60_000 }).catch(() => {});
+}

@@ -14,13 +14,28 @@ import { timestampHover } from './hover.js';
 import type { LintStore } from './lint-store.js';
 import { visibleLineProtocolHighlighting } from './visible-highlight.js';
 import { isTextFix, QuickFixCache, type FixOptions } from './quickfix.js';
+import { convertTimestamps } from '../../app/timestamps.js';
+import type { PlaceholderContext } from '../../app/placeholders.js';
+import { placeholderDiagnostics, placeholderHighlight, placeholderHover, placeholderLines } from './placeholders.js';
 
 export interface EditorHandle {
+  /** The active document's text. */
   text(): string;
+  /** A document's text: the active one's, or a kept one's; undefined when the editor never showed it. */
+  textOf(docId: string): string | undefined;
+  /** Forgets a closed document (its text and undo history). */
+  forget(docId: string): void;
   setText(text: string): void;
+  /** The current selection of the active document (offsets), empty when the cursor is a caret. */
+  selection(): { from: number; to: number };
+  /** Replaces ranges of the active document in one undoable change. */
+  change(changes: { from: number; to: number; insert: string }[], userEvent?: string): void;
   goTo(line: number, column: number): void;
-  /** Marks lines a server named as bad, each with its own reason, until the next edit; `[]` clears them. */
-  markServerErrors(errors: { line: number; message: string }[]): void;
+  /**
+   * Marks lines a server named as bad, each with its own reason, until the next edit; `[]` clears them.
+   * `docId`: the document the answer is to (default the shown one); another keeps them until it is shown.
+   */
+  markServerErrors(errors: { line: number; message: string }[], docId?: string): void;
   focus(): void;
 }
 
@@ -48,6 +63,12 @@ function stripAllCr(v: EditorView): void {
   const text = v.state.doc.toString();
   for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) changes.push({ from: i, to: i + 1 });
   if (changes.length > 0) v.dispatch({ changes, userEvent: 'input.fix' });
+}
+
+/** Rewrites every timestamp of the document from one precision to another, as one undoable change. */
+function convertAll(v: EditorView, from: Precision, to: Precision): void {
+  const r = convertTimestamps(v.state.doc.toString(), from, to);
+  if (r.edits.length > 0) v.dispatch({ changes: r.edits, userEvent: 'input.fix' });
 }
 
 /** Whether a change falls on a line that carries a diagnostic. */
@@ -89,6 +110,10 @@ function toCm(view: EditorView, d: Diagnostic, fixCache: QuickFixCache, opts: Fi
             { name: f.name, apply: () => setPrecision(f.setPrecision) },
       ),
       ...(d.code === 'crlf' ? [{ name: 'Strip every CR', apply: stripAllCr }] : []),
+      // The text's own fix: every timestamp of the document rewritten from the unit it looks like to the chosen precision.
+      ...(d.code === 'precision-mismatch' && d.precision !== undefined && opts.precision !== undefined
+        ? [{ name: `Convert timestamps ${d.precision} → ${opts.precision}`, apply: (v: EditorView) => convertAll(v, d.precision!, opts.precision!) }]
+        : []),
     ],
   };
 }
@@ -101,7 +126,16 @@ export function Editor(props: {
   autoPrecision?: boolean;
   /** A quick fix chose a precision (e.g. "Set precision to ms"): the composer's control takes it. */
   onSetPrecision?: (p: Precision) => void;
-  initial: string;
+  /** The document shown: each keeps its own text and undo history while open. */
+  docId: string;
+  /** The text a document starts with the first time the editor shows it. */
+  initialText: (docId: string) => string;
+  /** A document's text changed (typed, pasted, undone, fixed). */
+  onDocChanged?: (docId: string, length: number) => void;
+  /** Placeholders (`${now}`, `${name}`): the time, precision and the target's variables they resolve with. */
+  placeholders: () => PlaceholderContext;
+  /** Changes when the variables change: the placeholder lines are checked again. */
+  variablesKey?: string;
   /** Where the lint results go (the status bar and the problems list read them there). */
   lint: LintStore;
   onReady: (h: EditorHandle) => void;
@@ -112,15 +146,32 @@ export function Editor(props: {
   const worker = useRef<Worker | null>(null);
   const version = useRef(0);
   const serverDiags = useRef<Diagnostic[]>([]);
+  /** The server's marks of each document not shown (the shown one's are serverDiags). */
+  const serverDiagsOf = useRef(new Map<string, { line: number; message: string }[]>());
   /** The worker's diagnostics as last sent (it sends what changed, or null when nothing did). */
   const workerDiags = useRef<Diagnostic[]>([]);
   const fixCache = useRef(new QuickFixCache());
   const precision = useRef(props.precision);
   const target = useRef(props.target);
   target.current = props.target;
+  const autoPrecision = useRef(props.autoPrecision);
+  autoPrecision.current = props.autoPrecision;
   const setPrecision = useRef(props.onSetPrecision);
   setPrecision.current = props.onSetPrecision;
   const submit = useRef(props.onSubmit);
+  /** Each document's editor state (text, selection, undo history) while another one is shown. */
+  const states = useRef(new Map<string, EditorState>());
+  const shownDoc = useRef(props.docId);
+  const extensionsRef = useRef<Extension[]>([]);
+  const resetShown = useRef<() => void>(() => {});
+  const initialText = useRef(props.initialText);
+  initialText.current = props.initialText;
+  const placeholderCtx = useRef(props.placeholders);
+  placeholderCtx.current = props.placeholders;
+  const republish = useRef<() => void>(() => {});
+  const markShownRef = useRef<(errors: { line: number; message: string }[]) => void>(() => {});
+  const docChanged = useRef(props.onDocChanged);
+  docChanged.current = props.onDocChanged;
   precision.current = props.precision;
   submit.current = props.onSubmit;
 
@@ -132,12 +183,43 @@ export function Editor(props: {
     // changed, so a keystroke that changes no finding costs CodeMirror nothing but the counts.
     let shown: Diagnostic[] = [];
     let shownFrom: [Diagnostic[], Diagnostic[]] | null = null;
+    /** What the placeholder lines changed in the worker's counts (it checked them as written). */
+    let countShift = { errors: 0, warnings: 0, points: 0 };
+    resetShown.current = () => {
+      shownFrom = null;
+      last = null;
+      workerDiags.current = [];
+      serverDiags.current = [];
+    };
     const publishDiagnostics = () => {
       const v = view.current;
       if (v === null) return;
-      if (shownFrom !== null && shownFrom[0] === workerDiags.current && shownFrom[1] === serverDiags.current) return;
+      // Lines with a placeholder are checked as they will be sent, here, instead of as written by the worker.
+      const lines = placeholderLines(v.state.doc);
+      if (lines.length === 0 && shownFrom !== null && shownFrom[0] === workerDiags.current && shownFrom[1] === serverDiags.current) return;
       shownFrom = [workerDiags.current, serverDiags.current];
-      shown = serverDiags.current.length === 0 ? workerDiags.current : [...workerDiags.current, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
+      let fromWorker = workerDiags.current;
+      let extra: Diagnostic[] = [];
+      countShift = { errors: 0, warnings: 0, points: 0 };
+      if (lines.length > 0) {
+        const onPlaceholderLine = new Set(lines);
+        fromWorker = fromWorker.filter((d) => !onPlaceholderLine.has(d.line));
+        // The worker counted a point for each of these lines it found no error on.
+        const workerErrorLines = new Set<number>();
+        for (const d of workerDiags.current) {
+          if (!onPlaceholderLine.has(d.line)) continue;
+          countShift[d.severity === 'error' ? 'errors' : 'warnings']--;
+          if (d.severity === 'error') workerErrorLines.add(d.line);
+        }
+        const checked = placeholderDiagnostics(v.state.doc, lines, placeholderCtx.current(), target.current, autoPrecision.current);
+        extra = checked.diagnostics;
+        for (const d of extra) countShift[d.severity === 'error' ? 'errors' : 'warnings']++;
+        countShift.points = checked.points - (lines.length - workerErrorLines.size);
+      }
+      shown =
+        serverDiags.current.length === 0 && extra.length === 0
+          ? fromWorker
+          : [...fromWorker, ...extra, ...serverDiags.current].sort((a, b) => a.line - b.line || a.column - b.column);
       const opts = { target: target.current, precision: precision.current };
       const choose = (p: Precision) => setPrecision.current?.(p);
       const cm = shown.map((d) => toCm(v, d, fixCache.current, opts, choose)).filter((d): d is CmDiagnostic => d !== null);
@@ -147,7 +229,17 @@ export function Editor(props: {
     const publish = () => {
       if (last === null) return;
       publishDiagnostics();
-      props.lint.set({ stats: last.stats, diagnostics: shown, complete: last.complete, progress: last.progress });
+      const stats = {
+        ...last.stats,
+        errors: Math.max(0, last.stats.errors + countShift.errors),
+        warnings: Math.max(0, last.stats.warnings + countShift.warnings),
+        points: Math.max(0, last.stats.points + countShift.points),
+      };
+      props.lint.set({ stats, diagnostics: shown, complete: last.complete, progress: last.progress });
+    };
+    republish.current = () => {
+      shownFrom = null;
+      publish();
     };
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       // Each answer's diagnostics are kept (the next may say "unchanged"), but one to an older
@@ -170,8 +262,12 @@ export function Editor(props: {
       lintGutter(),
       serverMarks,
       timestampHover(() => precision.current),
+      placeholderHighlight,
+      placeholderHover(() => placeholderCtx.current()),
       keymap.of([{ key: 'Mod-Enter', run: () => (submit.current(), true), preventDefault: true }, ...lintKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
       EditorView.contentAttributes.of({ 'aria-label': 'Line protocol' }),
+      // A dropped file is the window's to handle (open as a document, or upload), never pasted in here.
+      EditorView.domEventHandlers({ drop: (e) => e.dataTransfer?.types.includes('Files') === true }),
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;
         const changes: { from: number; to: number; insert: string }[] = [];
@@ -186,13 +282,32 @@ export function Editor(props: {
         // (their quick fixes hold the line's text).
         if (touchesDiagnostic(u.startState, u.changes)) shownFrom = null;
         post({ type: 'edit', version: ++version.current, changes });
+        docChanged.current?.(shownDoc.current, u.state.doc.length);
       }),
     ];
-    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: props.initial, extensions }) });
+    extensionsRef.current = extensions;
+    const first = initialText.current(shownDoc.current);
+    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: first, extensions }) });
     view.current = v;
-    post({ type: 'set', version: ++version.current, text: props.initial, options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } });
+    post({ type: 'set', version: ++version.current, text: first, options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } });
+    const markShown = (errors: { line: number; message: string }[]) => {
+      serverDiags.current = errors.map(({ line, message }) => {
+        const l = line <= v.state.doc.lines ? v.state.doc.line(line) : null;
+        return { line, column: 1, endColumn: (l?.length ?? 0) + 1, severity: 'error' as const, code: 'server', message };
+      });
+      v.dispatch({ effects: setServerLines.of(errors.map((e) => e.line)) });
+      publish();
+    };
+    markShownRef.current = markShown;
     props.onReady({
       text: () => v.state.doc.toString(),
+      textOf: (id) => (id === shownDoc.current ? v.state.doc.toString() : states.current.get(id)?.doc.toString()),
+      forget: (id) => {
+        states.current.delete(id);
+        serverDiagsOf.current.delete(id);
+      },
+      selection: () => ({ from: v.state.selection.main.from, to: v.state.selection.main.to }),
+      change: (changes, userEvent = 'input') => v.dispatch({ changes, userEvent, scrollIntoView: true }),
       setText: (text) => v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }),
       goTo: (line, column) => {
         const l = v.state.doc.line(Math.min(Math.max(1, line), v.state.doc.lines));
@@ -200,13 +315,16 @@ export function Editor(props: {
         v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
         v.focus();
       },
-      markServerErrors: (errors) => {
-        serverDiags.current = errors.map(({ line, message }) => {
-          const l = line <= v.state.doc.lines ? v.state.doc.line(line) : null;
-          return { line, column: 1, endColumn: (l?.length ?? 0) + 1, severity: 'error' as const, code: 'server', message };
-        });
-        v.dispatch({ effects: setServerLines.of(errors.map((e) => e.line)) });
-        publish();
+      markServerErrors: (errors, docId = shownDoc.current) => {
+        if (docId !== shownDoc.current) {
+          // An answer to a document in another tab: its marks wait for it (its lines highlighted in its kept state).
+          if (errors.length === 0) serverDiagsOf.current.delete(docId);
+          else serverDiagsOf.current.set(docId, errors);
+          const kept = states.current.get(docId);
+          if (kept !== undefined) states.current.set(docId, kept.update({ effects: setServerLines.of(errors.map((e) => e.line)) }).state);
+          return;
+        }
+        markShown(errors);
       },
       focus: () => v.focus(),
     });
@@ -216,6 +334,30 @@ export function Editor(props: {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Other variables: the placeholder lines are checked again.
+  useEffect(() => republish.current(), [props.variablesKey]);
+
+  // Another document: keep the shown one's state (text, selection, undo history), show the other's.
+  useEffect(() => {
+    const v = view.current;
+    if (v === null || shownDoc.current === props.docId) return;
+    states.current.set(shownDoc.current, v.state);
+    // The server's marks stay with their document (until it is edited).
+    const leaving = serverDiags.current.map((d) => ({ line: d.line, message: d.message }));
+    if (leaving.length > 0) serverDiagsOf.current.set(shownDoc.current, leaving);
+    else serverDiagsOf.current.delete(shownDoc.current);
+    shownDoc.current = props.docId;
+    const next = states.current.get(props.docId) ?? EditorState.create({ doc: initialText.current(props.docId), extensions: extensionsRef.current });
+    states.current.delete(props.docId);
+    resetShown.current();
+    v.setState(next);
+    const marks = serverDiagsOf.current.get(props.docId);
+    serverDiagsOf.current.delete(props.docId);
+    if (marks !== undefined) markShownRef.current(marks);
+    worker.current?.postMessage({ type: 'set', version: ++version.current, text: next.doc.toString(), options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } } satisfies ToWorker);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.docId]);
 
   useEffect(() => {
     worker.current?.postMessage({ type: 'options', version: ++version.current, options: { target: props.target, precision: props.precision, autoPrecision: props.autoPrecision } } satisfies ToWorker);

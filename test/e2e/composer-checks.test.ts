@@ -41,7 +41,7 @@ async function stored(measurement: string): Promise<[string, unknown][]> {
 }
 
 
-/** Picks a file as the "Upload file" button's picker does (its file input; Ctrl+O is covered in file-upload.test.ts). */
+/** Picks a file as the "Upload file" button's picker does (its file input; Ctrl+U is covered in file-upload.test.ts). */
 async function pickFile(file: string) {
   await page.getByLabel('Line-protocol file').setInputFiles(file);
 }

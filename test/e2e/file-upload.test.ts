@@ -156,14 +156,14 @@ describe('file upload', () => {
     await shot(page, 'file-report');
   }, 400_000);
 
-  it('picks a file with Ctrl+O, lists its bad lines, and uploads the rest with "skip invalid lines"', async () => {
+  it('picks a file with Ctrl+U, lists its bad lines, and uploads the rest with "skip invalid lines"', async () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const small = path.join(path.dirname(file), 'mixed.txt');
     const text = ['mixed,k=a v=1i 1700000000000000000', 'mixed,k=b v=2i 1700000001000000000', 'mixed,k=c v=oops 1700000002000000000', 'mixed,k=d v=4i 1700000003000000000', 'mixed v=5i 1700000004000000000 trailing', 'mixed,k=e v=6i 1700000005000000000'].join('\n') + '\n';
     writeFileSync(small, text);
     await page.getByLabel('Line protocol').click();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('ControlOrMeta+O')]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('ControlOrMeta+U')]);
     await chooser.setFiles(small);
     const dialog = page.getByRole('dialog', { name: 'Upload mixed.txt' });
     const summary = dialog.getByRole('table', { name: 'File summary' });

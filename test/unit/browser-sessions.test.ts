@@ -1,7 +1,7 @@
 // Browser-mode sessions and one-time sign-in codes expire (idle, absolute, code lifetime) and are
 // swept, on an injected clock.
 import { describe, expect, it } from 'vitest';
-import { COOKIE, Sessions, SESSION_LIMITS, sessionCookie } from '../../cli/browser/sessions.js';
+import { COOKIE, OWNER, Sessions, SESSION_LIMITS, sessionCookie } from '../../cli/browser/sessions.js';
 
 const H = 3600_000;
 
@@ -80,5 +80,17 @@ describe('browser-mode sessions', () => {
 
   it('the cookie lives no longer than a session may', () => {
     expect(sessionCookie('abc')).toBe(`${COOKIE}=abc; HttpOnly; SameSite=Strict; Path=/; Max-Age=604800`);
+  });
+
+  it('know who signed in (a token ID, or the owner for a one-time link), only while live', () => {
+    const { sessions, advance, cookie } = clocked();
+    const byToken = sessions.create('0123456789abcdef');
+    const byLink = sessions.create();
+    expect(sessions.user(cookie(byToken))).toBe('0123456789abcdef');
+    expect(sessions.user(cookie(byLink))).toBe(OWNER);
+    expect(sessions.user(cookie('nope'))).toBeUndefined();
+    advance(13 * H);
+    expect(sessions.user(cookie(byToken))).toBeUndefined();
+    sessions.close();
   });
 });
