@@ -95,8 +95,8 @@ export async function restartSection({ lines = Number(process.env.LPSTUDIO_BENCH
   const rows = [];
   const notes = [];
   const shapes = [
-    { name: 'TSBS cpu, 1,000 series', fill: (s) => fill(s, file, parse), measurement: 'cpu' },
-    { name: '250,000 series of 20 points', fill: (s) => fillManySeries(s, parse), measurement: 'soak' },
+    { name: 'TSBS cpu, 1,000 series', id: 'restart-10m', fill: (s) => fill(s, file, parse), measurement: 'cpu' },
+    { name: '250,000 series of 20 points', id: 'restart-10m-many-series', fill: (s) => fillManySeries(s, parse), measurement: 'soak' },
   ];
   for (const shape of shapes) {
     const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-restart-'));
@@ -117,7 +117,7 @@ export async function restartSection({ lines = Number(process.env.LPSTUDIO_BENCH
       log(`restart: ${shape.name}: open times ${t.all.map((x) => x.toFixed(0)).join(', ')} ms`);
       const label = `${(values / 1e6).toFixed(0)}M values, ${shape.name}`;
       rows.push(
-        row(`restart with ${label} (open, median of ${OPENS})`, { ours: t.wall, unit: 'ms', better: 'lower', target: { text: '< 1000 ms', pass: t.wall < 1000 }, note: `CPU ${t.cpu.toFixed(0)} ms` }),
+        row(`restart with ${label} (open, median of ${OPENS})`, { id: shape.id, ours: t.wall, unit: 'ms', better: 'lower', target: { text: '< 1000 ms', pass: t.wall < 1000 }, note: `CPU ${t.cpu.toFixed(0)} ms` }),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
