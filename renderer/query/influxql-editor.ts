@@ -51,12 +51,16 @@ export function tokens(doc: string): Span[] {
     if (t.tok !== 'WS' && t.tok !== 'COMMENT') last = t.tok;
     if (t.tok === 'BADSTRING' || t.tok === 'BADESCAPE') break;
   }
+  const at = raw.map((t) => offsetOf(doc, t.pos));
+  // A string's position is the character before its quote (as InfluxDB's scanner reports it).
+  raw.forEach((t, i) => {
+    if (t.tok === 'STRING' && doc[at[i]] !== "'" && doc[at[i] + 1] === "'") at[i]++;
+  });
   const out: Span[] = [];
   for (let i = 0; i < raw.length; i++) {
     if (raw[i].tok === 'WS') continue;
-    const from = offsetOf(doc, raw[i].pos);
-    const to = i + 1 < raw.length ? offsetOf(doc, raw[i + 1].pos) : doc.length;
-    out.push({ from, to: Math.max(from, to), tok: raw[i].tok });
+    const to = i + 1 < raw.length ? at[i + 1] : doc.length;
+    out.push({ from: at[i], to: Math.max(at[i], to), tok: raw[i].tok });
   }
   return out;
 }
