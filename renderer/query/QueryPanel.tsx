@@ -19,11 +19,17 @@ import { loadHistory, remember, type QueryHistoryEntry } from './query-history.j
 /** Rows of a series the table shows (the chart takes them all). */
 const TABLE_ROWS = 1000;
 
+/** The editor's text, database and last answer while another tab is open (only the open tab is mounted). */
+const kept: { q: string; db: string | null; rp: string | null; handed: number; result?: { q: string; answer: QueryResult } } = { q: '', db: null, rp: null, handed: 0 };
+
 export function QueryPanel(props: { initial?: { q: string; db: string; rp?: string; n: number } }) {
   const [dbrps, setDbrps] = useState<DbrpOut[]>([]);
-  const [db, setDb] = useState<string | null>(null);
-  const [rp, setRp] = useState<string | null>(null);
-  const [result, setResult] = useState<{ q: string; answer: QueryResult }>();
+  const [db, setDb] = useState<string | null>(kept.db);
+  const [rp, setRp] = useState<string | null>(kept.rp);
+  const [result, setResult] = useState<{ q: string; answer: QueryResult } | undefined>(kept.result);
+  kept.db = db;
+  kept.rp = rp;
+  kept.result = result;
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
   const [syntax, setSyntax] = useState<string>();
@@ -77,7 +83,7 @@ export function QueryPanel(props: { initial?: { q: string; db: string; rp?: stri
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: props.initial?.q ?? '',
+        doc: props.initial !== undefined && props.initial.n !== kept.handed ? props.initial.q : kept.q,
         extensions: [
           lineNumbers(),
           cmHistory(),
@@ -87,7 +93,9 @@ export function QueryPanel(props: { initial?: { q: string; db: string; rp?: stri
           influxQL(() => schema.current),
           EditorView.contentAttributes.of({ 'aria-label': 'InfluxQL query' }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) setSyntax(syntaxDiagnostics(u.state.doc.toString())[0]?.message);
+            if (!u.docChanged) return;
+            kept.q = u.state.doc.toString();
+            setSyntax(syntaxDiagnostics(kept.q)[0]?.message);
           }),
         ],
       }),
@@ -102,7 +110,9 @@ export function QueryPanel(props: { initial?: { q: string; db: string; rp?: stri
   useEffect(() => {
     const i = props.initial;
     const v = view.current;
-    if (i === undefined || v === null) return;
+    if (i === undefined || v === null || i.n === kept.handed) return;
+    kept.handed = i.n;
+    kept.q = i.q;
     if (v.state.doc.toString() !== i.q) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: i.q } });
     setDb(i.db);
     setRp(i.rp ?? null);

@@ -159,5 +159,11 @@ describe('query tab', () => {
     expect(got[0]).toEqual(['2023-11-14T22:16:50Z', 'a', '17']);
     expect(got[11]).toEqual(['2023-11-14T22:15:00Z', 'a', '6']);
     await shot(page, 'query-from-points');
+    // Another tab and back: the text, the database and the answer are still there.
+    await drawer().getByRole('tab', { name: 'Tokens' }).click();
+    await drawer().getByRole('tab', { name: 'Query' }).click();
+    await expect.poll(async () => (await editor().textContent()) ?? '').toBe(`SELECT * FROM "cpu" WHERE "host" = 'a' AND time >= '2023-11-14T22:15:00.000000000Z' ORDER BY time DESC LIMIT 100`);
+    expect(await cells(drawer().getByRole('table', { name: 'Series cpu' }))).toHaveLength(12);
+    expect(await drawer().locator('input').and(page.getByLabel('Database', { exact: true })).inputValue()).toBe('default');
   });
 });
