@@ -94,6 +94,9 @@ describe('query tab', () => {
     const history = drawer().getByLabel('Query history');
     expect((await history.textContent()) ?? '').toContain(q);
     expect((await history.textContent()) ?? '').toMatch(/GROUP BY time\(1m\), host.*GROUP BY time\(1m\)$/s);
+    // "Use" puts a past query back in the editor.
+    await history.getByRole('button', { name: 'Use' }).last().click();
+    await expect.poll(async () => (await editor().textContent()) ?? '').toBe(q);
   });
 
   it('marks a syntax error at its character with InfluxDB\'s words, and the run answers the same error', async () => {
