@@ -407,6 +407,38 @@ export type Workspace = z.infer<typeof Workspace>;
 /** The session of a host that has none yet (or whose file was unreadable). */
 export const EMPTY_WORKSPACE: Workspace = { version: 1, documents: [], environments: {} };
 
+/** An InfluxQL query against this app's endpoint, as `/query` takes it (the host reads with operator rights). */
+export const QueryRequest = z
+  .object({
+    db: z.string().max(255),
+    rp: z.string().max(255).optional(),
+    /** One or more `;`-separated statements. */
+    q: z.string().max(1024 * 1024, 'the query is longer than 1 MiB: shorten it'),
+    /** Times as integers in this unit; RFC 3339 strings when absent (as /query). */
+    epoch: z.enum(['ns', 'u', 'µ', 'ms', 's', 'm', 'h']).optional(),
+  })
+  .strict();
+export type QueryRequest = z.infer<typeof QueryRequest>;
+/** A value of a result row: integers beyond 2^53 (e.g. `epoch=ns` times) come as their exact decimal string. */
+export const QueryValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export const QuerySeries = z.object({
+  name: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  columns: z.array(z.string()),
+  values: z.array(z.array(QueryValue)),
+  /** Set when the host cut the series at QUERY_ROWS_PER_SERIES rows. */
+  partial: z.boolean().optional(),
+});
+export type QuerySeries = z.infer<typeof QuerySeries>;
+/** /query's JSON: per statement its series or its error text; a query that does not parse has only `error`. */
+export const QueryResult = z.object({
+  results: z.array(z.object({ statement_id: z.number().int(), series: z.array(QuerySeries).optional(), error: z.string().optional() })).optional(),
+  error: z.string().optional(),
+});
+export type QueryResult = z.infer<typeof QueryResult>;
+/** Most rows per series the app carries (a query's answer crosses IPC or HTTP to the window). */
+export const QUERY_ROWS_PER_SERIES = 10_000;
+
 /** Every method: input schema, output schema. */
 export const appApi = {
   info: { input: z.object({}).strict(), output: AppInfo },
@@ -517,6 +549,8 @@ export const appApi = {
       .strict(),
     output: z.object({ text: z.string(), points: z.number().int(), truncated: z.boolean() }),
   },
+  /** Runs InfluxQL on the local endpoint's data: InfluxDB's /query answer, errors as InfluxDB words them. */
+  runQuery: { input: QueryRequest, output: QueryResult },
   /** The local endpoint's last requests, newest first (the request inspector). */
   listRequests: {
     input: z.object({ status: z.enum(['all', '2xx', '4xx', '5xx']).optional(), afterId: z.number().int().optional() }).strict(),

@@ -3,7 +3,7 @@
 // Node: no electron import, so it runs and is tested under Node.
 import type { FileJobsApi } from './files/file-jobs.js';
 import type { WorkspaceStore } from './workspace-store.js';
-import type { DbrpOut, EndpointSettings, EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut, TokenOut, V1UserOut } from './contract.js';
+import type { DbrpOut, QueryRequest, QueryResult, EndpointSettings, EndpointStatus, Profile, ProfileInput, RequestEntry, SecretProtection, StoredPointOut, TokenOut, V1UserOut } from './contract.js';
 
 /** Connection profiles with their secrets kept by the host (safeStorage vault, or a 0600 file). */
 export interface ProfileStore {
@@ -64,6 +64,8 @@ export interface LocalData {
   settings(): Maybe<EndpointSettings>;
   /** Changes what can change while it runs (body limit, bucket auto-creation), until it restarts. */
   updateSettings(s: { maxBodyBytes?: number; autoCreateBuckets?: boolean }): Maybe<EndpointSettings>;
+  /** InfluxQL over every bucket of the first org (the operator's view), as /query answers it. */
+  query(q: QueryRequest): Maybe<QueryResult>;
 }
 
 /** Every LocalData method by name: what the endpoint process lets another process call. */
@@ -86,6 +88,7 @@ export const LOCAL_DATA_METHODS = [
   'deleteV1User',
   'settings',
   'updateSettings',
+  'query',
 ] as const satisfies readonly (keyof LocalData)[];
 export type LocalDataMethod = (typeof LOCAL_DATA_METHODS)[number];
 // A method added to LocalData but not to the list fails to compile here, naming it.

@@ -238,6 +238,9 @@ export function createAppService(deps: AppHostDeps): AppHandlers {
     async endpointSettings() {
       return localData().settings();
     },
+    async runQuery(q) {
+      return localData().query(q);
+    },
     async exportLineProtocol(q) {
       await knownBucket(q.bucketId);
       return localData().exportText(q, 32 * 1024 * 1024);

@@ -38,6 +38,7 @@ export const DataArgs = {
   series: z.tuple([bucketId, appApi.listSeries.input.shape.measurement, z.number().int().min(1).max(10_000)]),
   settings: none,
   updateSettings: z.tuple([appApi.updateEndpointSettings.input]),
+  query: z.tuple([appApi.runQuery.input]),
 } satisfies { [M in LocalDataMethod]: z.ZodType<Parameters<LocalData[M]>> };
 
 const fileId = appApi.fileStatus.input.shape.fileId;

@@ -22,11 +22,12 @@ import { mappings } from '../server/http/dbrp.js';
 import type { EndpointCore } from '../server/endpoint.js';
 import { AppError, type EndpointSettings } from '../app/contract.js';
 import type { LocalData } from '../app/host-deps.js';
+import { runLocalQuery } from './local-query.js';
 
 export type LocalDataOptions = Pick<EndpointCore, 'meta' | 'store' | 'syncBuckets' | 'settings' | 'updateSettings'>;
 
-/** Reads of stored points: streamed in slices, with the event loop free in between (store.readStream). */
-type SlicedMethods = 'read' | 'exportText';
+/** Reads of stored points (streamed in slices, with the event loop free in between) and queries: asynchronous. */
+type SlicedMethods = 'read' | 'exportText' | 'query';
 
 /** Synchronous methods, what the endpoint process answers without waiting, but for the reads of points. */
 export type SyncLocalData = {
@@ -95,6 +96,7 @@ export function createLocalData({ meta, store, syncBuckets, settings, updateSett
       }
       return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', points: lines.length, truncated };
     },
+    query: (q) => runLocalQuery(meta, store, q),
     ...accessData(meta, settings),
     updateSettings: (s) => {
       updateSettings(s);

@@ -5,3 +5,4 @@ export { formatDuration, parseDuration } from './duration.js';
 export { InfluxQLParseError, parseExpr, parseQuery, Parser, quoteIdent } from './parser.js';
 export { toJsRegExp } from './regex.js';
 export { KEYWORDS, lookupIdent, type Pos, type Tok, type Token } from './scanner.js';
+export { RuneReader, Scanner } from './scanner.js';

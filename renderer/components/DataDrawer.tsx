@@ -1,9 +1,10 @@
 // The data browser: the endpoint's buckets, measurements (series, tag keys, field keys with
 // types) and a table of points, newest first, paged; and in other tabs, who may write where
-// (DBRP mappings, tokens, v1 users) and the endpoint's settings.
-import { Alert, Badge, Button, Drawer, Group, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { StoredPointOut } from '../../app/contract.js';
+// (DBRP mappings, tokens, v1 users) and the endpoint's settings; InfluxQL in the Query tab, and
+// under the points the InfluxQL that selects them.
+import { Alert, Badge, Button, Code, Drawer, Group, Loader, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { DbrpOut, StoredPointOut } from '../../app/contract.js';
 import { api } from '../api/index.js';
 import { DbrpPanel } from './DbrpPanel.js';
 import { EndpointSettingsPanel } from './EndpointSettingsPanel.js';
@@ -12,6 +13,10 @@ import { ReadOnlyBanner } from './ReadOnlyBanner.js';
 import { isoNs, parseTimeInput } from './time-range.js';
 import { TokensPanel } from './TokensPanel.js';
 import { V1UsersPanel } from './V1UsersPanel.js';
+import { pointsQuery } from '../query/points-query.js';
+
+// The Query tab's editor (CodeMirror with InfluxQL) is loaded when the tab is first opened.
+const QueryPanel = lazy(() => import('../query/QueryPanel.js').then((m) => ({ default: m.QueryPanel })));
 
 const PAGE = 100;
 
@@ -33,6 +38,10 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const [newRetention, setNewRetention] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [reload, setReload] = useState(0);
+  const [tab, setTab] = useState<string | null>('points');
+  const [dbrps, setDbrps] = useState<DbrpOut[]>([]);
+  /** A query the Points view hands to the Query tab (n tells a repeat apart). */
+  const [handed, setHanded] = useState<{ q: string; db: string; rp?: string; n: number }>();
   const [fromText, setFromText] = useState('');
   const [untilText, setUntilText] = useState('');
   const from = parseTimeInput(fromText);
@@ -79,6 +88,10 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   }, [props.opened, reload]);
 
   useEffect(() => {
+    if (props.opened) api.listDbrps({}).then(setDbrps).catch(fail);
+  }, [props.opened, reload]);
+
+  useEffect(() => {
     if (!props.opened || bucketId === null) return;
     api
       .describeMeasurements({ bucketId })
@@ -114,13 +127,18 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
   const m = measurements.find((x) => x.measurement === measurement);
   const fieldKeys = m?.fields.map((f) => f.key) ?? [];
   const tagKeys = m?.tagKeys ?? [];
+  // The database and retention policy InfluxQL reaches this bucket by (its default mapping first).
+  const mapping = dbrps.filter((x) => x.bucketId === bucketId).sort((a, b) => Number(b.default) - Number(a.default))[0];
+  const influxql =
+    measurement === null ? undefined : pointsQuery({ measurement, series, ...range, limit: Math.max(PAGE, Math.ceil(points.length / PAGE) * PAGE) });
   return (
     <Drawer opened={props.opened} onClose={props.onClose} title="Data" position="right" size="100%">
       <ReadOnlyBanner />
       {/* Only the open tab is mounted: each management tab loads its lists when shown. */}
-      <Tabs defaultValue="points" keepMounted={false}>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="points">Points</Tabs.Tab>
+          <Tabs.Tab value="query">Query</Tabs.Tab>
           <Tabs.Tab value="dbrps">DBRP mappings</Tabs.Tab>
           <Tabs.Tab value="tokens">Tokens</Tabs.Tab>
           <Tabs.Tab value="v1users">v1 users</Tabs.Tab>
@@ -196,6 +214,26 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
                 ))}
               </Group>
             )}
+            {influxql !== undefined && (
+              <Group gap="xs" wrap="nowrap" align="center">
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                  InfluxQL{mapping ? ` (database ${mapping.db}${mapping.default ? '' : `, retention policy ${mapping.rp}`})` : ''}:
+                </Text>
+                <Code aria-label="InfluxQL of the points shown">{influxql}</Code>
+                {mapping && (
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    onClick={() => {
+                      setHanded((h) => ({ q: influxql, db: mapping.db, ...(mapping.default ? {} : { rp: mapping.rp }), n: (h?.n ?? 0) + 1 }));
+                      setTab('query');
+                    }}
+                  >
+                    Open in Query
+                  </Button>
+                )}
+              </Group>
+            )}
             {measurement === null && <Text c="dimmed">This bucket has no data yet.</Text>}
             {points.length > 0 && <PointsChart points={points} />}
             {points.length > 0 && (
@@ -233,6 +271,11 @@ export function DataDrawer(props: { opened: boolean; onClose: () => void }) {
               </Button>
             )}
           </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="query">
+          <Suspense fallback={<Loader size="sm" />}>
+            <QueryPanel initial={handed} />
+          </Suspense>
         </Tabs.Panel>
         <Tabs.Panel value="dbrps">
           <DbrpPanel />

@@ -1,5 +1,5 @@
-// A uPlot chart of a measurement's numeric fields over time, one line per series and field,
-// fitted to the data's own time range (chart-axis.ts). Sparse series are drawn with markers, so
+// A uPlot chart over time: a measurement's numeric fields (one line per series and field) or a
+// query's GROUP BY time() series (QueryPanel), fitted to the data's own time range (chart-axis.ts). Sparse series are drawn with markers, so
 // a single point or a few points are visible; the range shown is stated under the chart.
 import 'uplot/dist/uPlot.min.css';
 import { Text } from '@mantine/core';
@@ -33,8 +33,14 @@ export function chartData(points: readonly StoredPointOut[]): { labels: string[]
 }
 
 export function PointsChart(props: { points: readonly StoredPointOut[] }) {
-  const host = useRef<HTMLDivElement>(null);
   const chart = useMemo(() => chartData(props.points), [props.points]);
+  return <TimeChart chart={chart} label="Chart of numeric fields" />;
+}
+
+/** Columns on a shared time axis (from chartData, or a query's series), drawn with uPlot. */
+export function TimeChart(props: { chart: { labels: string[]; data: (number | null)[][]; axis: TimeAxis | undefined; times: bigint[] }; label: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const { chart } = props;
   useEffect(() => {
     const el = host.current;
     const { labels, data, axis } = chart;
@@ -77,7 +83,7 @@ export function PointsChart(props: { points: readonly StoredPointOut[] }) {
   const { times, axis } = chart;
   return (
     <div>
-      <div ref={host} role="img" aria-label="Chart of numeric fields" />
+      <div ref={host} role="img" aria-label={props.label} />
       {axis && (
         <Text size="xs" c="dimmed" aria-label="Chart time range">
           {times.length === 1

@@ -136,16 +136,19 @@ function packedResults(results: StatementResult[]): { results: object[] } {
   return { results: results.map((r) => ({ statement_id: BigInt(r.statement_id), ...(r.error === undefined ? { series: r.series ?? [] } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...((r as { partial?: boolean }).partial ? { partial: true } : {}) })) };
 }
 
-function canQuery(p: Principal, bucketId: string): boolean {
+/** Who reads: an org and the buckets it may read (`*`: all of them). */
+export type Reader = Pick<Principal, 'orgId' | 'read'>;
+
+function canQuery(p: Reader, bucketId: string): boolean {
   return p.read === '*' || p.read.includes(bucketId);
 }
 
-function readableBuckets(ctx: WriteContext, principal: Principal): string[] {
+export function readableBuckets(ctx: Pick<WriteContext, 'meta'>, principal: Reader): string[] {
   return [...new Set(mappings(ctx.meta.get(), principal.orgId).filter((m) => canQuery(principal, m.bucketId)).map((m) => m.bucketId))];
 }
 
 /** The databases of the caller's org that map to buckets it may read, as InfluxDB 2.x sees them. */
-function queryScope(ctx: WriteContext, principal: Principal, db: string, rp: string): QueryScope {
+export function queryScope(ctx: Pick<WriteContext, 'meta' | 'store'>, principal: Reader, db: string, rp: string): QueryScope {
   const meta = ctx.meta.get();
   const readable = mappings(meta, principal.orgId).filter((m) => canQuery(principal, m.bucketId));
   const retention = new Map(meta.buckets.map((b) => [b.id, b.retentionSeconds]));

@@ -58,6 +58,9 @@ const MARKS = {
   'components/FileUploadModal.tsx': ['File summary', 'Reading the file'],
 };
 
+// The Query tab's own strings: its editor's label, its chart's, and one of the InfluxQL parser's errors.
+const QUERY_MARKS = ['InfluxQL query', "Chart of the query's series", 'fill must be a function call'];
+
 describe('renderer bundle', () => {
   it('loads the composer first: no chart library, data browser, inspector or upload dialog in it', () => {
     const files = initialFiles();
@@ -80,5 +83,20 @@ describe('renderer bundle', () => {
     }
     // uPlot's code (not only its CSS) is in the data browser's chunk.
     expect(read(chunkOf('components/DataDrawer.tsx')!.file)).toMatch(/u-legend/);
+  });
+
+  it("has the Query tab (InfluxQL editor and parser) as a chunk the data browser imports when the tab opens", () => {
+    const query = chunkOf('query/QueryPanel.tsx');
+    expect(query).toBeDefined();
+    expect(query!.isDynamicEntry).toBe(true);
+    expect(chunkOf('components/DataDrawer.tsx')!.dynamicImports).toContain('query/QueryPanel.tsx');
+    const own = read(query!.file);
+    for (const m of QUERY_MARKS) expect(own, m).toContain(m);
+    const first = initialFiles().map(read).join('\n');
+    const drawer = read(chunkOf('components/DataDrawer.tsx')!.file);
+    for (const m of QUERY_MARKS) {
+      expect(first, m).not.toContain(m);
+      expect(drawer, m).not.toContain(m);
+    }
   });
 });
