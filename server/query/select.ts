@@ -424,6 +424,7 @@ async function fastAggregate(stmt: SelectStatement, name: string, plan: AggPlan,
     windowOf: (t) => floorTo(t, timeDim),
     interval: timeDim.interval,
     start: range.hasStart ? range.start : undefined,
+    seriesKeys: [...ctx.store.series(q.bucketId, q.measurement)].sort(),
     maxWindows: MAX_WINDOWS,
   });
   if (read === undefined) return undefined;

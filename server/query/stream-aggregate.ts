@@ -5,7 +5,7 @@
 // integers beyond 2^53, zones, field filters) returns undefined and the caller reads rows.
 import type { Expr } from '../../influxql/index.js';
 import type { FieldType } from '../../lineprotocol/types.js';
-import type { BucketStore, ReadQuery } from '../store/api.js';
+import type { BucketStore, PointBatch, ReadQuery } from '../store/api.js';
 import { evalExpr, type IsTag } from './expr.js';
 import type { Picked } from './functions.js';
 import type { Value } from './values.js';
@@ -38,9 +38,9 @@ interface SlotAcc {
   n: Float64Array;
   /** sum, mean: running sum; min, first, last: the value; spread: min. */
   a: Float64Array;
-  /** spread: max; last: its time (s); */
+  /** spread: max; first, last: its time (s). */
   b: Float64Array;
-  /** last: its time (ns part). */
+  /** first, last: its time (ns part). */
   c: Float64Array;
   /** sum of integers, exact and wrapping as int64. */
   big: BigInt64Array | null;
@@ -76,6 +76,8 @@ export function tagsOnly(e: Expr, isTag: IsTag): boolean {
 const NS = 1_000_000_000n;
 /** Largest |t - base| in seconds for which the window index is computed in doubles exactly. */
 const EXACT_SECONDS = 4_000_000;
+/** Most series read one by one (each read takes a snapshot of the shard groups). */
+const PER_SERIES_MAX = 20_000;
 /** Most accumulator cells (8 bytes each) a read may hold. */
 const MAX_CELLS = 16_000_000;
 
@@ -103,6 +105,8 @@ export async function streamAggregate(
     interval: bigint;
     /** The range's start, when bounded. */
     start: bigint | undefined;
+    /** The measurement's series keys: read one by one when the range has a start. */
+    seriesKeys?: string[];
     /** A window index this far is refused by the caller (the row path says why). */
     maxWindows: number;
   },
@@ -200,12 +204,16 @@ export async function streamAggregate(
           if (n === 0 || value > acc.b[w]) acc.b[w] = value;
           break;
         case 'first':
-          // Points come in time order: the first one read is the first.
-          if (n === 0) acc.a[w] = value;
+          // Equal times (several series in a group): the first one read, as the merged read orders them.
+          if (n === 0 || ts < acc.b[w] || (ts === acc.b[w] && tn < acc.c[w])) {
+            acc.a[w] = value;
+            acc.b[w] = ts;
+            acc.c[w] = tn;
+          }
           break;
         case 'last':
           // Equal times (several series in a group): InfluxDB keeps the larger value.
-          if (n === 0 || ts !== acc.b[w] || tn !== acc.c[w] || value > acc.a[w]) {
+          if (n === 0 || ts > acc.b[w] || (ts === acc.b[w] && (tn > acc.c[w] || (tn === acc.c[w] && value > acc.a[w])))) {
             acc.a[w] = value;
             acc.b[w] = ts;
             acc.c[w] = tn;
@@ -216,40 +224,48 @@ export async function streamAggregate(
   };
 
   const probe = { time: 0n, tags: {} as Record<string, string>, fields: new Map<string, Value>() };
-  try {
-    for await (const batch of store.readStream(q, { batchSize: 4096 })) {
-      for (let i = 0; i < batch.length; i++) {
-        const series = batch.series(i);
-        let grp = groupOf.get(series);
-        if (grp === undefined) {
-          const tags: Record<string, string> = {};
-          for (const t of series.tags) tags[t.key] = t.value;
-          probe.tags = tags;
-          if (filter !== undefined && evalExpr(filter, probe, isTag) !== true) grp = null;
-          else {
-            const gt: Record<string, string> = {};
-            for (const k of groupTags) gt[k] = tags[k] ?? '';
-            const id = groupTags.map((k) => gt[k]).join('\0');
-            grp = byId.get(id) ?? null;
-            if (grp === null) byId.set(id, (grp = newGroup(id, gt)));
-          }
-          groupOf.set(series, grp);
-        }
-        if (grp === null) continue;
-        ts = batch.timeSec(i);
-        tn = batch.timeNs(i);
-        // The read is in time order: the first point read is the earliest.
-        if (base === undefined) setBase(BigInt(ts) * NS + BigInt(tn));
-        const ds = ts - baseS;
-        w = ds < EXACT_SECONDS && ds > -EXACT_SECONDS ? Math.floor((ds * 1e9 + (tn - baseN)) / interval) : Number((BigInt(ts) * NS + BigInt(tn) - base!) / opts.interval);
-        if (w < 0 || w >= opts.maxWindows) throw new NotFast();
-        g = grp;
-        if (w >= g.rows.length) grow(g, w);
-        g.rows[w]++;
-        if (w >= g.size) g.size = w + 1;
-        batch.eachStoredField(i, onField);
-      }
+  const groupOfSeries = (series: { tags: { key: string; value: string }[] }): FastGroup | null => {
+    const tags: Record<string, string> = {};
+    for (const t of series.tags) tags[t.key] = t.value;
+    probe.tags = tags;
+    if (filter !== undefined && evalExpr(filter, probe, isTag) !== true) return null;
+    const gt: Record<string, string> = {};
+    for (const k of groupTags) gt[k] = tags[k] ?? '';
+    const id = groupTags.map((k) => gt[k]).join('\0');
+    let grp = byId.get(id);
+    if (grp === undefined) byId.set(id, (grp = newGroup(id, gt)));
+    return grp;
+  };
+  const bigInterval = opts.interval;
+  const maxWindows = opts.maxWindows;
+  // One batch, in a plain function (the optimiser handles it better than the async loop).
+  const consume = (batch: PointBatch): void => {
+    const len = batch.length;
+    for (let i = 0; i < len; i++) {
+      const series = batch.series(i);
+      let grp = groupOf.get(series);
+      if (grp === undefined) groupOf.set(series, (grp = groupOfSeries(series)));
+      if (grp === null) continue;
+      ts = batch.timeSec(i);
+      tn = batch.timeNs(i);
+      // Without a start the read is merged in time order: the first point read is the earliest.
+      if (base === undefined) setBase(BigInt(ts) * NS + BigInt(tn));
+      const ds = ts - baseS;
+      w = ds < EXACT_SECONDS && ds > -EXACT_SECONDS ? Math.floor((ds * 1e9 + (tn - baseN)) / interval) : Number((BigInt(ts) * NS + BigInt(tn) - base!) / bigInterval);
+      if (w < 0 || w >= maxWindows) throw new NotFast();
+      g = grp;
+      if (w >= g.rows.length) grow(g, w);
+      g.rows[w]++;
+      if (w >= g.size) g.size = w + 1;
+      batch.eachStoredField(i, onField);
     }
+  };
+  try {
+    if (opts.start !== undefined && opts.seriesKeys !== undefined && opts.seriesKeys.length <= PER_SERIES_MAX) {
+      // Series by series: no merge of all series by time (a heap) in the store; the windows'
+      // first and last compare times, so the order across series does not matter.
+      for (const key of opts.seriesKeys) for await (const batch of store.readStream({ ...q, series: key }, { batchSize: 4096 })) consume(batch);
+    } else for await (const batch of store.readStream(q, { batchSize: 4096 })) consume(batch);
   } catch (e) {
     if (e instanceof NotFast) return undefined;
     throw e;
