@@ -140,12 +140,12 @@ function canQuery(p: Principal, bucketId: string): boolean {
   return p.read === '*' || p.read.includes(bucketId);
 }
 
-function readableBuckets(ctx: WriteContext, principal: Principal): string[] {
+export function readableBuckets(ctx: WriteContext, principal: Principal): string[] {
   return [...new Set(mappings(ctx.meta.get(), principal.orgId).filter((m) => canQuery(principal, m.bucketId)).map((m) => m.bucketId))];
 }
 
 /** The databases of the caller's org that map to buckets it may read, as InfluxDB 2.x sees them. */
-function queryScope(ctx: WriteContext, principal: Principal, db: string, rp: string): QueryScope {
+export function queryScope(ctx: WriteContext, principal: Principal, db: string, rp: string): QueryScope {
   const meta = ctx.meta.get();
   const readable = mappings(meta, principal.orgId).filter((m) => canQuery(principal, m.bucketId));
   const retention = new Map(meta.buckets.map((b) => [b.id, b.retentionSeconds]));
