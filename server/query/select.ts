@@ -433,13 +433,19 @@ async function fastAggregate(stmt: SelectStatement, name: string, plan: AggPlan,
   const endTime = range.hasEnd ? range.end : ctx.now;
   const count = stmt.fill.kind !== 'none' ? Number(windowCount(startWindow, endTime, timeDim)) : 0;
   const types = plan.allSlots.map((s) => fieldTypes.get(s.field)!);
+  const plain = plan.cols.every((c) => c.expr.kind === 'call' && c.slots.length === 1);
   const out: Series[] = [];
   for (const g of read.groups) {
     if (!g.anyField) continue;
     const values: Value[][] = [];
     const times: bigint[] = [];
     const emit = (w: number) => {
-      values.push(aggregateRow(plan, plan.allSlots.map((s, k) => fastPick(g, k, w, s, types[k]))));
+      if (plain) {
+        // Each column is one function: its value as is (no expression to evaluate).
+        const row: Value[] = [null];
+        for (let k = 0; k < plan.allSlots.length; k++) row.push(fastPick(g, k, w, plan.allSlots[k], types[k]).value);
+        values.push(row);
+      } else values.push(aggregateRow(plan, plan.allSlots.map((s, k) => fastPick(g, k, w, s, types[k]))));
       times.push(startWindow + BigInt(w) * timeDim.interval);
     };
     if (stmt.fill.kind === 'none') {
