@@ -264,7 +264,13 @@ export async function streamAggregate(
     if (opts.start !== undefined && opts.seriesKeys !== undefined && opts.seriesKeys.length <= PER_SERIES_MAX) {
       // Series by series: no merge of all series by time (a heap) in the store; the windows'
       // first and last compare times, so the order across series does not matter.
-      for (const key of opts.seriesKeys) for await (const batch of store.readStream({ ...q, series: key }, { batchSize: 4096 })) consume(batch);
+      for (const key of opts.seriesKeys) {
+        for await (const batch of store.readStream({ ...q, series: key }, { batchSize: 4096 })) {
+          // A series the tag filter excludes is not read further.
+          if (batch.length > 0 && groupOf.get(batch.series(0)) === null) break;
+          consume(batch);
+        }
+      }
     } else for await (const batch of store.readStream(q, { batchSize: 4096 })) consume(batch);
   } catch (e) {
     if (e instanceof NotFast) return undefined;
