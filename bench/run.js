@@ -79,6 +79,17 @@ const SECTIONS = [
     },
   },
   {
+    name: 'query',
+    title: 'InfluxQL query: mean(usage_user) GROUP BY time(1m), hostname over 1M TSBS points, ours vs influxd 1.6.7 (same data, same run)',
+    requires: () =>
+      missing(path.join(root, 'bench/query.js'), dist('cli/endpoint-host.js')) ?? hostLoads() ?? (commandExists('curl') ? null : 'curl is needed by start-influxd.sh'),
+    run: async () => {
+      const tsbsFile = ensureTsbs();
+      const dir = ensurePeers({ influxd: true });
+      return (await import('./query.js')).querySection({ tsbsFile, peersDir: dir });
+    },
+  },
+  {
     name: 'crash',
     title: 'Crash safety: kill -9 under 4 concurrent writers, N rounds (--rounds N, default 100); acknowledged points lost must be 0',
     requires: () => missing(dist('server/store/index.js'), path.join(root, 'bin/lpstudio.js')) ?? cliLoads(),

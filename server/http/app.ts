@@ -7,6 +7,7 @@ import { callerOf, handleV1Write, handleV2Write, type WriteContext, type WriteIn
 import { handleV3CompatV1Write, handleV3CompatV2Write, handleV3Write } from './write-v3.js';
 import { authenticate, v1Credentials } from './auth.js';
 import { handleQuery } from './query.js';
+import { handleV3Query } from './query-v3.js';
 import { BODY_PREVIEW, captureResponse, drainWithPreview, maskedQuery, maskedRequestHeaders } from './request-log.js';
 
 export interface RequestLogEntry {
@@ -201,6 +202,12 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, o: App
         throw methodNotAllowed('GET, OPTIONS, POST');
       }
       return handleQuery(req, res, url, o, info);
+    case '/api/v3/query_influxql':
+      if (method !== 'GET' && method !== 'POST') {
+        req.resume();
+        throw methodNotAllowed('GET, POST');
+      }
+      return handleV3Query(req, res, url, o, info);
     case '/api/v2/query':
       // Flux is not served: InfluxQL is, at /query.
       req.resume();

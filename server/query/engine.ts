@@ -78,7 +78,9 @@ async function execute(stmt: Statement, scope: QueryScope, format: OutputFormat)
   switch (stmt.kind) {
     case 'select': {
       const series = await runSelect(stmt, { store: scope.store, now: scope.now, bucketOf });
-      return series.map((s) => withTimes(s, format, stmt.location));
+      // The windows' times repeat in every series: each is formatted once.
+      const texts = new Map<bigint, string>();
+      return series.map((s) => withTimes(s, format, stmt.location, texts));
     }
     case 'show databases': {
       const dbs = scope.databases();
@@ -115,12 +117,19 @@ function plain(s: ShowSeries): OutputSeries {
   return s;
 }
 
-function withTimes(s: Series, format: OutputFormat, location: string | undefined): OutputSeries {
+function withTimes(s: Series, format: OutputFormat, location: string | undefined, texts: Map<bigint, string>): OutputSeries {
   const values = s.values.map((row, i) => {
     const t = s.times[i];
     if (format.epochDivisor !== undefined) row[0] = t / format.epochDivisor;
     else if (format.packedTimes) row[0] = new PackedTime(t) as unknown as Value;
-    else row[0] = formatRfc3339(t, location ? zoneOffsetMinutes(location, t) : 0);
+    else {
+      let text = texts.get(t);
+      if (text === undefined) {
+        text = formatRfc3339(t, location ? zoneOffsetMinutes(location, t) : 0);
+        if (texts.size < 100_000) texts.set(t, text);
+      }
+      row[0] = text;
+    }
     return row;
   });
   return { name: s.name, ...(s.tags ? { tags: s.tags } : {}), columns: s.columns, values };

@@ -2,12 +2,14 @@
 // time range (read from the store) and a row filter, then raw rows or aggregates per series and
 // time window, fill(), ORDER BY time, LIMIT/OFFSET and SLIMIT/SOFFSET, as InfluxDB 1.x answers.
 import type { Expr, SelectStatement } from '../../influxql/index.js';
-import type { BucketStore, StoredPoint } from '../store/api.js';
+import type { Field, FieldType } from '../../lineprotocol/types.js';
+import type { BucketStore, ReadQuery } from '../store/api.js';
 import { notSupported, StatementError } from './errors.js';
 import { arithmeticOrCompare, evalExpr, regex, splitCondition, type IsTag, type Row, type TimeRange } from './expr.js';
 import { aggregate, AGGREGATES, MULTI_ROW, NUMERIC_ONLY, SELECTORS, multiRow, type Picked, type TV } from './functions.js';
 import { zoneOffsetMinutes } from './time.js';
-import { fieldValue, type Value } from './values.js';
+import { fastPick, fastSlotsOk, streamAggregate, tagsOnly } from './stream-aggregate.js';
+import type { Value } from './values.js';
 
 export interface Series {
   name: string;
@@ -54,32 +56,53 @@ export async function runSelect(stmt: SelectStatement, ctx: SelectContext): Prom
     const tagSet = new Set(tagKeys);
     const isTag: IsTag = (n) => tagSet.has(n) && !fieldTypes.has(n);
     const groupTags = groupTagKeys(stmt, tagKeys);
-    const points = await ctx.store.readAsync({
+    const q: ReadQuery = {
       bucketId: t.bucketId,
       measurement: t.name,
       ...(range.hasStart ? { start: range.start.toString() } : {}),
       ...(range.hasEnd ? { stop: (range.end + 1n).toString() } : {}),
-    });
-    const rows: Row[] = [];
-    for (const p of points) {
-      const row = toRow(p);
-      if (filter === undefined || evalExpr(filter, row, isTag) === true) rows.push(row);
+    };
+    const plan = hasCalls ? planAggregate(stmt, allFields, allFieldTypes) : undefined;
+    if (hasCalls && plan === undefined) continue;
+    const fast = plan !== undefined ? await fastAggregate(stmt, t.name, plan, q, ctx, { fieldTypes, groupTags, filter, isTag, range, timeDim }) : undefined;
+    if (fast !== undefined) {
+      out.push(...fast);
+      continue;
     }
+    const rows = await readRows(ctx.store, q, filter, isTag);
     const groups = groupRows(rows, groupTags);
-    const series = hasCalls
-      ? aggregateSeries(stmt, t.name, groups, groupTags, allFields, allFieldTypes, isTag, range, timeDim, ctx.now)
+    const series = plan !== undefined
+      ? aggregateSeries(stmt, t.name, plan, groups, groupTags, isTag, range, timeDim, ctx.now)
       : rawSeries(stmt, t.name, groups, groupTags, allFields, [...allTags].sort(), isTag);
     out.push(...series);
   }
   return finish(stmt, out);
 }
 
-function toRow(p: StoredPoint): Row {
-  const tags: Record<string, string> = {};
-  for (const t of p.tags) tags[t.key] = t.value;
-  const fields = new Map<string, Value>();
-  for (const f of p.fields) fields.set(f.key, fieldValue(f));
-  return { time: BigInt(p.time), tags, fields };
+/** The points of a read as rows (tags shared per series), those the filter keeps. */
+async function readRows(store: BucketStore, q: ReadQuery, filter: Expr | undefined, isTag: IsTag): Promise<Row[]> {
+  const rows: Row[] = [];
+  const tagsOf = new Map<object, Record<string, string>>();
+  let fields = new Map<string, Value>();
+  const onField = (key: string, type: FieldType, value: Field['value']): void => {
+    fields.set(key, type === 'int' || type === 'uint' ? BigInt(value as string) : value);
+  };
+  for await (const batch of store.readStream(q, { batchSize: 4096 })) {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch.series(i);
+      let tags = tagsOf.get(s);
+      if (tags === undefined) {
+        tags = {};
+        for (const t of s.tags) tags[t.key] = t.value;
+        tagsOf.set(s, tags);
+      }
+      fields = new Map();
+      batch.eachField(i, onField);
+      const row: Row = { time: BigInt(batch.timeSec(i)) * 1_000_000_000n + BigInt(batch.timeNs(i)), tags, fields };
+      if (filter === undefined || evalExpr(filter, row, isTag) === true) rows.push(row);
+    }
+  }
+  return rows;
 }
 
 function resolveSources(stmt: SelectStatement, ctx: SelectContext): Target[] {
@@ -304,18 +327,19 @@ interface AggColumn {
   slots: Slot[];
 }
 
-function aggregateSeries(
-  stmt: SelectStatement,
-  name: string,
-  groups: Group[],
-  groupTags: string[],
-  fields: string[],
-  fieldTypes: Map<string, string>,
-  isTag: IsTag,
-  range: TimeRange,
-  timeDim: TimeDim | undefined,
-  now: bigint,
-): Series[] {
+interface AggPlan {
+  cols: AggColumn[];
+  /** Bare fields beside a selector. */
+  aux: { name: string; expr: Expr }[];
+  allSlots: Slot[];
+  /** The one function with several rows per window, if any. */
+  multi: Slot | undefined;
+  singleSelector: boolean;
+  names: string[];
+}
+
+/** The columns of an aggregate query (wildcards expanded), or undefined when none. */
+function planAggregate(stmt: SelectStatement, fields: string[], fieldTypes: Map<string, string>): AggPlan | undefined {
   const cols: AggColumn[] = [];
   const aux: { name: string; expr: Expr }[] = [];
   for (const f of stmt.fields) {
@@ -339,7 +363,7 @@ function aggregateSeries(
     }
     cols.push({ name: f.alias || columnName(e), expr: e, slots: slotsOf(e) });
   }
-  if (cols.length === 0) return [];
+  if (cols.length === 0) return undefined;
   const allSlots = cols.flatMap((c) => c.slots);
   const multi = allSlots.find((s) => MULTI_ROW.has(s.fn));
   if (multi !== undefined && (allSlots.length > 1 || cols[0].expr.kind !== 'call')) {
@@ -347,6 +371,100 @@ function aggregateSeries(
   }
   const singleSelector = allSlots.length === 1 && SELECTORS.has(allSlots[0].fn);
   const names = uniqueNames([...cols.map((c) => c.name), ...aux.map((a) => a.name)]);
+  return { cols, aux, allSlots, multi, singleSelector, names };
+}
+
+/** The windows of a GROUP BY time() with fill other than none, refused past MAX_WINDOWS. */
+function windowCount(startWindow: bigint, endTime: bigint, timeDim: TimeDim): bigint {
+  const count = endTime >= startWindow ? (endTime - startWindow) / timeDim.interval + 1n : 0n;
+  if (count > BigInt(MAX_WINDOWS)) {
+    // A bound InfluxDB lacks (it would build them all): windows are made one by one, per series.
+    throw new StatementError(`GROUP BY time() would make ${count} windows per series, more than ${MAX_WINDOWS}: narrow the time range (an upper bound too, else it runs to now()) or use a larger interval or fill(none)`);
+  }
+  return count;
+}
+
+/** One output row of aggregates from the picks of its slots (in slot order). */
+function aggregateRow(plan: AggPlan, picks: Picked[]): Value[] {
+  let k = 0;
+  const row: Value[] = [null];
+  for (const c of plan.cols) {
+    const local = picks.slice(k, k + c.slots.length);
+    k += c.slots.length;
+    row.push(evalAgg(c.expr, local, { i: 0 }));
+  }
+  return row;
+}
+
+interface FastInputs {
+  fieldTypes: Map<string, string>;
+  groupTags: string[];
+  filter: Expr | undefined;
+  isTag: IsTag;
+  range: TimeRange;
+  timeDim: TimeDim | undefined;
+}
+
+/**
+ * GROUP BY time() of count/sum/mean/min/max/spread/first/last over float and integer fields,
+ * aggregated from the streamed batches (stream-aggregate.ts); undefined when the query or the
+ * data needs the row path.
+ */
+async function fastAggregate(stmt: SelectStatement, name: string, plan: AggPlan, q: ReadQuery, ctx: SelectContext, x: FastInputs): Promise<Series[] | undefined> {
+  const { timeDim, range, filter, isTag, fieldTypes } = x;
+  if (timeDim === undefined || timeDim.zone !== undefined || plan.multi !== undefined || plan.aux.length > 0) return undefined;
+  if (!fastSlotsOk(plan.allSlots, fieldTypes, isTag)) return undefined;
+  if (filter !== undefined && !tagsOnly(filter, isTag)) return undefined;
+  const read = await streamAggregate(ctx.store, q, {
+    slots: plan.allSlots,
+    fieldTypes,
+    groupTags: x.groupTags,
+    filter,
+    isTag,
+    windowOf: (t) => floorTo(t, timeDim),
+    interval: timeDim.interval,
+    start: range.hasStart ? range.start : undefined,
+    seriesKeys: [...ctx.store.series(q.bucketId, q.measurement)].sort(),
+    maxWindows: MAX_WINDOWS,
+  });
+  if (read === undefined) return undefined;
+  if (read.groups.length === 0) return [];
+  const startWindow = read.base;
+  const endTime = range.hasEnd ? range.end : ctx.now;
+  const count = stmt.fill.kind !== 'none' ? Number(windowCount(startWindow, endTime, timeDim)) : 0;
+  const types = plan.allSlots.map((s) => fieldTypes.get(s.field)!);
+  const plain = plan.cols.every((c) => c.expr.kind === 'call' && c.slots.length === 1);
+  const out: Series[] = [];
+  for (const g of read.groups) {
+    if (!g.anyField) continue;
+    const values: Value[][] = [];
+    const times: bigint[] = [];
+    const emit = (w: number) => {
+      if (plain) {
+        // Each column is one function: its value as is (no expression to evaluate).
+        const row: Value[] = [null];
+        for (let k = 0; k < plan.allSlots.length; k++) row.push(fastPick(g, k, w, plan.allSlots[k], types[k]).value);
+        values.push(row);
+      } else values.push(aggregateRow(plan, plan.allSlots.map((s, k) => fastPick(g, k, w, s, types[k]))));
+      times.push(startWindow + BigInt(w) * timeDim.interval);
+    };
+    if (stmt.fill.kind === 'none') {
+      for (let w = 0; w < g.size; w++) if (g.rows[w] > 0) emit(w);
+    } else for (let w = 0; w < count; w++) emit(w);
+    if (stmt.descending) {
+      values.reverse();
+      times.reverse();
+    }
+    applyFill(stmt, values, plan.allSlots, plan.cols);
+    if (values.length === 0) continue;
+    out.push({ name, ...(x.groupTags.length > 0 ? { tags: g.tags } : {}), columns: ['time', ...plan.names], values, times });
+  }
+  return out;
+}
+
+function aggregateSeries(stmt: SelectStatement, name: string, plan: AggPlan, groups: Group[], groupTags: string[], isTag: IsTag, range: TimeRange, timeDim: TimeDim | undefined, now: bigint): Series[] {
+  const { cols, aux, allSlots, multi, singleSelector } = plan;
+  const names = plan.names;
   // Windows: the range's start (or the first point's window) to its end (or now).
   let firstTime: bigint | undefined;
   for (const g of groups) for (const r of g.rows) if (firstTime === undefined || r.time < firstTime) firstTime = r.time;
@@ -354,13 +472,7 @@ function aggregateSeries(
   const windowOf = (t: bigint) => (timeDim === undefined ? 0n : floorTo(t, timeDim));
   const startWindow = timeDim === undefined ? 0n : windowOf(range.hasStart ? range.start : firstTime);
   const endTime = range.hasEnd ? range.end : now;
-  if (timeDim !== undefined && stmt.fill.kind !== 'none') {
-    // A bound InfluxDB lacks (it would build them all): windows are made one by one, per series.
-    const count = (endTime - startWindow) / timeDim.interval + 1n;
-    if (count > BigInt(MAX_WINDOWS)) {
-      throw new StatementError(`GROUP BY time() would make ${count} windows per series, more than ${MAX_WINDOWS}: narrow the time range (an upper bound too, else it runs to now()) or use a larger interval or fill(none)`);
-    }
-  }
+  if (timeDim !== undefined && stmt.fill.kind !== 'none') windowCount(startWindow, endTime, timeDim);
   const out: Series[] = [];
   for (const g of groups) {
     // A series where none of the functions' fields has a value is not in the answer at all.
@@ -394,13 +506,7 @@ function aggregateSeries(
       }
       if (rows.length === 0 && stmt.fill.kind === 'none') continue;
       const picks: Picked[] = allSlots.map((s) => computeSlot(s, rows));
-      let k = 0;
-      const row: Value[] = [null];
-      for (const c of cols) {
-        const local = picks.slice(k, k + c.slots.length);
-        k += c.slots.length;
-        row.push(evalAgg(c.expr, local, { i: 0 }));
-      }
+      const row = aggregateRow(plan, picks);
       const chosen = singleSelector ? picks[0].point : undefined;
       for (const a of aux) row.push(chosen !== undefined ? evalExpr(a.expr, rows[chosen.index], isTag) : null);
       values.push(row);

@@ -42,10 +42,10 @@ function write(v: unknown, out: string[]): void {
   else if (typeof v === 'boolean') out.push(v ? 'true' : 'false');
   else if (Array.isArray(v)) {
     out.push('[');
-    v.forEach((x, i) => {
+    for (let i = 0; i < v.length; i++) {
       if (i > 0) out.push(',');
-      write(x, out);
-    });
+      write(v[i], out);
+    }
     out.push(']');
   } else {
     out.push('{');

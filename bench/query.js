@@ -1,0 +1,126 @@
+// Benchmark section: InfluxQL read speed of our endpoint vs InfluxDB 1.6.7 in the same run. The
+// same 1M-line TSBS file is written to both (lpload -workers 4 -batch 5000), then
+// `SELECT mean(usage_user) … GROUP BY time(1m), hostname` over all of it (1000 hosts × ~167
+// windows) is asked RUNS times of each over HTTP /query; a run is timed from the request to the
+// last byte of the answer, right after the load (both still compacting) and, for ours, again
+// after a restart. Reports the median of each, the ratio, and checks that both answers have the
+// same series and rows.
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { median, root, row, shared } from './lib.js';
+
+const RUNS = 5;
+// gen-tsbs-cpu.py: t0 = 2016-01-01T00:00:00Z, 1000 hosts, one line per host every 10 s.
+const QUERY = "SELECT mean(usage_user) FROM cpu WHERE time >= '2016-01-01T00:00:00Z' AND time < '2016-01-01T03:00:00Z' GROUP BY time(1m), hostname";
+
+function lpload(lpBin, url, file, token) {
+  const args = ['-url', url, '-file', file, '-workers', '4', '-batch', '5000'];
+  if (token) args.push('-token', token);
+  const r = spawnSync(lpBin, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const m = /lines=(\d+) batches=(\d+) failed=(\d+)/.exec(r.stdout);
+  if (m === null || m[3] !== '0') throw new Error(`lpload failed: ${r.stdout} ${r.stderr}`);
+  return Number(m[1]);
+}
+
+/** Runs the query `runs` times after one warm-up; the durations (ms) and the last answer's shape. */
+async function timeQuery(url, headers, runs) {
+  const ms = [];
+  let shape = null;
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    const body = await res.text();
+    const t = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`query answered ${res.status}: ${body.slice(0, 300)}`);
+    const json = JSON.parse(body);
+    const r0 = json.results?.[0];
+    if (r0?.error) throw new Error(`query failed: ${r0.error}`);
+    const series = r0?.series ?? [];
+    shape = { series: series.length, rows: series.reduce((n, s) => n + s.values.length, 0), bytes: body.length, first: series[0]?.values?.[1] ?? null };
+    if (i > 0) ms.push(t);
+  }
+  return { ms, shape };
+}
+
+function control(child) {
+  let id = 0;
+  return (msg) =>
+    new Promise((resolve, reject) => {
+      const myId = ++id;
+      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
+      const on = (m) => {
+        if (m.type !== 'reply' || m.id !== myId) return;
+        clearTimeout(timer);
+        child.off('message', on);
+        m.ok ? resolve(m) : reject(new Error(m.error));
+      };
+      child.on('message', on);
+      child.send({ ...msg, id: myId });
+    });
+}
+
+export async function querySection({ tsbsFile, peersDir }) {
+  const lpBin = path.join(peersDir, 'lpload');
+  const q = encodeURIComponent(QUERY);
+  // ---- ours ----
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-query-'));
+  const token = 'bench-token-0123456789abcdef';
+  const child = fork(path.join(root, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const call = control(child);
+  let ours;
+  let settled;
+  try {
+    const started = await call({ type: 'start', options: { dataDir, port: 0, token } });
+    lpload(lpBin, `${started.url}/write?db=default`, tsbsFile, token);
+    ours = await timeQuery(`${started.url}/query?db=default&q=${q}`, { Authorization: `Token ${token}` }, RUNS);
+    // Again once the store has settled: stopped (which compacts what is in memory) and started.
+    await call({ type: 'stop' });
+    const again = await call({ type: 'start', options: { dataDir, port: 0, token } });
+    settled = await timeQuery(`${again.url}/query?db=default&q=${q}`, { Authorization: `Token ${token}` }, RUNS);
+    await call({ type: 'stop' });
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  // ---- InfluxDB 1.6.7 ----
+  const influxDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-influxd-'));
+  const pid = Number(execFileSync('bash', [path.join(shared, 'bench/start-influxd.sh'), '18186', influxDir], { encoding: 'utf8' }).trim());
+  let peer;
+  try {
+    lpload(lpBin, 'http://127.0.0.1:18186/write?db=bench', tsbsFile);
+    peer = await timeQuery(`http://127.0.0.1:18186/query?db=bench&q=${q}`, {}, RUNS);
+  } finally {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+    rmSync(influxDir, { recursive: true, force: true });
+  }
+  const same = ours.shape.series === peer.shape.series && ours.shape.rows === peer.shape.rows;
+  const o = median(ours.ms);
+  const p = median(peer.ms);
+  const rows = [
+    row(`mean(usage_user) GROUP BY time(1m), hostname over 1M points (median of ${RUNS})`, {
+      ours: o,
+      unit: 'ms',
+      peer: p,
+      peerName: 'InfluxDB 1.6.7 /query (same data, same query, same run)',
+      better: 'lower',
+      digits: 0,
+      target: { text: '≥ 1.0x peer', pass: o <= p },
+      note: `runs ours ${ours.ms.map((x) => x.toFixed(0)).join('/')} ms, peer ${peer.ms.map((x) => x.toFixed(0)).join('/')} ms; answer ${ours.shape.series} series, ${ours.shape.rows} rows, ${(ours.shape.bytes / 1e6).toFixed(1)} MB (peer ${peer.shape.series} series, ${peer.shape.rows} rows, ${(peer.shape.bytes / 1e6).toFixed(1)} MB)`,
+    }),
+    row(`the same after a restart of ours (store compacted; peer as above)`, {
+      ours: median(settled.ms),
+      unit: 'ms',
+      peer: p,
+      peerName: 'InfluxDB 1.6.7 /query (same data, same query, same run)',
+      better: 'lower',
+      digits: 0,
+      note: `runs ours ${settled.ms.map((x) => x.toFixed(0)).join('/')} ms`,
+    }),
+  ];
+  const notes = [same ? 'both answers have the same series and row counts' : 'WARNING: the answers differ in series or row counts'];
+  return { rows, notes, raw: { query: QUERY, ours, settled, peer } };
+}
