@@ -93,8 +93,8 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 1; // surrogate pair: 4 bytes for 2 units
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 2; // surrogate pair: 4 bytes for its 2 units
       i++;
     } else n += 2;
   }

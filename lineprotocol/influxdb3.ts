@@ -11,6 +11,7 @@
 // - records are numbered by their index among non-blank, non-comment records (as 3.x reports
 //   `line_number`), which differs from the physical line when blank lines or comments come first.
 // Pure TS: no DOM or Node APIs.
+import { utf8Length } from './influx.js';
 
 export type V3Value =
   | { type: 'int'; value: bigint }
@@ -54,21 +55,6 @@ const HASH = 35;
 /** A nom `Failure`: stops every alternative and becomes the line's error. */
 class Failure {
   constructor(readonly message: string) {}
-}
-
-/** Bytes of s in UTF-8 (Rust's `str::len`). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 const I64_MIN = -(2n ** 63n);
