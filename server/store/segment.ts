@@ -451,8 +451,8 @@ export interface SegmentInput {
 }
 
 /** Version 1 index (LPSIDX01): all JSON. Still read; no longer written. */
-interface IndexJsonV1 {
-  v: 1;
+/** What both index versions' JSON holds. */
+interface IndexHeader {
   minGen: number;
   maxGen: number;
   level: number;
@@ -461,6 +461,10 @@ interface IndexJsonV1 {
   minTime: string;
   maxTime: string;
   fields: Record<string, Record<string, FieldType>>;
+}
+
+interface IndexJsonV1 extends IndexHeader {
+  v: 1;
   /** [file offset, stored length, raw length, codec, CRC32 of the stored bytes] */
   chunks: [number, number, number, number, number][];
   /** [key, measurement, [tagKey, tagValue, ...], chunk, offset in chunk, length, rows, values, minTime, maxTime] */
@@ -476,16 +480,8 @@ interface IndexJsonV1 {
  *   first tag, tags] | u32 × 2 per tag [key, value] (string numbers) | the keys, UTF-8, one after
  *   another. A series of one block has 0 blocks (its entry is the block).
  */
-interface IndexJsonV2 {
+interface IndexJsonV2 extends IndexHeader {
   v: 2;
-  minGen: number;
-  maxGen: number;
-  level: number;
-  inputs?: [number, number][];
-  values: number;
-  minTime: string;
-  maxTime: string;
-  fields: Record<string, Record<string, FieldType>>;
   chunks: [number, number, number, number, number][];
   /** Series in the table. */
   count: number;
