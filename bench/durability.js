@@ -9,9 +9,10 @@
 //   requests time out at random (aborted mid-request), a reader paging through the data browser's
 //   app API, the store's own compactions, and a kill -9 with restart every 60 s. Samples the
 //   server's RSS and open file descriptors (/proc/PID/status, /proc/PID/fd) every 2 s and times
-//   /ping every 50 ms; at the end reads the store back: acknowledged points lost must be 0.
+//   /ping every 50 ms from a thread of its own (bench/pinger.js); at the end reads the store back: acknowledged points lost must be 0.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { audit, CRASH_TOKEN, LINES_PER_BATCH, load, readBatches, startServe, stopped } from './crash-load.js';
 import { log, row } from './lib.js';
@@ -136,20 +137,15 @@ export async function soakSection() {
         onStatus: (st) => statuses.set(st, (statuses.get(st) ?? 0) + 1),
       });
       firstBatch += 10_000_000;
-      const pinger = (async () => {
-        while (!over) {
-          const a = performance.now();
-          try {
-            const r = await fetch(`${server.url}/ping`);
-            await r.arrayBuffer();
-            if (r.status === 204) pings.push(performance.now() - a);
-            else pingFailures++;
-          } catch {
-            if (!over) pingFailures++;
-          }
-          await sleep(50);
-        }
-      })();
+      const pingWorker = new Worker(new URL('./pinger.js', import.meta.url), { workerData: { url: server.url, everyMs: 50 } });
+      const pinger = new Promise((resolve, reject) => {
+        pingWorker.once('message', (m) => {
+          pings.push(...m.pings);
+          pingFailures += m.failures;
+          resolve(pingWorker.terminate());
+        });
+        pingWorker.once('error', reject);
+      });
       const reader = (async () => {
         try {
           const call = await appApi(server.url);
@@ -177,6 +173,9 @@ export async function soakSection() {
       })();
       await sleep(Math.max(0, lifeEnd - Date.now()));
       const last = Date.now() >= end;
+      // Pings stop before the kill (a ping cut by the kill is not the server's failure).
+      pingWorker.postMessage('stop');
+      await pinger;
       if (last) {
         over = true;
         await Promise.all([writers, pinger, reader, sampler]);
@@ -206,6 +205,9 @@ export async function soakSection() {
   const peakByPid = new Map();
   for (const x of samples) peakByPid.set(x.pid, Math.max(peakByPid.get(x.pid) ?? 0, x.rss / 1e6));
   const peaks = [...peakByPid.values()];
+  const fdPeakByPid = new Map();
+  for (const x of samples) fdPeakByPid.set(x.pid, Math.max(fdPeakByPid.get(x.pid) ?? 0, x.fds));
+  const fdPeaks = [...fdPeakByPid.values()];
   const statusText = [...statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ');
   return {
     rows: [
@@ -220,6 +222,7 @@ export async function soakSection() {
       row('open fds first sample', { ours: first?.fds ?? NaN, unit: '', better: 'lower', digits: 0 }),
       row('open fds last sample', { ours: lastS?.fds ?? NaN, unit: '', better: 'lower', digits: 0 }),
       row('open fds max', { ours: Math.max(...fds), unit: '', better: 'lower', digits: 0 }),
+      row('open fds peak of the last process / of the first', { ours: fdPeaks.length > 0 ? fdPeaks[fdPeaks.length - 1] / fdPeaks[0] : NaN, unit: 'x', digits: 2, better: 'lower', note: `peaks per process: ${fdPeaks.join(', ')}` }),
       row('/ping p99 latency', { ours: p99, unit: 'ms', better: 'lower', note: `${pings.length} pings under load, p50 ${percentile(pings, 50).toFixed(2)} ms; ${pingFailures} failed outside the kills` }),
       row('data browser reads (app API readPoints, 1000-point pages)', { ours: reads, unit: '', digits: 0, note: readFailures > 0 ? `${readFailures} readers stopped by an error` : null }),
       row('data browser read p50 latency', { ours: percentile(readMs, 50), unit: 'ms', better: 'lower' }),

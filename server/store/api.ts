@@ -127,6 +127,8 @@ export interface ReadStreamOptions {
   /** Most points per batch (default 1000). */
   batchSize?: number;
   observer?: ReadObserver;
+  /** Decoded rows the read may hold, about (default reads.ts HELD_ROWS); past it, blocks are decoded in windows. */
+  heldRows?: number;
 }
 
 export interface StoreStats {

@@ -203,9 +203,17 @@ export class MemTable {
     const S = this.series.length;
     const raws: (Raw | undefined)[] = new Array(S);
     const out = new Map<MemSeries, Raw>();
+    // One buffer per array kind, each series a view of it: thousands of small typed arrays
+    // cost far more to allocate (and fragment memory) than one.
+    let total = 0;
+    for (const { rows } of wanted) total += rows;
+    const secAll = new Float64Array(total);
+    const nsAll = new Int32Array(total);
+    let at = 0;
     for (const { ms, rows, sorted } of wanted) {
       if (raws[ms.slot] !== undefined) continue;
-      const r: Raw = { n: rows, sec: new Float64Array(rows), ns: new Int32Array(rows), sorted, cols: [] };
+      const r: Raw = { n: rows, sec: secAll.subarray(at, at + rows), ns: nsAll.subarray(at, at + rows), sorted, cols: [] };
+      at += rows;
       raws[ms.slot] = r;
       out.set(ms, r);
     }
@@ -238,10 +246,16 @@ export class MemTable {
         if (raws[s] !== undefined) counts[s]++;
       }
       const cols: (RawCol | undefined)[] = new Array(S);
+      let sum = 0;
+      for (let s = 0; s < S; s++) sum += counts[s];
+      const posAll = new Int32Array(sum);
+      const numAll = c.num !== null ? new Float64Array(sum) : null;
+      let off = 0;
       for (let s = 0; s < S; s++) {
         const k = counts[s];
         if (k === 0) continue;
-        const col: RawCol = { key: c.key, type: c.type, pos: new Int32Array(k), vals: c.num !== null ? new Float64Array(k) : new Array<Value>(k) };
+        const col: RawCol = { key: c.key, type: c.type, pos: posAll.subarray(off, off + k), vals: numAll !== null ? numAll.subarray(off, off + k) : new Array<Value>(k) };
+        off += k;
         cols[s] = col;
         raws[s]!.cols.push(col);
       }

@@ -13,15 +13,30 @@
 // only the blocks that overlap where it is, and the first page of a big group decodes a block
 // per series it returns, not the group.
 import type { Field, FieldType } from '../../lineprotocol/types.js';
-import type { PointBatch, ReadObserver, ReadQuery, StoredPoint } from './api.js';
+import type { PointBatch, ReadObserver, ReadQuery, ReadStreamOptions, StoredPoint } from './api.js';
 import type { Bucket, ShardGroup } from './groups.js';
 import type { MemSeries } from './memtable.js';
 import { cmpSplit, lowerBound, mergeSources, normalize, RowReader, sliceColumns, SPLIT, splitTime, timeString, type Columns, type Raw, type SeriesInfo } from './rows.js';
 import { BlockReader, type SegmentBlock, type SegmentMeta } from './segment.js';
 import { canonicalTime, cmpTime, type GroupMath } from './time.js';
 
-/** Rows of work a read does between two turns of the event loop (readAsync, readStream). */
+/** Rows of work a memtable gather does between two turns of the event loop. */
 export const READ_SLICE = 20_000;
+/**
+ * Longest stretch a streamed read runs before letting the event loop turn (requests, /ping),
+ * checked every CLOCK_EVERY units of work: rows decoded cost very differently from rows merged,
+ * so a count alone cannot bound the time.
+ */
+const SLICE_MS = 8;
+const CLOCK_EVERY = 256;
+/**
+ * Decoded rows a read holds at most, about (28 MB at two fields). Walking many series side by
+ * side in time order holds a stretch of each: past this, a series' block is decoded a window
+ * at a time (at least MIN_WINDOW rows) instead of whole, so memory stays bounded however many
+ * series overlap, at the price of decoding such blocks in a few passes.
+ */
+export const HELD_ROWS = 1_000_000;
+const MIN_WINDOW = 64;
 /** Points per batch of readStream unless told. */
 export const STREAM_BATCH = 1000;
 
@@ -52,8 +67,8 @@ export function readAll(ctx: ReadContext, q: ReadQuery): StoredPoint[] {
  * for them, with a turn of the event loop every READ_SLICE rows of work. The snapshot is taken
  * now (see the file's head). Its files close when the iteration ends, breaks or throws.
  */
-export function readStream(ctx: ReadContext, q: ReadQuery, opts: { batchSize?: number; observer?: ReadObserver } = {}): AsyncIterable<PointBatch> {
-  const run = new ReadRun(ctx, q, Math.max(1, opts.batchSize ?? STREAM_BATCH), opts.observer);
+export function readStream(ctx: ReadContext, q: ReadQuery, opts: ReadStreamOptions = {}): AsyncIterable<PointBatch> {
+  const run = new ReadRun(ctx, q, Math.max(1, opts.batchSize ?? STREAM_BATCH), opts.observer, opts.heldRows);
   return (async function* () {
     try {
       for (const step of run.steps()) {
@@ -110,6 +125,8 @@ function blockTimes(b: SegmentBlock): [Time, Time] {
 
 /** One source of a series' rows: a segment block (decoded when reached) or memtable rows. */
 interface Piece {
+  /** The lane a block piece comes from (it moves on when the piece is decoded). */
+  lane: Lane | null;
   /** Later sources win merges. */
   prio: number;
   /** Times of its first and last rows. */
@@ -138,6 +155,9 @@ interface Lane {
   mem: Piece | null;
   i: number;
   end: number;
+  /** Rows of block i already taken (from the end the read starts at), and the next one's time. */
+  row: number;
+  rowTime: Time | null;
 }
 
 /** A stretch of a series' merged rows being emitted: rows [lo, hi) of data, next at pos. */
@@ -164,12 +184,16 @@ class ReadRun {
   private readonly offset: number;
   readonly obs: ReadObserver;
   work = 0;
+  private sliceEnd = 0;
+  /** Series of the group being read (what a window's size is shared among). */
+  private width = 1;
 
   constructor(
     ctx: ReadContext,
     q: ReadQuery,
     private readonly batchSize: number,
     observer: ReadObserver | undefined,
+    private readonly heldRows = HELD_ROWS,
   ) {
     this.obs = observer ?? { held: 0, maxHeld: 0, decoded: 0 };
     this.desc = q.descending === true;
@@ -259,7 +283,7 @@ class ReadRun {
       }
       hi = a;
     }
-    return this.desc ? { prio, seg, blocks, mem: null, i: hi - 1, end: lo - 1 } : { prio, seg, blocks, mem: null, i: lo, end: hi };
+    return this.desc ? { prio, seg, blocks, mem: null, i: hi - 1, end: lo - 1, row: 0, rowTime: null } : { prio, seg, blocks, mem: null, i: lo, end: hi, row: 0, rowTime: null };
   }
 
   private hold(rows: number): void {
@@ -271,10 +295,27 @@ class ReadRun {
     this.obs.held -= rows;
   }
 
-  /** Decodes a piece's block (counted as held until the piece is passed). */
+  /**
+   * Decodes a piece's block, or the next window of it when the read already holds a lot
+   * (HELD_ROWS), and moves its lane on (counted as held until the piece is passed).
+   */
   decode(p: Piece): void {
     if (p.data !== null) return;
-    const data = this.reader.readBlock(p.seg!, p.block!);
+    const l = p.lane!;
+    const block = p.block!;
+    const left = block.rows - l.row;
+    let take = left;
+    if (this.obs.held + left > this.heldRows) take = Math.min(left, Math.max(MIN_WINDOW, Math.floor(this.heldRows / this.width)));
+    const [a, b] = this.desc ? [left - take, left] : [l.row, l.row + take];
+    const data = this.reader.readBlock(p.seg!, block, a, b);
+    if (take === left) {
+      l.i += this.desc ? -1 : 1;
+      l.row = 0;
+      l.rowTime = null;
+    } else {
+      l.row += take;
+      l.rowTime = this.reader.rowTime(p.seg!, block, this.desc ? a - 1 : b);
+    }
     p.data = data;
     p.from = 0;
     p.to = data.n;
@@ -288,6 +329,17 @@ class ReadRun {
     if (decoded) this.obs.decoded += rows;
     this.hold(rows);
     this.work += rows;
+  }
+
+  /** Whether the current slice has run its time (checked every CLOCK_EVERY units of work). */
+  private due(): boolean {
+    if (this.work < CLOCK_EVERY) return false;
+    this.work = 0;
+    const now = performance.now();
+    if (this.sliceEnd === 0) this.sliceEnd = now + SLICE_MS;
+    if (now < this.sliceEnd) return false;
+    this.sliceEnd = 0;
+    return true;
   }
 
   *steps(): Generator<Step, void, void> {
@@ -330,15 +382,13 @@ class ReadRun {
         const data = normalize(raw);
         if (data.n === 0) return;
         this.own(data.n, true);
-        const piece: Piece = { prio: g.segments.length + k, first: { s: data.sec[0], n: data.ns[0] }, last: { s: data.sec[data.n - 1], n: data.ns[data.n - 1] }, seg: null, block: null, data, from: 0, to: data.n };
-        lanes.push({ prio: piece.prio, seg: null, blocks: null, mem: piece, i: 0, end: 1 });
+        const piece: Piece = { lane: null, prio: g.segments.length + k, first: { s: data.sec[0], n: data.ns[0] }, last: { s: data.sec[data.n - 1], n: data.ns[data.n - 1] }, seg: null, block: null, data, from: 0, to: data.n };
+        lanes.push({ prio: piece.prio, seg: null, blocks: null, mem: piece, i: 0, end: 1, row: 0, rowTime: null });
       });
       if (lanes.length > 0 || segOrder.length > 0) cursors.push(new SeriesCursor(this, infos[i], i, lanes, segOrder, this.desc, this.start, this.stop));
-      if (this.work >= READ_SLICE) {
-        this.work = 0;
-        yield PAUSE;
-      }
+      if (this.due()) yield PAUSE;
     }
+    this.width = Math.max(1, cursors.length);
     // A heap of series by their next point; a cursor whose next stretch is not decoded yet sits
     // at a bound of its time (exact for a block's edge row) and is decoded when it comes up.
     const desc = this.desc;
@@ -389,10 +439,7 @@ class ReadRun {
         yield state.batch;
         state.batch = new Batch();
       }
-      if (this.work >= READ_SLICE) {
-        this.work = 0;
-        yield PAUSE;
-      }
+      if (this.due()) yield PAUSE;
     }
     for (let i = 0; i < size; i++) heap[i].drop();
   }
@@ -462,7 +509,7 @@ class SeriesCursor {
       bt = null;
       for (const l of this.lanes) {
         if (l.i === l.end) continue;
-        const t = l.mem !== null ? (this.desc ? l.mem.last : l.mem.first) : blockTimes(l.blocks![l.i])[this.desc ? 1 : 0];
+        const t = l.mem !== null ? (this.desc ? l.mem.last : l.mem.first) : l.rowTime ?? blockTimes(l.blocks![l.i])[this.desc ? 1 : 0];
         if (bt === null || (this.desc ? cmpSplit(t.s, t.n, bt.s, bt.n) > 0 : cmpSplit(t.s, t.n, bt.s, bt.n) < 0)) {
           best = l;
           bt = t;
@@ -488,10 +535,10 @@ class SeriesCursor {
       l.i = l.end;
       return l.mem;
     }
+    // The lane moves on when the piece is decoded (a window of the block may be all it takes).
     const block = l.blocks![l.i];
-    l.i += this.desc ? -1 : 1;
     const [first, last] = blockTimes(block);
-    return { prio: l.prio, first, last, seg: l.seg, block, data: null, from: 0, to: 0 };
+    return { lane: l, prio: l.prio, first, last, seg: l.seg, block, data: null, from: 0, to: 0 };
   }
 
   private activate(piece: Piece): void {

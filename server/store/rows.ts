@@ -136,7 +136,8 @@ export function normalize(r: Raw): Columns {
       else if (c.pos.length === n) cols.push({ key: c.key, type: c.type, idx: null, vals: c.vals });
       else cols.push({ key: c.key, type: c.type, idx: Int32Array.from(c.pos), vals: c.vals });
     }
-    return { n, sec: f64(sec, n), ns: f64(ns, n), cols: cols.sort(byKey) };
+    // Nanoseconds stay 32-bit when they are (as a block decodes them): no copy per series.
+    return { n, sec: f64(sec, n), ns: ns instanceof Int32Array && ns.length === n ? ns : f64(ns, n), cols: cols.sort(byKey) };
   }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;

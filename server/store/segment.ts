@@ -368,77 +368,145 @@ export function encodeBlock(c: Columns): EncodedBlock {
   return { buf: w.done(), rows: n, values, minTime: timeString(c.sec[0], c.ns[0]), maxTime: timeString(c.sec[n - 1], c.ns[n - 1]), types };
 }
 
-/** Copies little-endian doubles out of a buffer (typed-array views need aligned offsets). */
-function readF64s(buf: Buffer, o: number, m: number): Float64Array {
-  const out = new Float64Array(m);
-  new Uint8Array(out.buffer).set(buf.subarray(o, o + 8 * m));
-  return out;
+/** A column's place in an encoded block, found by decodeBlock's first pass. */
+interface ColPlace {
+  key: string;
+  type: FieldType;
+  /** Values in the block; where the idx (m < n) and the values start. */
+  m: number;
+  idxAt: number;
+  valAt: number;
+  /** The values taken: [from, to) of the m. */
+  from: number;
+  to: number;
+  /** Integers kept as decimal text (INT_TEXT), or strings (JSON): decoded as JS values. */
+  text: boolean;
 }
 
-/** Decodes a block into normalized columns. */
-export function decodeBlock(buf: Buffer): Columns {
-  let o = 0;
-  const n = buf.readUInt32LE(o);
-  o += 4;
-  const sec = readF64s(buf, o, n);
-  o += 8 * n;
-  const ns = new Int32Array(n);
-  new Uint8Array(ns.buffer).set(buf.subarray(o, o + 4 * n));
-  o += 4 * n;
+/** First of the m little-endian u32 rows at `at` that is >= row. */
+function lowerU32(buf: Buffer, at: number, m: number, row: number): number {
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (buf.readUInt32LE(at + 4 * mid) < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Decodes rows [a, b) of a block (all by default) into normalized columns. Its numbers land in
+ * one new ArrayBuffer (times, then each column's rows and values) rather than a typed array
+ * each: a read decodes a block per series it walks, and many small external allocations cost
+ * more than the copying and make the process's memory grow in fragments.
+ */
+export function decodeBlock(buf: Buffer, a = 0, b?: number): Columns {
+  const total = buf.readUInt32LE(0);
+  const hi = Math.min(total, b ?? total);
+  const lo = Math.min(Math.max(0, a), hi);
+  const n = hi - lo;
+  const secAt = 4;
+  const nsAt = secAt + 8 * total;
+  let o = nsAt + 4 * total;
   const ncols = buf.readUInt16LE(o);
   o += 2;
-  const cols: Col[] = [];
+  // First pass: where each column is and which of its values fall in the rows taken.
+  const places: ColPlace[] = [];
+  let f64s = n;
+  let i32s = n;
+  let u8s = 0;
   for (let c = 0; c < ncols; c++) {
     const kl = buf.readUInt16LE(o);
     o += 2;
     const key = buf.toString('utf8', o, o + kl);
     o += kl;
-    const type = TYPE_CODES[buf[o++]];
+    const code = buf[o++];
+    const type = TYPE_CODES[code];
+    if (type === undefined) throw new Error(`corrupt block: field type code ${code}`);
     const m = buf.readUInt32LE(o);
     o += 4;
-    let idx: Int32Array | null = null;
-    if (m < n) {
-      idx = new Int32Array(m);
-      new Uint8Array(idx.buffer).set(buf.subarray(o, o + 4 * m));
+    const idxAt = o;
+    let from = 0;
+    let to = m;
+    if (m < total) {
+      from = lowerU32(buf, idxAt, m, lo);
+      to = lowerU32(buf, idxAt, m, hi);
       o += 4 * m;
+    } else {
+      from = lo;
+      to = hi;
     }
-    let vals: ArrayLike<Value>;
+    let text = false;
+    let valAt = o;
     switch (type) {
       case 'float':
-        vals = readF64s(buf, o, m);
         o += 8 * m;
         break;
       case 'int':
-      case 'uint': {
+      case 'uint':
         if (buf[o++] === INT_F64) {
-          vals = readF64s(buf, o, m);
+          valAt = o;
           o += 8 * m;
         } else {
-          const l = buf.readUInt32LE(o);
-          o += 4;
-          vals = m === 0 ? [] : buf.toString('latin1', o, o + l).split(',');
-          o += l;
+          text = true;
+          valAt = o;
+          o += 4 + buf.readUInt32LE(o);
         }
         break;
-      }
-      case 'bool': {
-        const b = new Uint8Array(m);
-        b.set(buf.subarray(o, o + m));
-        vals = b;
+      case 'bool':
         o += m;
         break;
-      }
-      case 'string': {
-        const l = buf.readUInt32LE(o);
-        o += 4;
-        vals = JSON.parse(buf.toString('utf8', o, o + l));
-        o += l;
+      case 'string':
+        text = true;
+        o += 4 + buf.readUInt32LE(o);
         break;
-      }
-      default:
-        throw new Error(`corrupt block: field type code ${buf[o - 1]}`);
     }
-    cols.push({ key, type, idx, vals });
+    if (to === from) continue; // no value in the rows taken
+    const k = to - from;
+    if (m < total && k < n) i32s += k;
+    if (type === 'bool') u8s += k;
+    else if (!text) f64s += k;
+    places.push({ key, type, m, idxAt, valAt, from, to, text });
+  }
+  // Second pass: one buffer, doubles first (8-aligned), then 32-bit rows, then bytes.
+  const slab = new ArrayBuffer(8 * f64s + 4 * i32s + u8s);
+  const bytes = new Uint8Array(slab);
+  let f = 0;
+  let i = 8 * f64s;
+  let u = i + 4 * i32s;
+  const copy = (at: number, len: number, dest: number) => bytes.set(buf.subarray(at, at + len), dest);
+  const sec = new Float64Array(slab, f, n);
+  copy(secAt + 8 * lo, 8 * n, f);
+  f += 8 * n;
+  const ns = new Int32Array(slab, i, n);
+  copy(nsAt + 4 * lo, 4 * n, i);
+  i += 4 * n;
+  const cols: Col[] = [];
+  for (const p of places) {
+    const k = p.to - p.from;
+    let idx: Int32Array | null = null;
+    if (p.m < total && k < n) {
+      idx = new Int32Array(slab, i, k);
+      copy(p.idxAt + 4 * p.from, 4 * k, i);
+      i += 4 * k;
+      if (lo > 0) for (let j = 0; j < k; j++) idx[j] -= lo;
+    }
+    let vals: ArrayLike<Value>;
+    if (p.type === 'bool') {
+      vals = new Uint8Array(slab, u, k);
+      copy(p.valAt + p.from, k, u);
+      u += k;
+    } else if (!p.text) {
+      vals = new Float64Array(slab, f, k);
+      copy(p.valAt + 8 * p.from, 8 * k, f);
+      f += 8 * k;
+    } else {
+      const l = buf.readUInt32LE(p.valAt);
+      const all: Value[] = p.type === 'string' ? JSON.parse(buf.toString('utf8', p.valAt + 4, p.valAt + 4 + l)) : p.m === 0 ? [] : buf.toString('latin1', p.valAt + 4, p.valAt + 4 + l).split(',');
+      vals = p.from === 0 && p.to === all.length ? all : all.slice(p.from, p.to);
+    }
+    cols.push({ key: p.key, type: p.type, idx, vals });
   }
   return { n, sec, ns, cols };
 }
@@ -717,8 +785,18 @@ export class BlockReader {
     return mergeSources(e.blocks.map((b) => this.readBlock(seg, b)));
   }
 
-  /** One block's rows. */
-  readBlock(seg: SegmentMeta, e: SegmentBlock): Columns {
+  /** One block's rows, or rows [a, b) of it. */
+  readBlock(seg: SegmentMeta, e: SegmentBlock, a?: number, b?: number): Columns {
+    return decodeBlock(this.blockBytes(seg, e), a, b);
+  }
+
+  /** The time of a block's row r, as (whole seconds, nanoseconds). */
+  rowTime(seg: SegmentMeta, e: SegmentBlock, r: number): { s: number; n: number } {
+    const buf = this.blockBytes(seg, e);
+    return { s: buf.readDoubleLE(4 + 8 * r), n: buf.readInt32LE(4 + 8 * buf.readUInt32LE(0) + 4 * r) };
+  }
+
+  private blockBytes(seg: SegmentMeta, e: SegmentBlock): Buffer {
     const c = seg.chunks[e.chunk];
     let raw = this.chunks.get(c);
     if (raw === undefined) {
@@ -735,7 +813,7 @@ export class BlockReader {
       this.chunks.set(c, raw);
       this.cachedBytes += raw.length;
     }
-    return decodeBlock(raw.subarray(e.off, e.off + e.len));
+    return raw.subarray(e.off, e.off + e.len);
   }
 
   close(): void {

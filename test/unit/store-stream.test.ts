@@ -49,9 +49,9 @@ function show(points: StoredPoint[]): string[] {
   return points.map((p) => `${p.series} ${p.time} ${p.fields.map((f) => `${f.key}=${JSON.stringify(f.value)}(${f.type})`).join(',')}`);
 }
 
-async function streamed(s: BucketStore, q: ReadQuery, batchSize?: number, observer?: ReadObserver): Promise<StoredPoint[]> {
+async function streamed(s: BucketStore, q: ReadQuery, batchSize?: number, observer?: ReadObserver, heldRows?: number): Promise<StoredPoint[]> {
   const out: StoredPoint[] = [];
-  for await (const batch of s.readStream(q, { batchSize, observer })) {
+  for await (const batch of s.readStream(q, { batchSize, observer, heldRows })) {
     if (batchSize !== undefined) expect(batch.length).toBeLessThanOrEqual(batchSize);
     expect(batch.length).toBeGreaterThan(0);
     out.push(...batch.points());
@@ -230,6 +230,45 @@ describe('readStream', () => {
       expect(obs.maxHeld).toBeLessThan(total / 4);
       expect(obs.held, 'everything let go at the end').toBe(0);
     }
+  });
+
+  it('stays within its memory budget when many series overlap in time, decoding their blocks in windows', async () => {
+    // The soak's shape: every series has the same times, so a read in time order walks all of
+    // them side by side. 300 series x 1,200 rows (blocks of BLOCK_ROWS) in two segments plus
+    // overwrites in the memtable; a budget of 20,000 rows forces windows of the blocks.
+    const s = await open(tempDir());
+    const series = 300;
+    const rows = 1200;
+    for (const half of [0, 1]) {
+      const lines: string[] = [];
+      for (let h = 0; h < series; h++) for (let i = half * (rows / 2); i < (half + 1) * (rows / 2); i++) lines.push(`m,h=${h} v=${i}i,w=${h}.5 ${i * 1000}`);
+      await write(s, lines.join('\n') + '\n');
+      await s.compact();
+    }
+    const over: string[] = [];
+    for (let h = 0; h < series; h += 7) over.push(`m,h=${h} v=-1i ${(h % rows) * 1000}`, `m,h=${h} s="late" ${(rows + h) * 1000}`);
+    await write(s, over.join('\n') + '\n');
+    const heldRows = 20_000;
+    const queries: ReadQuery[] = [
+      { bucketId: B, measurement: 'm' },
+      { bucketId: B, measurement: 'm', descending: true },
+      { bucketId: B, measurement: 'm', start: String(333 * 1000), stop: String(901 * 1000), offset: 5000, limit: 30_000 },
+      { bucketId: B, measurement: 'm', descending: true, start: String(100 * 1000), stop: String(1100 * 1000), offset: 77_000, limit: 2000 },
+    ];
+    for (const q of queries) {
+      const obs: ReadObserver = { held: 0, maxHeld: 0, decoded: 0 };
+      const got = await streamed(s, q, 1000, obs, heldRows);
+      // read() holds everything it needs (its default budget is far above these 360,000 rows).
+      const want = s.read(q);
+      expect(got.length).toBe(want.length);
+      expect(show(got)).toEqual(show(want));
+      expect(obs.maxHeld, `rows held at most, ${JSON.stringify(q)}`).toBeLessThanOrEqual(2 * heldRows + over.length);
+      expect(obs.held, 'everything let go at the end').toBe(0);
+    }
+    // Without the budget the same read holds a block of every series at once.
+    const obs: ReadObserver = { held: 0, maxHeld: 0, decoded: 0 };
+    await streamed(s, queries[0], 1000, obs);
+    expect(obs.maxHeld).toBeGreaterThan(series * BLOCK_ROWS);
   });
 
   it('decodes a few blocks, not the group, for the newest page or a page deep in a time range', async () => {
