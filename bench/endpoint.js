@@ -5,27 +5,14 @@
 // neighbour's load on this shared machine hits both alike; each side's best round counts.
 // Reports points/s, the ratio, our p50/p99 request latency (from the endpoint's request log;
 // lpload reports no per-request times, so InfluxDB has none), peak RSS and bytes on disk after the load.
-import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { log, row } from './lib.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(root, '..', 'shared');
+import { forkEndpointHost, log, lpload, root, row, startInfluxd } from './lib.js';
 
 /** The bar of issue 16: our points/s at least this many times InfluxDB's, in the same run. */
 export const ENDPOINT_BAR = 1.5;
-
-function lpload(lpBin, url, file, token) {
-  const args = ['-url', url, '-file', file, '-workers', '4', '-batch', '5000'];
-  if (token) args.push('-token', token);
-  const r = spawnSync(lpBin, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const m = /lines=(\d+) batches=(\d+) failed=(\d+) seconds=([\d.]+) points_per_s=(\d+)/.exec(r.stdout);
-  if (m === null) throw new Error(`lpload failed: ${r.stdout} ${r.stderr}`);
-  return { lines: Number(m[1]), batches: Number(m[2]), failed: Number(m[3]), seconds: Number(m[4]), pointsPerS: Number(m[5]), stderr: r.stderr.trim() };
-}
 
 function du(dir) {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
@@ -43,28 +30,6 @@ function cpuSeconds(pid) {
   return (Number(after[11]) + Number(after[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
-function control(child) {
-  let id = 0;
-  const durations = [];
-  child.on('message', (m) => {
-    if (m.type === 'request' && m.entry.path === '/write') durations.push(m.entry.durationMs);
-  });
-  const call = (msg) =>
-    new Promise((resolve, reject) => {
-      const myId = ++id;
-      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
-      const on = (m) => {
-        if (m.type !== 'reply' || m.id !== myId) return;
-        clearTimeout(timer);
-        child.off('message', on);
-        m.ok ? resolve(m) : reject(new Error(m.error));
-      };
-      child.on('message', on);
-      child.send({ ...msg, id: myId });
-    });
-  return { call, durations };
-}
-
 export function percentile(values, p) {
   const s = [...values].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))];
@@ -77,8 +42,11 @@ export function percentile(values, p) {
 export async function loadOurs({ lpBin, tsbsFile, host = path.join(root, 'dist/cli/endpoint-host.js') }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-endpoint-'));
   const token = 'bench-token-0123456789abcdef';
-  const child = fork(host, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: process.env.LPSTUDIO_BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? [] });
-  const { call, durations } = control(child);
+  const { child, call } = forkEndpointHost({ host, execArgv: process.env.LPSTUDIO_BENCH_HOST_ARGS?.split(' ').filter(Boolean) ?? [] });
+  const durations = [];
+  child.on('message', (m) => {
+    if (m.type === 'request' && m.entry.path === '/write') durations.push(m.entry.durationMs);
+  });
   try {
     const started = await call({ type: 'start', options: { dataDir, port: 0, token } });
     const cpu0 = cpuSeconds(child.pid);
@@ -111,18 +79,14 @@ export async function loadOurs({ lpBin, tsbsFile, host = path.join(root, 'dist/c
 
 /** One load of InfluxDB 1.6.7 (fresh data dir, fsync on every write). */
 function loadInfluxd({ lpBin, tsbsFile }) {
-  const influxDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-influxd-'));
-  const pid = Number(execFileSync('bash', [path.join(shared, 'bench/start-influxd.sh'), '18086', influxDir], { encoding: 'utf8' }).trim());
+  const influxd = startInfluxd(18086);
   try {
-    const peer = lpload(lpBin, 'http://127.0.0.1:18086/write?db=bench', tsbsFile);
-    peer.rss = vmHwmBytes(pid);
-    peer.disk = du(path.join(influxDir, 'data')) + du(path.join(influxDir, 'wal'));
+    const peer = lpload(lpBin, `${influxd.url}/write?db=bench`, tsbsFile);
+    peer.rss = vmHwmBytes(influxd.pid);
+    peer.disk = du(path.join(influxd.dir, 'data')) + du(path.join(influxd.dir, 'wal'));
     return peer;
   } finally {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-    rmSync(influxDir, { recursive: true, force: true });
+    influxd.stop();
   }
 }
 

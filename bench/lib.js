@@ -1,8 +1,9 @@
-// Shared helpers of the benchmark: cached input files, the Go peers, timing, child-process
-// measurement (wall time and peak RSS) and row formatting.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// Shared helpers of the benchmark: cached input files, the Go peers, the servers under test
+// (our endpoint host, InfluxDB 1.6.7), timing, child-process measurement (wall time and peak
+// RSS) and row formatting.
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +156,68 @@ export async function runParsePeer(file) {
   };
   peerCache.set(file, out);
   return out;
+}
+
+// ---------------------------------------------------------------- servers under test
+
+/**
+ * Forks our endpoint host (`host`, default dist/cli/endpoint-host.js, as `lpstudio serve` runs
+ * it). `call(msg)` sends one control message and resolves with its reply (rejects on an error
+ * reply, or after 120 s without one). `execArgv`, when given, replaces the inherited node flags.
+ */
+export function forkEndpointHost({ host = path.join(root, 'dist/cli/endpoint-host.js'), execArgv } = {}) {
+  const child = fork(host, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...(execArgv ? { execArgv } : {}) });
+  let id = 0;
+  const call = (msg) =>
+    new Promise((resolve, reject) => {
+      const myId = ++id;
+      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
+      const on = (m) => {
+        if (m.type !== 'reply' || m.id !== myId) return;
+        clearTimeout(timer);
+        child.off('message', on);
+        m.ok ? resolve(m) : reject(new Error(m.error));
+      };
+      child.on('message', on);
+      child.send({ ...msg, id: myId });
+    });
+  return { child, call };
+}
+
+/**
+ * Starts InfluxDB 1.6.7 on 127.0.0.1:`port` with a fresh data dir, fsync on every write and
+ * database "bench" (../shared/bench/start-influxd.sh). stop() kills it and removes its dir.
+ */
+export function startInfluxd(port) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-influxd-'));
+  let pid;
+  try {
+    pid = Number(execFileSync('bash', [path.join(shared, 'bench/start-influxd.sh'), String(port), dir], { encoding: 'utf8' }).trim());
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    pid,
+    dir,
+    url: `http://127.0.0.1:${port}`,
+    stop() {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Go client `lpload` posting FILE to URL (-workers 4 -batch 5000); its summary line, parsed. */
+export function lpload(lpBin, url, file, token) {
+  const args = ['-url', url, '-file', file, '-workers', '4', '-batch', '5000'];
+  if (token) args.push('-token', token);
+  const r = spawnSync(lpBin, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const m = /lines=(\d+) batches=(\d+) failed=(\d+) seconds=([\d.]+) points_per_s=(\d+)/.exec(r.stdout);
+  if (m === null) throw new Error(`lpload failed: ${r.stdout} ${r.stderr}`);
+  return { lines: Number(m[1]), batches: Number(m[2]), failed: Number(m[3]), seconds: Number(m[4]), pointsPerS: Number(m[5]), stderr: r.stderr.trim() };
 }
 
 // ---------------------------------------------------------------- child processes

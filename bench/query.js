@@ -5,23 +5,20 @@
 // last byte of the answer, right after the load (both still compacting) and, for ours, again
 // after a restart. Reports the median of each, the ratio, and checks that both answers have the
 // same series and rows.
-import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { median, root, row, shared } from './lib.js';
+import { forkEndpointHost, lpload, median, row, startInfluxd } from './lib.js';
 
 const RUNS = 5;
 // gen-tsbs-cpu.py: t0 = 2016-01-01T00:00:00Z, 1000 hosts, one line per host every 10 s.
 const QUERY = "SELECT mean(usage_user) FROM cpu WHERE time >= '2016-01-01T00:00:00Z' AND time < '2016-01-01T03:00:00Z' GROUP BY time(1m), hostname";
 
-function lpload(lpBin, url, file, token) {
-  const args = ['-url', url, '-file', file, '-workers', '4', '-batch', '5000'];
-  if (token) args.push('-token', token);
-  const r = spawnSync(lpBin, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const m = /lines=(\d+) batches=(\d+) failed=(\d+)/.exec(r.stdout);
-  if (m === null || m[3] !== '0') throw new Error(`lpload failed: ${r.stdout} ${r.stderr}`);
-  return Number(m[1]);
+/** Loads FILE with lpload; throws when a batch failed (the two answers would not compare). */
+function load(lpBin, url, file, token) {
+  const r = lpload(lpBin, url, file, token);
+  if (r.failed !== 0) throw new Error(`lpload: ${r.failed} of ${r.batches} batches failed ${r.stderr}`);
+  return r.lines;
 }
 
 /** Runs the query `runs` times after one warm-up; the durations (ms) and the last answer's shape. */
@@ -44,36 +41,18 @@ async function timeQuery(url, headers, runs) {
   return { ms, shape };
 }
 
-function control(child) {
-  let id = 0;
-  return (msg) =>
-    new Promise((resolve, reject) => {
-      const myId = ++id;
-      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
-      const on = (m) => {
-        if (m.type !== 'reply' || m.id !== myId) return;
-        clearTimeout(timer);
-        child.off('message', on);
-        m.ok ? resolve(m) : reject(new Error(m.error));
-      };
-      child.on('message', on);
-      child.send({ ...msg, id: myId });
-    });
-}
-
 export async function querySection({ tsbsFile, peersDir }) {
   const lpBin = path.join(peersDir, 'lpload');
   const q = encodeURIComponent(QUERY);
   // ---- ours ----
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-query-'));
   const token = 'bench-token-0123456789abcdef';
-  const child = fork(path.join(root, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const call = control(child);
+  const { child, call } = forkEndpointHost();
   let ours;
   let settled;
   try {
     const started = await call({ type: 'start', options: { dataDir, port: 0, token } });
-    lpload(lpBin, `${started.url}/write?db=default`, tsbsFile, token);
+    load(lpBin, `${started.url}/write?db=default`, tsbsFile, token);
     ours = await timeQuery(`${started.url}/query?db=default&q=${q}`, { Authorization: `Token ${token}` }, RUNS);
     // Again once the store has settled: stopped (which compacts what is in memory) and started.
     await call({ type: 'stop' });
@@ -85,17 +64,13 @@ export async function querySection({ tsbsFile, peersDir }) {
     rmSync(dataDir, { recursive: true, force: true });
   }
   // ---- InfluxDB 1.6.7 ----
-  const influxDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-influxd-'));
-  const pid = Number(execFileSync('bash', [path.join(shared, 'bench/start-influxd.sh'), '18186', influxDir], { encoding: 'utf8' }).trim());
+  const influxd = startInfluxd(18186);
   let peer;
   try {
-    lpload(lpBin, 'http://127.0.0.1:18186/write?db=bench', tsbsFile);
-    peer = await timeQuery(`http://127.0.0.1:18186/query?db=bench&q=${q}`, {}, RUNS);
+    load(lpBin, `${influxd.url}/write?db=bench`, tsbsFile);
+    peer = await timeQuery(`${influxd.url}/query?db=bench&q=${q}`, {}, RUNS);
   } finally {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-    rmSync(influxDir, { recursive: true, force: true });
+    influxd.stop();
   }
   const same = ours.shape.series === peer.shape.series && ours.shape.rows === peer.shape.rows;
   const o = median(ours.ms);

@@ -4,11 +4,10 @@
 // ../shared/bench) posting the same file in the same 5000-line batches to another fresh endpoint,
 // with as many workers as our uploader has requests in flight (2, its default), so both are limited by the
 // same server. LPSTUDIO_BENCH_UPLOAD_FILE swaps in a smaller file while iterating.
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensurePeers, ensureTsbs, log, MB, measureChild, root, row } from './lib.js';
+import { ensurePeers, ensureTsbs, forkEndpointHost, log, MB, measureChild, root, row } from './lib.js';
 
 /** Lines of the uploaded file, and the bar of issue 16 for `lpstudio write` with gzip. */
 const UPLOAD_LINES = 600_000;
@@ -19,21 +18,7 @@ const TOKEN = 'bench-token-0123456789abcdef';
 /** A fresh endpoint in a child process; resolves with its URL and a stop(). */
 async function startEndpoint() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lpstudio-bench-upload-'));
-  const child = fork(path.join(root, 'dist/cli/endpoint-host.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  let id = 0;
-  const call = (msg) =>
-    new Promise((resolve, reject) => {
-      const myId = ++id;
-      const timer = setTimeout(() => reject(new Error(`no reply to ${msg.type}`)), 120_000);
-      const on = (m) => {
-        if (m.type !== 'reply' || m.id !== myId) return;
-        clearTimeout(timer);
-        child.off('message', on);
-        m.ok ? resolve(m) : reject(new Error(m.error));
-      };
-      child.on('message', on);
-      child.send({ ...msg, id: myId });
-    });
+  const { child, call } = forkEndpointHost();
   const started = await call({ type: 'start', options: { dataDir, port: 0, token: TOKEN } });
   return {
     url: started.url,

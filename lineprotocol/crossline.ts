@@ -90,20 +90,76 @@ function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
 }
 
 /**
- * Interns character sequences (given in a scratch buffer) into ids: an open-addressing table of
- * ids, a hash per id, and the characters in one Uint16Array arena for verification.
+ * The id side the two key stores share: an open-addressing table of ids, and a hash, an offset
+ * and a length per id. Each store keeps its own key storage and its own find loop (the hot path,
+ * kept free of indirect calls); the hash array's type is the store's (the hashes it is given are
+ * unsigned in one, signed in the other, and `===` compares them as stored).
  */
-class KeyStore {
-  private slots = new Int32Array(64); // id + 1; 0 is empty
-  private hashes = new Uint32Array(32);
-  private offsets = new Int32Array(32);
-  private lengths = new Int32Array(32);
-  private arena = new Uint16Array(4096);
-  private arenaUsed = 0;
+abstract class KeyIds {
+  protected slots = new Int32Array(64); // id + 1; 0 is empty
+  protected abstract hashes: Uint32Array | Int32Array;
+  protected offsets = new Int32Array(32);
+  protected lengths = new Int32Array(32);
   count = 0;
 
-  constructor(private readonly budget: Budget) {
-    budget.used += 64 * 4 + 32 * 12 + 4096 * 2;
+  constructor(protected readonly budget: Budget) {
+    budget.used += 64 * 4 + 32 * 12;
+  }
+
+  /** The hashes array grown to n entries (the existing ones kept). */
+  protected abstract grownHashes(n: number): void;
+
+  /** Makes room for one more id in the per-id arrays and the slots; false when the memory bound forbids it. */
+  protected roomForId(): boolean {
+    if (this.count === this.hashes.length) {
+      const n = this.count * 2;
+      if (!this.budget.take(this.count * 12)) return false;
+      this.grownHashes(n);
+      this.offsets = grownI32(this.offsets, n);
+      this.lengths = grownI32(this.lengths, n);
+    }
+    if ((this.count + 1) * 2 > this.slots.length) {
+      if (!this.budget.take(this.slots.length * 4)) return false;
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+    }
+    return true;
+  }
+
+  /** Records a new id's key at `offset` (in the store's units), `len` long, hash h; returns the id. */
+  protected added(offset: number, len: number, h: number): number {
+    const id = this.count++;
+    this.offsets[id] = offset;
+    this.lengths[id] = len;
+    this.hashes[id] = h;
+    this.insert(id, h);
+    return id;
+  }
+
+  private insert(id: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
+  }
+}
+
+/**
+ * Interns character sequences (given in a scratch buffer) into ids: the ids as KeyIds holds them,
+ * and the characters in one Uint16Array arena for verification.
+ */
+class KeyStore extends KeyIds {
+  protected hashes = new Uint32Array(32);
+  private arena = new Uint16Array(4096);
+  private arenaUsed = 0;
+
+  constructor(budget: Budget) {
+    super(budget);
+    budget.used += 4096 * 2;
+  }
+
+  protected grownHashes(n: number): void {
+    this.hashes = grownU32(this.hashes, n);
   }
 
   /** The id of key[0, len) with hash h, or -1. */
@@ -152,37 +208,11 @@ class KeyStore {
       a.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = a;
     }
-    if (this.count === this.hashes.length) {
-      const n = this.count * 2;
-      if (!this.budget.take(this.count * 12)) return -1;
-      this.hashes = grownU32(this.hashes, n);
-      this.offsets = grownI32(this.offsets, n);
-      this.lengths = grownI32(this.lengths, n);
-    }
-    if ((this.count + 1) * 2 > this.slots.length) {
-      if (!this.budget.take(this.slots.length * 4)) return -1;
-      this.rehash(this.slots.length * 2);
-    }
-    const id = this.count++;
-    this.arena.set(key.subarray(0, len), this.arenaUsed);
-    this.offsets[id] = this.arenaUsed;
-    this.lengths[id] = len;
-    this.hashes[id] = h;
+    if (!this.roomForId()) return -1;
+    const at = this.arenaUsed;
+    this.arena.set(key.subarray(0, len), at);
     this.arenaUsed += len;
-    this.insert(id, h);
-    return id;
-  }
-
-  private insert(id: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = id + 1;
-  }
-
-  private rehash(n: number): void {
-    this.slots = new Int32Array(n);
-    for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+    return this.added(at, len, h);
   }
 }
 
@@ -190,17 +220,19 @@ class KeyStore {
  * Interns byte sequences (keys as they lie in the input's bytes) into ids, like KeyStore, with
  * the bytes kept four to a word: a key is hashed and verified a word (four bytes) at a time.
  */
-class ByteKeyStore {
-  private slots = new Int32Array(64); // id + 1; 0 is empty
-  private hashes = new Int32Array(32);
-  private offsets = new Int32Array(32); // in words
-  private lengths = new Int32Array(32); // in bytes
+class ByteKeyStore extends KeyIds {
+  // Offsets are in words, lengths in bytes.
+  protected hashes = new Int32Array(32);
   private words = new Int32Array(1024);
   private wordsUsed = 0;
-  count = 0;
 
-  constructor(private readonly budget: Budget) {
-    budget.used += 64 * 4 + 32 * 12 + 1024 * 4;
+  constructor(budget: Budget) {
+    super(budget);
+    budget.used += 1024 * 4;
+  }
+
+  protected grownHashes(n: number): void {
+    this.hashes = grownI32(this.hashes, n);
   }
 
   /** The id of bytes[from, from + len) (read through dv, the same bytes) with hash h, or -1. */
@@ -237,38 +269,16 @@ class ByteKeyStore {
       a.set(this.words.subarray(0, this.wordsUsed));
       this.words = a;
     }
-    if (this.count === this.hashes.length) {
-      const n = this.count * 2;
-      if (!this.budget.take(this.count * 12)) return -1;
-      this.hashes = grownI32(this.hashes, n);
-      this.offsets = grownI32(this.offsets, n);
-      this.lengths = grownI32(this.lengths, n);
-    }
-    if ((this.count + 1) * 2 > this.slots.length) {
-      if (!this.budget.take(this.slots.length * 4)) return -1;
-      this.slots = new Int32Array(this.slots.length * 2);
-      for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
-    }
-    const id = this.count++;
-    let w = this.wordsUsed;
+    if (!this.roomForId()) return -1;
+    const at = this.wordsUsed;
+    let w = at;
     for (let i = 0; i < len; i += 4, w++) {
       let word = 0;
       for (let k = 0; k < 4 && i + k < len; k++) word |= bytes[from + i + k] << (8 * k);
       this.words[w] = word;
     }
-    this.offsets[id] = this.wordsUsed;
-    this.lengths[id] = len;
-    this.hashes[id] = h;
     this.wordsUsed = w;
-    this.insert(id, h);
-    return id;
-  }
-
-  private insert(id: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = id + 1;
+    return this.added(at, len, h);
   }
 }
 

@@ -8,7 +8,8 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/serve.js';
 import { closeSignedIn, openSignedIn, shot } from './support/browser.js';
-import { dropFileOn, editorText } from './support/workbench.js';
+import { dropFileOn } from './support/drag-file.js';
+import { editorText } from './support/workbench.js';
 
 let browser: Browser;
 let page: Page;

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type RunningServer } from '../support/serve.js';
 import { closeSignedIn, openSignedIn, shot } from './support/browser.js';
+import { dragFileOver } from './support/drag-file.js';
 
 const TARGET_BYTES = 200 * 1000 * 1000;
 const BASE_NS = 1_700_000_000_000_000_000n;
@@ -40,29 +41,12 @@ async function generate(to: string): Promise<number> {
   return i;
 }
 
-/** Drops a file on the app as a user's drag from the desktop does: dragenter, dragover, drop with it in a DataTransfer. */
+/** Drops a file on the app as a user's drag from the desktop does, with a look at the drag-over overlay before the drop. */
 async function dropFile(p: Page, filePath: string): Promise<void> {
-  await p.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.id = 'test-drag-source';
-    input.style.display = 'none';
-    document.body.append(input);
-  });
-  await p.locator('#test-drag-source').setInputFiles(filePath);
-  await p.evaluate(() => {
-    const input = document.getElementById('test-drag-source') as HTMLInputElement;
-    const dt = new DataTransfer();
-    dt.items.add(input.files![0]);
-    input.remove();
-    const target = document.querySelector('.lp-app')!;
-    target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: dt }));
-    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
-    (window as unknown as { __drop: () => void }).__drop = () => target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
-  });
+  const drag = await dragFileOver(p, '.lp-app', filePath);
   await p.getByText('Drop a .lp, .txt or .gz file to upload it').waitFor();
   await shot(p, 'file-drag-over');
-  await p.evaluate(() => (window as unknown as { __drop: () => void }).__drop());
+  await drag.drop();
 }
 
 /** How many points the bucket's measurement holds, exactly: the last page that still has one. */

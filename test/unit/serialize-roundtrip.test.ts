@@ -1,6 +1,8 @@
 // Property tests: serialize → parse gives the same points back in every dialect; the parser
 // survives any input (no throw, sane positions, same result when streamed); and parsing
-// pathological inputs stays (near) linear.
+// pathological inputs stays (near) linear in work counted, not timed (support/work-count.ts).
+// First: counting blocks needs the code under test compiled after it starts.
+import { countWork, type Work } from '../support/work-count.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareUtf8 } from '../../lineprotocol/influx.js';
@@ -403,35 +405,19 @@ it('streams a backslash before a newline like the whole text', () => {
   expect(streamed(['a\\\n', 'b'], 'influxdb2', false).errors).toEqual(whole.errors);
 });
 
-// ---- complexity ----
+// ---- complexity: counted, not timed ----
 
-/** Fastest of three runs: the least disturbed by other work on the machine. */
-function fastest3(f: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const s = performance.now();
-    f();
-    best = Math.min(best, performance.now() - s);
-  }
-  return best;
-}
+/** Input sizes compared: about N and 8N characters. */
+const N = 4096;
+/**
+ * The most work 8N characters may cost, as a multiple of N's: linear work gives 8, sorting n
+ * tags (n log n) about 10, quadratic work 64.
+ */
+const MAX_GROWTH = 16;
 
-/** Parse time at n and 8n characters (n doubled until one n run takes > 10 ms). */
-function scaling(make: (n: number) => string, dialect: Dialect): { n: number; t1: number; t8: number } {
-  const run = (text: string) => () => void parse(text, { dialect, now: 0n });
-  let n = 4096;
-  let text = make(n);
-  run(text)(); // warm up: a cold first run would end the calibration too early
-  for (;;) {
-    const s = performance.now();
-    run(text)();
-    if (performance.now() - s > 10 || n >= 1 << 20) break;
-    n *= 2;
-    text = make(n);
-  }
-  const t1 = fastest3(run(text));
-  const t8 = fastest3(run(make(8 * n)));
-  return { n, t1, t8 };
+/** The parser's work on a text: its code blocks run and the characters its native string calls scan. */
+function parseWork(text: string, dialect: Dialect): Work {
+  return countWork('/lineprotocol/', () => void parse(text, { dialect, now: 0n }));
 }
 
 /** Pathological inputs; each makes a text of about n characters. */
@@ -454,15 +440,15 @@ const PATHOLOGICAL: Record<string, (n: number) => string> = {
   'string fields with newlines and escapes': (n) => 'm ' + 's="\\n\n",'.repeat(n / 8) + 's=""',
 };
 
-describe('no super-linear parse time', () => {
+describe('no super-linear parse work', () => {
   for (const dialect of ['influxdb2', 'reference'] as const) {
     for (const [what, make] of Object.entries(PATHOLOGICAL)) {
-      const name = `${what} (${dialect})`;
-      it(name, () => {
-        const { n, t1, t8 } = scaling(make, dialect);
-        // Inputs rejected at once stay far under 10 ms even at the largest n: timer noise would
-        // dominate their ratio, so they are held to 30 x 5 ms instead.
-        expect(t8, `n=${n}: ${t1.toFixed(2)} ms, 8n: ${t8.toFixed(2)} ms`).toBeLessThan(30 * Math.max(t1, 5));
+      it(`${what} (${dialect})`, () => {
+        parseWork(make(64), dialect); // first runs compile and set up; not the input's cost
+        const small = parseWork(make(N), dialect);
+        const large = parseWork(make(8 * N), dialect);
+        const show = (w: Work) => `${w.total} (${w.blocks} blocks, scanned ${JSON.stringify(w.scannedBy)})`;
+        expect(large.total / small.total, `${N} chars: ${show(small)}; ${8 * N} chars: ${show(large)}`).toBeLessThan(MAX_GROWTH);
       });
     }
   }

@@ -3,14 +3,12 @@
 // queue goes on, close() lets what is queued finish and then refuses new jobs. Then the same
 // through a real store on real files: a failed compaction does not wedge it, and close() right
 // after compact() and writes leaves everything in segments.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from '../../lineprotocol/parse.js';
-import type { BucketInfo, BucketStore } from '../../server/store/api.js';
-import { openBucketStore } from '../../server/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { BucketStore } from '../../server/store/api.js';
 import { MaintenanceQueue } from '../../server/store/maintenance.js';
+import { B, T, storeFixtures, writeLines as write } from '../support/store.js';
 
 /** A job that runs until released, recording when it starts and ends. */
 function gate(log: string[], name: string) {
@@ -140,28 +138,10 @@ describe('MaintenanceQueue', () => {
 
 // ---- through a real store ----
 
-const B = 'b000000000000001';
-const T = 1_700_000_000_000_000_000n;
-const dirs: string[] = [];
-const stores: BucketStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => {});
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const store = storeFixtures('lps-maint-', { compactAfterPoints: 1e12, compactAfterWalBytes: 1e12 });
 
-const bucket: BucketInfo = { id: B, name: 'b', orgId: '0000000000000001', retentionSeconds: 0, createdAt: '2024-01-01T00:00:00Z' };
-
-async function open(dir: string, logs: string[] = []): Promise<BucketStore> {
-  const s = await openBucketStore(dir, [bucket], { now: () => T, log: (m) => logs.push(m), compactAfterPoints: 1e12, compactAfterWalBytes: 1e12 });
-  stores.push(s);
-  return s;
-}
-
-async function write(s: BucketStore, text: string) {
-  const r = parse(text, { dialect: 'influxdb2', precision: 'ns', now: T, truncateTo: 'ns', crlf: 'strip', warnings: false });
-  expect(r.errors).toEqual([]);
-  return s.write({ bucketId: B, body: Buffer.from(text, 'utf8'), precision: 'ns', defaultTime: T.toString() }, r.points);
-}
+/** The store over dir, its log lines into `logs`. */
+const open = (dir: string, logs: string[] = []) => store.open(dir, { log: (m) => logs.push(m) });
 
 function segmentFiles(dir: string): string[] {
   const out: string[] = [];
@@ -177,8 +157,7 @@ function segmentFiles(dir: string): string[] {
 
 describe('the store maintenance queue', () => {
   it('a compaction that fails does not wedge maintenance: the next compaction stores everything', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lps-maint-'));
-    dirs.push(dir);
+    const dir = store.tempDir();
     const logs: string[] = [];
     const s = await open(dir, logs);
     await write(s, `m,h=a v=1i ${T}\nm,h=b v=2i ${T + 1n}`);
@@ -203,8 +182,7 @@ describe('the store maintenance queue', () => {
   });
 
   it('close() right after compact() and more writes drains the queue: every point is in segments, no WAL left to replay', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lps-maint-'));
-    dirs.push(dir);
+    const dir = store.tempDir();
     const s = await open(dir);
     for (let i = 0; i < 10; i++) await write(s, `m,h=h${i} v=${i}i ${T + BigInt(i)}`);
     const compacting = s.compact();

@@ -3,47 +3,14 @@
 // of one series+time where the later write wins per field), holding only the blocks near where
 // the read is, computing only what the consumer pulls, from the snapshot taken when it started.
 // Real files in a temporary directory.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from '../../lineprotocol/parse.js';
-import type { BucketInfo, BucketStore, ReadObserver, ReadQuery, StoredPoint } from '../../server/store/api.js';
-import { openBucketStore, type StoreOptions } from '../../server/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { BucketStore, ReadObserver, ReadQuery, StoredPoint } from '../../server/store/api.js';
 import { BLOCK_ROWS } from '../../server/store/segment.js';
+import { B, T, storeFixtures, writeLines as write } from '../support/store.js';
 
-const B = 'b000000000000001';
-const T = 1_700_000_000_000_000_000n;
-
-const dirs: string[] = [];
-const stores: BucketStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => {});
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function bucket(id: string): BucketInfo {
-  return { id, name: id, orgId: '0000000000000001', retentionSeconds: 0, createdAt: '2024-01-01T00:00:00Z' };
-}
-
-async function open(dir: string, opts: StoreOptions = {}): Promise<BucketStore> {
-  const s = await openBucketStore(dir, [bucket(B)], { now: () => T, compactAfterPoints: 1e9, ...opts });
-  stores.push(s);
-  return s;
-}
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'lps-stream-'));
-  dirs.push(d);
-  return d;
-}
-
-async function write(s: BucketStore, text: string) {
-  const r = parse(text, { dialect: 'influxdb2', precision: 'ns', now: T, truncateTo: 'ns', crlf: 'strip', warnings: false });
-  expect(r.errors).toEqual([]);
-  return s.write({ bucketId: B, body: Buffer.from(text, 'utf8'), precision: 'ns', defaultTime: T.toString() }, r.points);
-}
+const { tempDir, open, forget } = storeFixtures('lps-stream-', { compactAfterPoints: 1e9 });
 
 function show(points: StoredPoint[]): string[] {
   return points.map((p) => `${p.series} ${p.time} ${p.fields.map((f) => `${f.key}=${JSON.stringify(f.value)}(${f.type})`).join(',')}`);
@@ -176,7 +143,7 @@ describe('readStream', () => {
             if (after === 'compact') await s.compact();
             if (after === 'reopen') {
               await s.close();
-              stores.splice(stores.indexOf(s), 1);
+              forget(s);
               s = await open(dir, { shardGroupSeconds: 1 });
             }
           }
@@ -188,7 +155,7 @@ describe('readStream', () => {
             expect(show(await s.readAsync(query)), JSON.stringify(q)).toEqual(want);
           }
           await s.close();
-          stores.splice(stores.indexOf(s), 1);
+          forget(s);
           rmSync(dir, { recursive: true, force: true });
         },
       ),

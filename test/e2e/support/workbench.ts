@@ -34,26 +34,3 @@ export async function storedPoints(page: Page, bucket: string, measurement: stri
   const r = await appCall<{ points: { time: string; series: string }[] }>(page, 'readPoints', { bucketId: b.id, measurement, limit: 1000 });
   return r.points.map((p) => ({ time: p.time, series: p.series })).reverse();
 }
-
-/**
- * Drops a file from disk on an element, as a user's drag from the desktop does: dragenter,
- * dragover and drop with it in a DataTransfer (the File comes from a real file input).
- */
-export async function dropFileOn(page: Page, selector: string, filePath: string): Promise<void> {
-  await page.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.id = 'test-drag-source';
-    input.style.display = 'none';
-    document.body.append(input);
-  });
-  await page.locator('#test-drag-source').setInputFiles(filePath);
-  await page.evaluate((sel) => {
-    const input = document.getElementById('test-drag-source') as HTMLInputElement;
-    const dt = new DataTransfer();
-    dt.items.add(input.files![0]);
-    input.remove();
-    const target = document.querySelector(sel)!;
-    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-  }, selector);
-}
