@@ -18,7 +18,7 @@ import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import type { FieldType } from '../../lineprotocol/types.js';
 import type { SyncCounter } from './durable.js';
-import type { SegmentWriter } from './segment-io.js';
+import type { SegmentFileResult, SegmentWriter } from './segment-io.js';
 import { mergeSources, sliceColumns, SPLIT, splitTime, timeString, type Col, type Columns, type SeriesInfo, type Value } from './rows.js';
 import { cmpTime } from './time.js';
 
@@ -597,66 +597,77 @@ export async function writeSegment(
   };
   const desc: number[] = [];
   const tagIds: number[] = [];
-  const chunks: Buffer[] = [];
+  // Chunks go to the writer thread as they are sealed (it compresses and writes them in order).
+  const sink = writer.begin({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC });
+  let chunkCount = 0;
   let parts: Buffer[] = [];
   let partBytes = 0;
-  const seal = () => {
+  const seal = async () => {
     if (partBytes === 0) return;
-    chunks.push(parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes));
+    const raw = parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes);
     parts = [];
     partBytes = 0;
+    chunkCount++;
+    await sink.chunk(raw);
   };
-  let sliceEnd = performance.now() + SLICE_MS;
-  for (const { info, data } of inputs) {
-    if (data.n === 0) continue;
-    const ft = (index.fields[info.measurement] ??= {});
-    const many = data.n > BLOCK_ROWS;
-    // A long series: blocks of BLOCK_ROWS rows, each its own chunk (a read in time order then
-    // unpacks each chunk once, however many series it walks side by side).
-    if (many) seal();
-    const blocks: SegmentBlock[] = [];
-    let values = 0;
-    for (let a = 0; a < data.n; a += BLOCK_ROWS) {
-      const enc = encodeBlock(many ? sliceColumns(data, a, Math.min(data.n, a + BLOCK_ROWS)) : data);
-      blocks.push({ chunk: chunks.length, off: partBytes, len: enc.buf.length, rows: enc.rows, values: enc.values, minTime: enc.minTime, maxTime: enc.maxTime });
-      values += enc.values;
-      for (const [k, t] of enc.types) ft[k] = t;
-      parts.push(enc.buf);
-      partBytes += enc.buf.length;
-      if (many || partBytes >= CHUNK_BYTES) seal();
-      if (performance.now() >= sliceEnd) {
-        await new Promise((r) => setImmediate(r));
-        sliceEnd = performance.now() + SLICE_MS;
+  let res: SegmentFileResult;
+  let series: ReturnType<SeriesTableBuilder['done']>;
+  try {
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (const { info, data } of inputs) {
+      if (data.n === 0) continue;
+      const ft = (index.fields[info.measurement] ??= {});
+      const many = data.n > BLOCK_ROWS;
+      // A long series: blocks of BLOCK_ROWS rows, each its own chunk (a read in time order then
+      // unpacks each chunk once, however many series it walks side by side).
+      if (many) await seal();
+      const blocks: SegmentBlock[] = [];
+      let values = 0;
+      for (let a = 0; a < data.n; a += BLOCK_ROWS) {
+        const enc = encodeBlock(many ? sliceColumns(data, a, Math.min(data.n, a + BLOCK_ROWS)) : data);
+        blocks.push({ chunk: chunkCount, off: partBytes, len: enc.buf.length, rows: enc.rows, values: enc.values, minTime: enc.minTime, maxTime: enc.maxTime });
+        values += enc.values;
+        for (const [k, t] of enc.types) ft[k] = t;
+        parts.push(enc.buf);
+        partBytes += enc.buf.length;
+        if (many || partBytes >= CHUNK_BYTES) await seal();
+        if (performance.now() >= sliceEnd) {
+          await new Promise((r) => setImmediate(r));
+          sliceEnd = performance.now() + SLICE_MS;
+        }
       }
+      const minTime = blocks[0].minTime;
+      const maxTime = blocks[blocks.length - 1].maxTime;
+      const entry: SegmentEntry = { ...blocks[0], rows: data.n, values, minTime, maxTime };
+      if (many) entry.blocks = blocks;
+      table.add(info.key, entry);
+      infos.push(info);
+      desc.push(Buffer.byteLength(info.key), str(info.measurement), tagIds.length / 2, info.tags.length);
+      for (const t of info.tags) tagIds.push(str(t.key), str(t.value));
+      index.values += values;
+      if (index.minTime === '' || cmpTime(minTime, index.minTime) < 0) index.minTime = minTime;
+      if (index.maxTime === '' || cmpTime(maxTime, index.maxTime) > 0) index.maxTime = maxTime;
     }
-    const minTime = blocks[0].minTime;
-    const maxTime = blocks[blocks.length - 1].maxTime;
-    const entry: SegmentEntry = { ...blocks[0], rows: data.n, values, minTime, maxTime };
-    if (many) entry.blocks = blocks;
-    table.add(info.key, entry);
-    infos.push(info);
-    desc.push(Buffer.byteLength(info.key), str(info.measurement), tagIds.length / 2, info.tags.length);
-    for (const t of info.tags) tagIds.push(str(t.key), str(t.value));
-    index.values += values;
-    if (index.minTime === '' || cmpTime(minTime, index.minTime) < 0) index.minTime = minTime;
-    if (index.maxTime === '' || cmpTime(maxTime, index.maxTime) > 0) index.maxTime = maxTime;
+    await seal();
+    index.count = infos.length;
+    index.tags = tagIds.length / 2;
+    index.blocks = table.blockSecs.length / 2;
+    series = table.done((i) => infos[i]);
+    const tail = Buffer.concat([
+      Buffer.from(Float64Array.from(table.secs).buffer),
+      Buffer.from(Float64Array.from(table.blockSecs).buffer),
+      Buffer.from(Uint32Array.from(table.nums).buffer),
+      Buffer.from(Uint32Array.from(table.blockNums).buffer),
+      Buffer.from(Uint32Array.from(table.blk).buffer),
+      Buffer.from(Uint32Array.from(desc).buffer),
+      Buffer.from(Uint32Array.from(tagIds).buffer),
+      Buffer.from(table.keys.join(''), 'utf8'),
+    ]);
+    res = await sink.finish({ index, tail, footMagic: FOOT_MAGIC });
+  } catch (e) {
+    sink.abort();
+    throw e;
   }
-  seal();
-  index.count = infos.length;
-  index.tags = tagIds.length / 2;
-  index.blocks = table.blockSecs.length / 2;
-  const series = table.done((i) => infos[i]);
-  const tail = Buffer.concat([
-    Buffer.from(Float64Array.from(table.secs).buffer),
-    Buffer.from(Float64Array.from(table.blockSecs).buffer),
-    Buffer.from(Uint32Array.from(table.nums).buffer),
-    Buffer.from(Uint32Array.from(table.blockNums).buffer),
-    Buffer.from(Uint32Array.from(table.blk).buffer),
-    Buffer.from(Uint32Array.from(desc).buffer),
-    Buffer.from(Uint32Array.from(tagIds).buffer),
-    Buffer.from(table.keys.join(''), 'utf8'),
-  ]);
-  const res = await writer.write({ tmp: `${file}.tmp`, file, dir, head: HEAD_MAGIC, chunks, index, tail, footMagic: FOOT_MAGIC });
   counter.fsyncs += res.fsyncs;
   const { strings: _strings, count: _count, tags: _tags, blocks: _blocks, ...h } = index;
   return { file, ...h, bytes: res.bytes, fields: fieldMaps(index.fields), chunks: chunkList(res.chunks), series };
