@@ -20,6 +20,11 @@ export class LineFormatter {
   private buf = Buffer.allocUnsafe(1 << 16);
   private o = 0;
   private first = true;
+  /** The last time written without a string field: where its digits are in buf. */
+  private lastSec = NaN;
+  private lastNs = NaN;
+  private lastAt = 0;
+  private lastLen = 0;
   private hasString = false;
   private readonly onField = (key: string, type: FieldType, value: number | string | boolean): void => {
     if (type === 'string') {
@@ -54,6 +59,7 @@ export class LineFormatter {
   /** The batch's points as lines, each ending in a newline. */
   lines(batch: PointBatch): Buffer {
     this.o = 0;
+    this.lastSec = NaN;
     for (let i = 0; i < batch.length; i++) this.line(batch, i);
     return Buffer.from(this.buf.subarray(0, this.o));
   }
@@ -61,6 +67,7 @@ export class LineFormatter {
   /** Point i of the batch as one line (no newline). */
   lineOf(batch: PointBatch, i: number): string {
     this.o = 0;
+    this.lastSec = NaN;
     this.line(batch, i);
     return this.buf.toString('utf8', 0, this.o - 1);
   }
@@ -90,6 +97,15 @@ export class LineFormatter {
     this.buf[this.o++] = SPACE;
     const sec = batch.timeSec(i);
     const ns = batch.timeNs(i);
+    // In time order, neighbours often share a time (every series at each interval): its digits
+    // are copied from the last line that wrote them.
+    if (sec === this.lastSec && ns === this.lastNs) {
+      this.buf.copyWithin(this.o, this.lastAt, this.lastAt + this.lastLen);
+      this.o += this.lastLen;
+      this.buf[this.o++] = NL;
+      return;
+    }
+    const at = this.o;
     if (sec > 0) {
       this.int(sec);
       // ns, nine digits
@@ -102,6 +118,10 @@ export class LineFormatter {
       this.o += 9;
     } else if (sec === 0) this.int(ns);
     else this.ascii(timeString(sec, ns));
+    this.lastSec = sec;
+    this.lastNs = ns;
+    this.lastAt = at;
+    this.lastLen = this.o - at;
     this.buf[this.o++] = NL;
   }
 
@@ -114,10 +134,15 @@ export class LineFormatter {
     this.buf = b;
   }
 
-  /** Short byte strings: a loop beats a call into C++ for each. */
+  /** Short byte strings: a loop beats a call into C++ for each; long ones (a series' tags) are copied natively. */
   private copy(b: Buffer): void {
     const buf = this.buf;
     let o = this.o;
+    if (b.length > 48) {
+      buf.set(b, o);
+      this.o = o + b.length;
+      return;
+    }
     for (let j = 0; j < b.length; j++) buf[o++] = b[j];
     this.o = o;
   }

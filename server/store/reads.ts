@@ -185,6 +185,8 @@ class ReadRun {
   readonly obs: ReadObserver;
   work = 0;
   private sliceEnd = 0;
+  /** Rows still to skip and to return, and the batch being filled. */
+  private state = { skip: 0, left: Infinity, batch: new Batch() };
   /** Series of the group being read (what a window's size is shared among). */
   private width = 1;
 
@@ -305,7 +307,12 @@ class ReadRun {
     const block = p.block!;
     const left = block.rows - l.row;
     let take = left;
-    if (this.obs.held + left > this.heldRows) take = Math.min(left, Math.max(MIN_WINDOW, Math.floor(this.heldRows / this.width)));
+    // No series gives a read more rows than it still skips and returns (the newest page
+    // decodes a page's worth of each block it reaches, not the block).
+    const need = this.state.skip + this.state.left;
+    if (need < take) take = Math.max(MIN_WINDOW, need);
+    if (this.obs.held + take > this.heldRows) take = Math.min(take, Math.max(MIN_WINDOW, Math.floor(this.heldRows / this.width)));
+    take = Math.min(take, left);
     const [a, b] = this.desc ? [left - take, left] : [l.row, l.row + take];
     const data = this.reader.readBlock(p.seg!, block, a, b);
     if (take === left) {
@@ -343,7 +350,7 @@ class ReadRun {
   }
 
   *steps(): Generator<Step, void, void> {
-    const state = { skip: this.offset, left: this.limit, batch: new Batch() };
+    const state = (this.state = { skip: this.offset, left: this.limit, batch: new Batch() });
     for (const g of this.groups) {
       if (state.left <= 0) break;
       yield* this.group(g, state);
