@@ -29,6 +29,8 @@ export const READ_SLICE = 20_000;
  */
 const SLICE_MS = 8;
 const CLOCK_EVERY = 256;
+/** Units of work a series cursor's set-up counts for. */
+const SETUP_COST = 16;
 /**
  * Decoded rows a read holds at most, about (28 MB at two fields). Walking many series side by
  * side in time order holds a stretch of each: past this, a series' block is decoded a window
@@ -114,13 +116,9 @@ function splitT(t: string): Time {
   return { s: SPLIT.sec, n: SPLIT.ns };
 }
 
-/** Blocks' first and last times, split once (segments are immutable; the index stays loaded). */
-const BLOCK_TIMES = new WeakMap<SegmentBlock, [Time, Time]>();
-
+/** A block's first and last times, split (the index gives them so; a block written in this process is split once). */
 function blockTimes(b: SegmentBlock): [Time, Time] {
-  let t = BLOCK_TIMES.get(b);
-  if (t === undefined) BLOCK_TIMES.set(b, (t = [splitT(b.minTime), splitT(b.maxTime)]));
-  return t;
+  return (b.split ??= [splitT(b.minTime), splitT(b.maxTime)]);
 }
 
 /** One source of a series' rows: a segment block (decoded when reached) or memtable rows. */
@@ -393,6 +391,9 @@ class ReadRun {
         lanes.push({ prio: piece.prio, seg: null, blocks: null, mem: piece, i: 0, end: 1, row: 0, rowTime: null });
       });
       if (lanes.length > 0 || segOrder.length > 0) cursors.push(new SeriesCursor(this, infos[i], i, lanes, segOrder, this.desc, this.start, this.stop));
+      // Setting up a cursor (index look-ups in each segment) is work too: tens of thousands of
+      // series would otherwise be one long turn.
+      this.work += SETUP_COST;
       if (this.due()) yield PAUSE;
     }
     this.width = Math.max(1, cursors.length);
@@ -448,7 +449,11 @@ class ReadRun {
       }
       if (this.due()) yield PAUSE;
     }
-    for (let i = 0; i < size; i++) heap[i].drop();
+    for (let i = 0; i < size; i++) {
+      heap[i].drop();
+      this.work++;
+      if (this.due()) yield PAUSE;
+    }
   }
 }
 
@@ -638,7 +643,8 @@ class SeriesCursor {
 
   /** Lets go of everything (the read stopped early). */
   drop(): void {
-    this.endRun();
+    if (this.run !== null) this.read.release(this.run.owned);
+    this.run = null;
     for (const piece of this.active) this.read.release(piece.data!.n);
     this.active = [];
     this.lanes.length = 0;

@@ -44,11 +44,23 @@ export interface SegmentEntry {
   minTime: string;
   maxTime: string;
   /**
+   * minTime and maxTime as (whole seconds, nanoseconds), as the index holds them: a read
+   * compares these, and parsing the strings back for every block it looks at cost more than
+   * the rest of its set-up.
+   */
+  split?: [SplitTime, SplitTime];
+  /**
    * A series longer than BLOCK_ROWS is stored as several blocks of consecutive rows, each its
    * own chunk, so that a read decodes only the blocks of the time it looks at; the entry's
    * rows, values and times are then the totals (and chunk/off/len its first block's).
    */
   blocks?: SegmentBlock[];
+}
+
+/** A time as floor(t / 1e9) and t mod 1e9, both exact. */
+export interface SplitTime {
+  s: number;
+  n: number;
 }
 
 /** One block of a series stored in several (see SegmentEntry.blocks). */
@@ -211,6 +223,10 @@ function entryAt(n: Uint32Array, secs: Float64Array, i: number): SegmentEntry {
     values: n[o + E_VALUES],
     minTime: timeString(secs[2 * i], n[o + E_MIN_NS]),
     maxTime: timeString(secs[2 * i + 1], n[o + E_MAX_NS]),
+    split: [
+      { s: secs[2 * i], n: n[o + E_MIN_NS] },
+      { s: secs[2 * i + 1], n: n[o + E_MAX_NS] },
+    ],
   };
 }
 
