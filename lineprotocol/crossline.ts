@@ -121,7 +121,7 @@ abstract class KeyIds {
     if ((this.count + 1) * 2 > this.slots.length) {
       if (!this.budget.take(this.slots.length * 4)) return false;
       this.slots = new Int32Array(this.slots.length * 2);
-      for (let id = 0; id < this.count; id++) this.insert(id, this.hashes[id]);
+      for (let id = 0; id < this.count; id++) placeInSlot(this.slots, id, this.hashes[id]);
     }
     return true;
   }
@@ -132,15 +132,8 @@ abstract class KeyIds {
     this.offsets[id] = offset;
     this.lengths[id] = len;
     this.hashes[id] = h;
-    this.insert(id, h);
+    placeInSlot(this.slots, id, h);
     return id;
-  }
-
-  private insert(id: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = id + 1;
   }
 }
 
@@ -335,7 +328,7 @@ class PairTable {
       for (let e = 0; e < this.count; e++) {
         const ints = this.ints[e >>> PAGE_BITS];
         const nums = this.nums[e >>> PAGE_BITS];
-        this.insert(e, this.hashOf(ints[(e & PAGE_MASK) * 2], nums[(e & PAGE_MASK) * 2], ints[(e & PAGE_MASK) * 2 + 1]));
+        placeInSlot(this.slots, e, this.hashOf(ints[(e & PAGE_MASK) * 2], nums[(e & PAGE_MASK) * 2], ints[(e & PAGE_MASK) * 2 + 1]));
       }
     }
     const e = this.count++;
@@ -347,21 +340,23 @@ class PairTable {
     const m = (e & PAGE_MASK) * 2;
     nums[m] = hi;
     nums[m + 1] = line;
-    this.insert(e, h);
+    placeInSlot(this.slots, e, h);
     return true;
   }
 
-  private insert(e: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = e + 1;
-  }
 }
 
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE - 1;
+
+/** Puts n + 1 in the first empty slot from hash h on (linear probing; the tables are kept at most half full). */
+function placeInSlot(slots: Int32Array, n: number, h: number): void {
+  const mask = slots.length - 1;
+  let s = h & mask;
+  while (slots[s] !== 0) s = (s + 1) & mask;
+  slots[s] = n + 1;
+}
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

@@ -818,7 +818,7 @@ export class BlockReader {
   }
 
   /** The time of a block's row r, as (whole seconds, nanoseconds). */
-  rowTime(seg: SegmentMeta, e: SegmentBlock, r: number): { s: number; n: number } {
+  rowTime(seg: SegmentMeta, e: SegmentBlock, r: number): SplitTime {
     const buf = this.blockBytes(seg, e);
     return { s: buf.readDoubleLE(4 + 8 * r), n: buf.readInt32LE(4 + 8 * buf.readUInt32LE(0) + 4 * r) };
   }
